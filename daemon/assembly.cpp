@@ -1,0 +1,45 @@
+#include "daemon/assembly.h"
+
+#include "daemon/backend_factory.h"
+#include "pipeline/folder_sink.h"
+#include "pipeline/placement.h"
+
+namespace daemon_core {
+
+pipeline::Sinks make_sinks(const Config& config) {
+  using pipeline::FolderSink;
+  using pipeline::SidecarKind;
+  pipeline::Sinks sinks;
+  sinks.route = std::make_unique<FolderSink>(config.expand(config.routes.route), SidecarKind::decision);
+  sinks.escalate = std::make_unique<FolderSink>(config.expand(config.routes.escalate), SidecarKind::decision);
+  sinks.review = std::make_unique<FolderSink>(config.expand(config.routes.review), SidecarKind::decision);
+  sinks.failed = std::make_unique<FolderSink>(config.expand(config.routes.failed), SidecarKind::error);
+  return sinks;
+}
+
+std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config) {
+  return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
+}
+
+tl::expected<PipelineParts, std::string> assemble(const Config& config) {
+  PipelineParts parts;
+  const std::string work = config.work_area();
+  if (auto ok = pipeline::make_directories(work); !ok) return tl::unexpected(ok.error().detail);
+  auto journal = pipeline::Journal::open(
+      config.journal_path(), config.journal_sync == "normal" ? pipeline::SyncMode::normal : pipeline::SyncMode::full);
+  if (!journal) return tl::unexpected(journal.error().detail);
+  parts.journal = std::move(*journal);
+  parts.normalizer = make_normalizer(config);
+  auto backend = make_backend(config);
+  if (!backend) return tl::unexpected(backend.error().message);
+  parts.backend = std::move(*backend);
+  parts.sinks = std::make_unique<pipeline::Sinks>(make_sinks(config));
+  pipeline::JobSettings settings;
+  settings.thresholds = config.thresholds;
+  settings.max_attempts = config.max_attempts;
+  parts.runner = std::make_unique<pipeline::JobRunner>(
+      pipeline::JobPorts{*parts.journal, *parts.normalizer, *parts.backend, *parts.sinks}, settings);
+  return parts;
+}
+
+}  // namespace daemon_core

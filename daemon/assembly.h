@@ -1,0 +1,30 @@
+#pragma once
+// Builds the pipeline's parts from a Config: journal, normalizer, backend, sinks, runner.
+// Shared by `run`, `once` and `eval`, so every command decides the same way.
+
+#include <memory>
+#include <string>
+
+#include "daemon/config.h"
+#include "pipeline/backend.h"
+#include "pipeline/job_runner.h"
+#include "pipeline/journal.h"
+#include "pipeline/normalizer.h"
+
+namespace daemon_core {
+
+struct PipelineParts {
+  std::unique_ptr<pipeline::Journal> journal;
+  std::unique_ptr<pipeline::Normalizer> normalizer;
+  std::unique_ptr<pipeline::Backend> backend;
+  std::unique_ptr<pipeline::Sinks> sinks;  // on the heap: the runner holds a reference
+  std::unique_ptr<pipeline::JobRunner> runner;
+};
+
+pipeline::Sinks make_sinks(const Config& config);
+std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config);
+
+// Opens the journal (creating the work area) and wires the rest.
+tl::expected<PipelineParts, std::string> assemble(const Config& config);
+
+}  // namespace daemon_core

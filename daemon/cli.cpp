@@ -1,0 +1,68 @@
+#include "daemon/cli.h"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/commands.h"
+
+namespace daemon_core {
+namespace {
+
+// Flags every config-reading command shares; each overrides the file's value when given.
+void add_config_flags(CLI::App& command, CommandOptions& options) {
+  command.add_option("--config", options.config_file, "TOML configuration file");
+  command.add_option("--backend", options.backend, "decision backend: local or openai")
+      ->check(CLI::IsMember({"local", "openai"}));
+  command.add_option("--base-url", options.base_url, "OpenAI-compatible endpoint base URL");
+  command.add_option("--model", options.model, "model name");
+  command.add_option("--log-format", options.log_format, "text, json, or auto (journald under systemd)")
+      ->check(CLI::IsMember({"auto", "text", "json"}));
+  command.add_option("--log-level", options.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"siftd: watches folders and triages every image, audio clip, video and PDF that lands there"};
+  app.set_version_flag("--version", std::string("siftd ") + SIFTD_VERSION);
+  app.require_subcommand(1);
+  CommandOptions options;
+
+  auto* run = app.add_subcommand("run", "watch the inbox and route every file that lands there");
+  add_config_flags(*run, options);
+  run->add_option("--inbox", options.inbox, "folder to watch");
+  run->add_option("--out", options.out, "root of the destination folders");
+  run->add_option("--workers", options.workers, "files processed at once")->check(CLI::Range(1, 256));
+  run->add_option("--settle-ms", options.settle_ms, "quiet time before a written file is taken")
+      ->check(CLI::Range(0, 3'600'000));
+
+  auto* once = app.add_subcommand("once", "triage files without moving them; one JSON decision per line");
+  add_config_flags(*once, options);
+  once->add_option("files", options.files, "files to triage")->required();
+
+  auto* normalize = app.add_subcommand("normalize", "show what would be sent for each file");
+  add_config_flags(*normalize, options);
+  normalize->add_option("files", options.files, "files to normalize")->required();
+  normalize->add_option("--out", options.parts_dir, "write the parts into this folder to look at");
+
+  auto* check = app.add_subcommand("check-config", "validate a configuration file");
+  check->add_option("file", options.config_file, "TOML configuration file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? k_exit_ok : k_exit_usage;
+  }
+
+  if (*run) return command_run(options);
+  if (*once) return command_once(options);
+  if (*normalize) return command_normalize(options);
+  if (*check) return command_check_config(options);
+  return k_exit_usage;
+}
+
+}  // namespace daemon_core

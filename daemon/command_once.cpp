@@ -1,0 +1,152 @@
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/assembly.h"
+#include "daemon/backend_factory.h"
+#include "daemon/cli.h"
+#include "daemon/commands.h"
+#include "daemon/logging.h"
+#include "pipeline/normalized_json.h"
+#include "pipeline/placement.h"
+#include "pipeline/policy.h"
+
+namespace daemon_core {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string extension_for(const std::string& mime) {
+  if (mime == "image/jpeg") return ".jpg";
+  if (mime == "image/png") return ".png";
+  if (mime == "audio/wav") return ".wav";
+  if (mime == "audio/mpeg") return ".mp3";
+  return ".txt";
+}
+
+std::string stem_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+json error_line(const std::string& path, const std::string& stage, const std::string& code,
+                const std::string& message) {
+  return json{{"path", path}, {"error", {{"stage", stage}, {"code", code}, {"message", message}}}};
+}
+
+ConfigResult<Config> load_for_tool(const CommandOptions& options) {
+  auto config = load_config(options);
+  if (!config) return config;
+  setup_logging(options.log_format == "json" ? LogFormat::json : LogFormat::text,
+                options.log_level.value_or("warn"));
+  return config;
+}
+
+}  // namespace
+
+int command_once(const CommandOptions& options) {
+  auto config = load_for_tool(options);
+  if (!config) {
+    std::cerr << "siftd: " << config.error().message << "\n";
+    return k_exit_usage;
+  }
+  auto backend = make_backend(*config);
+  if (!backend) {
+    std::cerr << "siftd: " << backend.error().message << "\n";
+    return k_exit_usage;
+  }
+  auto normalizer = make_normalizer(*config);
+  int status = k_exit_ok;
+  for (const auto& path : options.files) {
+    const auto normalize_start = Clock::now();
+    auto normalized = normalizer->normalize(path);
+    const double normalize_ms = ms_since(normalize_start);
+    if (!normalized) {
+      std::cout << dump(error_line(path, "normalize", std::string(media::to_string(normalized.error().code)),
+                                   normalized.error().detail))
+                << "\n";
+      status = k_exit_failure;
+      continue;
+    }
+    const auto decide_start = Clock::now();
+    auto answer = (*backend)->decide(*normalized);
+    const double decide_ms = ms_since(decide_start);
+    if (!answer) {
+      std::cout << dump(error_line(path, "decide", std::string(pipeline::to_string(answer.error().code)),
+                                   answer.error().detail))
+                << "\n";
+      status = k_exit_failure;
+      continue;
+    }
+    const auto outcome = pipeline::decide_outcome(answer->decision, config->thresholds);
+    json line{{"path", path},
+              {"kind", media::to_string(normalized->kind)},
+              {"decision", json::parse(pipeline::to_json(answer->decision))},
+              {"outcome", std::string(pipeline::to_string(outcome))},
+              {"backend", answer->backend},
+              {"model", answer->model},
+              {"tokens",
+               {{"estimate", normalized->token_estimate},
+                {"naive", normalized->naive_tokens},
+                {"prompt", answer->usage.prompt_tokens},
+                {"cached", answer->usage.cached_tokens},
+                {"completion", answer->usage.completion_tokens}}},
+              {"cost_usd", answer->usage.cost_usd},
+              {"latency_ms", {{"normalize", normalize_ms}, {"decide", decide_ms}}}};
+    std::cout << dump(line) << "\n";
+  }
+  return status;
+}
+
+int command_normalize(const CommandOptions& options) {
+  auto config = load_for_tool(options);
+  if (!config) {
+    std::cerr << "siftd: " << config.error().message << "\n";
+    return k_exit_usage;
+  }
+  if (!options.parts_dir.empty()) {
+    if (auto ok = pipeline::make_directories(options.parts_dir); !ok) {
+      std::cerr << "siftd: " << ok.error().detail << "\n";
+      return k_exit_failure;
+    }
+  }
+  auto normalizer = make_normalizer(*config);
+  int status = k_exit_ok;
+  for (const auto& path : options.files) {
+    auto normalized = normalizer->normalize(path);
+    if (!normalized) {
+      std::cout << dump(error_line(path, "normalize", std::string(media::to_string(normalized.error().code)),
+                                   normalized.error().detail))
+                << "\n";
+      status = k_exit_failure;
+      continue;
+    }
+    std::vector<std::string> part_files;
+    if (!options.parts_dir.empty()) {
+      for (std::size_t i = 0; i < normalized->parts.size(); ++i) {
+        const auto& part = normalized->parts[i];
+        const std::string file = options.parts_dir + "/" + stem_of(path) + "." + std::to_string(i) +
+                                 extension_for(part.mime);
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out.write(part.data.data(), static_cast<std::streamsize>(part.data.size()));
+        part_files.push_back(out ? file : "");
+      }
+    }
+    std::cout << pipeline::normalized_to_json(*normalized, path, part_files) << "\n";
+  }
+  return status;
+}
+
+}  // namespace daemon_core

@@ -1,0 +1,35 @@
+#pragma once
+// One function per subcommand. Each builds only the parts it needs.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/config.h"
+
+namespace daemon_core {
+
+struct CommandOptions {
+  std::string config_file;
+  std::optional<std::string> inbox;
+  std::optional<std::string> out;
+  std::optional<std::string> backend;
+  std::optional<std::string> base_url;
+  std::optional<std::string> model;
+  std::optional<int> workers;
+  std::optional<int> settle_ms;
+  std::string log_format = "auto";
+  std::optional<std::string> log_level;
+  std::vector<std::string> files;
+  std::string parts_dir;
+};
+
+// The configuration file (or the defaults) with the command line's overrides applied.
+ConfigResult<Config> load_config(const CommandOptions& options);
+
+int command_run(const CommandOptions& options);
+int command_once(const CommandOptions& options);
+int command_normalize(const CommandOptions& options);
+int command_check_config(const CommandOptions& options);
+
+}  // namespace daemon_core

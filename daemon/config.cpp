@@ -1,0 +1,334 @@
+#include "daemon/config.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "daemon/config_table.h"
+
+namespace daemon_core {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string where(const std::string& source, const toml::node& node) {
+  const auto& begin = node.source().begin;
+  return source + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
+}
+
+tl::unexpected<ConfigError> error_at(const std::string& source, const toml::node& node,
+                                     const std::string& key, const std::string& what) {
+  return tl::unexpected(ConfigError{where(source, node) + ": " + key + ": " + what});
+}
+
+template <typename T>
+ConfigResult<void> check_bounds(const Option& option, T value, const std::string& source,
+                                const toml::node& node) {
+  if (option.min == option.max) return {};
+  const auto number = static_cast<double>(value);
+  if (number < option.min || number > option.max) {
+    std::ostringstream bounds;
+    bounds << "must be between " << option.min << " and " << option.max;
+    return error_at(source, node, std::string(option.key), bounds.str());
+  }
+  return {};
+}
+
+struct Assign {
+  Config& config;
+  const Option& option;
+  const toml::node& node;
+  const std::string& source;
+
+  ConfigResult<void> operator()(IntRef ref) const {
+    const auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value) return wrong("an integer");
+    if (auto ok = check_bounds(option, *value, source, node); !ok) return ok;
+    ref(config) = static_cast<int>(*value);
+    return {};
+  }
+  ConfigResult<void> operator()(U64Ref ref) const {
+    const auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value) return wrong("an integer");
+    if (auto ok = check_bounds(option, *value, source, node); !ok) return ok;
+    ref(config) = static_cast<std::uint64_t>(*value);
+    return {};
+  }
+  ConfigResult<void> operator()(DoubleRef ref) const {
+    if (!node.is_number()) return wrong("a number");
+    const double value = *node.value<double>();
+    if (!std::isfinite(value)) return wrong("a finite number");
+    if (auto ok = check_bounds(option, value, source, node); !ok) return ok;
+    ref(config) = value;
+    return {};
+  }
+  ConfigResult<void> operator()(BoolRef ref) const {
+    if (!node.is_boolean()) return wrong("true or false");
+    ref(config) = *node.value<bool>();
+    return {};
+  }
+  ConfigResult<void> operator()(StringRef ref) const {
+    if (!node.is_string()) return wrong("a string");
+    std::string value = *node.value<std::string>();
+    if (!option.choices.empty() &&
+        std::find(option.choices.begin(), option.choices.end(), value) == option.choices.end()) {
+      std::string list;
+      for (const auto choice : option.choices) list += (list.empty() ? "" : ", ") + std::string("\"") + std::string(choice) + "\"";
+      return error_at(source, node, std::string(option.key), "must be one of " + list);
+    }
+    ref(config) = std::move(value);
+    return {};
+  }
+
+  tl::unexpected<ConfigError> wrong(const std::string& expected) const {
+    return error_at(source, node, std::string(option.key), "must be " + expected);
+  }
+};
+
+const Option* find_option(const std::string& key) {
+  for (const auto& option : config_table()) {
+    if (option.key == key) return &option;
+  }
+  return nullptr;
+}
+
+ConfigResult<std::vector<std::string>> string_list(const toml::node& node, const std::string& key,
+                                                   const std::string& source) {
+  std::vector<std::string> out;
+  const auto* array = node.as_array();
+  if (!array) return error_at(source, node, key, "must be an array of strings");
+  for (const auto& item : *array) {
+    if (!item.is_string()) return error_at(source, item, key, "must be an array of strings");
+    out.push_back(*item.value<std::string>());
+  }
+  return out;
+}
+
+ConfigResult<pipeline::Field> parse_field(const toml::table& table, const std::string& source) {
+  pipeline::Field field;
+  for (const auto& [name, node] : table) {
+    const std::string key = "taxonomy.category.fields." + std::string(name.str());
+    if (name == "name" && node.is_string()) {
+      field.name = *node.value<std::string>();
+    } else if (name == "description" && node.is_string()) {
+      field.description = *node.value<std::string>();
+    } else if (name == "type" && node.is_string()) {
+      const std::string type = *node.value<std::string>();
+      if (type == "string") field.type = pipeline::FieldType::string;
+      else if (type == "number") field.type = pipeline::FieldType::number;
+      else if (type == "boolean") field.type = pipeline::FieldType::boolean;
+      else return error_at(source, node, key, "must be \"string\", \"number\" or \"boolean\"");
+    } else {
+      return error_at(source, node, key, "unknown key or wrong type");
+    }
+  }
+  if (field.name.empty()) return error_at(source, table, "taxonomy.category.fields", "needs a name");
+  return field;
+}
+
+ConfigResult<pipeline::Category> parse_category(const toml::table& table, const std::string& source) {
+  pipeline::Category category;
+  for (const auto& [name, node] : table) {
+    const std::string key = "taxonomy.category." + std::string(name.str());
+    if (name == "name" && node.is_string()) {
+      category.name = *node.value<std::string>();
+      if (!pipeline::is_valid_category_name(category.name)) {
+        return error_at(source, node, key,
+                        "must be 1-64 of a-z 0-9 _ - and not start with _ or - (it names a folder)");
+      }
+    } else if (name == "description" && node.is_string()) {
+      category.description = *node.value<std::string>();
+    } else if (name == "examples") {
+      auto examples = string_list(node, key, source);
+      if (!examples) return tl::unexpected(examples.error());
+      category.examples = std::move(*examples);
+    } else if (name == "fields" && node.is_array_of_tables()) {
+      for (const auto& item : *node.as_array()) {
+        auto field = parse_field(*item.as_table(), source);
+        if (!field) return tl::unexpected(field.error());
+        category.fields.push_back(std::move(*field));
+      }
+    } else {
+      return error_at(source, node, key, "unknown key or wrong type");
+    }
+  }
+  if (category.name.empty()) return error_at(source, table, "taxonomy.category", "needs a name");
+  return category;
+}
+
+ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section, const std::string& source) {
+  pipeline::Taxonomy taxonomy;
+  for (const auto& [name, node] : section) {
+    if (name != "category" || !node.is_array_of_tables()) {
+      return error_at(source, node, "taxonomy." + std::string(name.str()),
+                      "unknown key (use [[taxonomy.category]] tables)");
+    }
+    for (const auto& item : *node.as_array()) {
+      auto category = parse_category(*item.as_table(), source);
+      if (!category) return tl::unexpected(category.error());
+      if (taxonomy.find(category->name)) {
+        return error_at(source, item, "taxonomy.category.name", "'" + category->name + "' is defined twice");
+      }
+      taxonomy.categories.push_back(std::move(*category));
+    }
+  }
+  if (taxonomy.categories.empty()) return error_at(source, section, "taxonomy", "needs at least one category");
+  config.taxonomy = std::move(taxonomy);
+  return {};
+}
+
+ConfigResult<void> parse_headers(Config& config, const toml::node& node, const std::string& source) {
+  const auto* table = node.as_table();
+  if (!table) return error_at(source, node, "model.extra_headers", "must be a table of strings");
+  for (const auto& [name, value] : *table) {
+    if (!value.is_string()) return error_at(source, value, "model.extra_headers." + std::string(name.str()), "must be a string");
+    config.model.extra_headers[std::string(name.str())] = *value.value<std::string>();
+  }
+  return {};
+}
+
+std::string absolute(const std::string& path) {
+  if (path.empty()) return path;
+  return fs::absolute(fs::path(path)).lexically_normal().string();
+}
+
+bool is_inside(const std::string& child, const std::string& parent) {
+  const std::string c = absolute(child);
+  const std::string p = absolute(parent);
+  return c == p || (c.size() > p.size() && c.compare(0, p.size(), p) == 0 && c[p.size()] == '/');
+}
+
+// The fixed part of a template: everything before its first '{'.
+std::string template_root(const std::string& path) {
+  const auto brace = path.find('{');
+  std::string root = brace == std::string::npos ? path : path.substr(0, brace);
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return root;
+}
+
+}  // namespace
+
+std::string Config::work_area() const {
+  return work_dir.empty() ? absolute(inbox) + "/.siftd" : absolute(work_dir);
+}
+
+std::string Config::journal_path() const {
+  return journal.empty() ? work_area() + "/journal.db" : absolute(journal);
+}
+
+std::string Config::expand(const std::string& path_template) const {
+  std::string path = path_template;
+  const std::string token = "{out}";
+  for (auto at = path.find(token); at != std::string::npos; at = path.find(token, at)) {
+    path.replace(at, token.size(), absolute(out));
+  }
+  return absolute(path);
+}
+
+ConfigResult<Config> parse_config_text(const std::string& text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    const auto& begin = e.source().begin;
+    return tl::unexpected(ConfigError{source + ":" + std::to_string(begin.line) + ":" +
+                                      std::to_string(begin.column) + ": " +
+                                      std::string(e.description())});
+  }
+  Config config;
+  config.source = source;
+  for (const auto& [section_name, section_node] : root) {
+    const std::string section(section_name.str());
+    const auto* section_table = section_node.as_table();
+    if (!section_table) {
+      return error_at(source, section_node, section, "unknown key (settings live in [sections])");
+    }
+    if (section == "taxonomy") {
+      if (auto ok = parse_taxonomy(config, *section_table, source); !ok) return tl::unexpected(ok.error());
+      continue;
+    }
+    for (const auto& [name, node] : *section_table) {
+      const std::string key = section + "." + std::string(name.str());
+      if (key == "model.extra_headers") {
+        if (auto ok = parse_headers(config, node, source); !ok) return tl::unexpected(ok.error());
+        continue;
+      }
+      const Option* option = find_option(key);
+      if (!option) return error_at(source, node, key, "unknown key");
+      if (auto ok = std::visit(Assign{config, *option, node, source}, option->ref); !ok) {
+        return tl::unexpected(ok.error());
+      }
+    }
+  }
+  if (auto ok = validate(config); !ok) return tl::unexpected(ok.error());
+  return config;
+}
+
+ConfigResult<Config> parse_config_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return tl::unexpected(ConfigError{path + ": cannot read the configuration file"});
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config_text(text.str(), path);
+}
+
+ConfigResult<void> validate(const Config& config) {
+  const std::string where = config.source.empty() ? "configuration" : config.source;
+  if (config.thresholds.review > config.thresholds.accept) {
+    return tl::unexpected(ConfigError{where + ": decide.review must not be above decide.accept"});
+  }
+  if (config.inbox.empty()) return tl::unexpected(ConfigError{where + ": daemon.inbox is empty"});
+  const std::pair<const char*, const std::string*> routes[] = {
+      {"routes.route", &config.routes.route},
+      {"routes.escalate", &config.routes.escalate},
+      {"routes.review", &config.routes.review},
+      {"routes.failed", &config.routes.failed}};
+  for (const auto& [key, value] : routes) {
+    const std::string root = template_root(config.expand(*value));
+    if (root.empty() || root == "/") {
+      return tl::unexpected(ConfigError{where + ": " + key + ": must name a folder"});
+    }
+    if (is_inside(root, config.inbox)) {
+      return tl::unexpected(ConfigError{where + ": " + key + ": " + root +
+                                        " is inside the watched inbox " + absolute(config.inbox) +
+                                        "; files would be taken again"});
+    }
+  }
+  return {};
+}
+
+std::vector<KeyDoc> documented_keys() {
+  std::vector<KeyDoc> keys;
+  Config defaults;
+  for (const auto& option : config_table()) {
+    KeyDoc doc{std::string(option.key), "", "", std::string(option.doc)};
+    std::visit(
+        [&](auto ref) {
+          using Ref = decltype(ref);
+          const auto& value = ref(defaults);
+          if constexpr (std::is_same_v<Ref, StringRef>) {
+            doc.type = "string";
+            doc.default_value = "\"" + value + "\"";
+          } else if constexpr (std::is_same_v<Ref, BoolRef>) {
+            doc.type = "bool";
+            doc.default_value = value ? "true" : "false";
+          } else if constexpr (std::is_same_v<Ref, DoubleRef>) {
+            doc.type = "number";
+            std::ostringstream text;
+            text << value;
+            doc.default_value = text.str();
+          } else {
+            doc.type = "integer";
+            doc.default_value = std::to_string(value);
+          }
+        },
+        option.ref);
+    keys.push_back(std::move(doc));
+  }
+  return keys;
+}
+
+}  // namespace daemon_core

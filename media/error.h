@@ -1,0 +1,36 @@
+#pragma once
+// The one error type of media/: a code the caller can branch on, and a detail for people.
+
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+namespace media {
+
+enum class ErrorCode {
+  unsupported,     // content is not a kind or format siftd reads
+  corrupt,         // the decoder refused the content
+  too_large,       // over a configured limit (pixels, bytes, duration, pages)
+  encrypted,       // a password-protected document
+  timeout,         // the decode ran past its wall-clock deadline
+  crashed,         // the worker process died while decoding
+  io,              // the file could not be read
+  internal,        // a library failed in a way the content does not explain
+};
+
+struct Error {
+  ErrorCode code;
+  std::string detail;
+};
+
+template <typename T>
+using Result = tl::expected<T, Error>;
+
+inline tl::unexpected<Error> fail(ErrorCode code, std::string detail) {
+  return tl::unexpected<Error>(Error{code, std::move(detail)});
+}
+
+std::string_view to_string(ErrorCode code);
+
+}  // namespace media

@@ -1,0 +1,40 @@
+#include "media/normalized.h"
+
+#include "media/error.h"
+
+namespace media {
+
+std::string to_string(Kind kind) {
+  switch (kind) {
+    case Kind::image: return "image";
+    case Kind::audio: return "audio";
+    case Kind::video: return "video";
+    case Kind::pdf: return "pdf";
+  }
+  return "unknown";
+}
+
+std::string to_string(PartType type) {
+  switch (type) {
+    case PartType::text: return "text";
+    case PartType::image: return "image";
+    case PartType::audio: return "audio";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::unsupported: return "unsupported";
+    case ErrorCode::corrupt: return "corrupt";
+    case ErrorCode::too_large: return "too_large";
+    case ErrorCode::encrypted: return "encrypted";
+    case ErrorCode::timeout: return "timeout";
+    case ErrorCode::crashed: return "crashed";
+    case ErrorCode::io: return "io";
+    case ErrorCode::internal: return "internal";
+  }
+  return "unknown";
+}
+
+}  // namespace media

@@ -1,0 +1,96 @@
+#include "media/probe.h"
+
+#include <memory>
+
+#include <magic.h>
+
+#include "media/av_probe.h"
+
+namespace media {
+namespace {
+
+struct MagicCloser {
+  void operator()(magic_set* cookie) const { magic_close(cookie); }
+};
+using MagicHandle = std::unique_ptr<magic_set, MagicCloser>;
+
+// libmagic handles are not thread-safe; each thread keeps its own, loaded once.
+magic_t thread_magic() {
+  thread_local MagicHandle handle = [] {
+    MagicHandle cookie(magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
+                                  MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TAR));
+    if (cookie && magic_load(cookie.get(), nullptr) != 0) cookie.reset();
+    return cookie;
+  }();
+  return handle.get();
+}
+
+struct MimeKind {
+  std::string_view mime;
+  Kind kind;
+  std::string_view format;
+};
+
+// Still-image formats decoded by OpenCV (or, for the ones it lacks, FFmpeg's image decoders).
+constexpr MimeKind k_known[] = {
+    {"image/jpeg", Kind::image, "jpeg"},  {"image/png", Kind::image, "png"},
+    {"image/gif", Kind::image, "gif"},    {"image/bmp", Kind::image, "bmp"},
+    {"image/x-ms-bmp", Kind::image, "bmp"}, {"image/webp", Kind::image, "webp"},
+    {"image/tiff", Kind::image, "tiff"},  {"image/heic", Kind::image, "heif"},
+    {"image/heif", Kind::image, "heif"},  {"image/avif", Kind::image, "avif"},
+    {"image/x-portable-pixmap", Kind::image, "pnm"},
+    {"image/x-portable-graymap", Kind::image, "pnm"},
+    {"image/x-portable-bitmap", Kind::image, "pnm"},
+    {"image/jp2", Kind::image, "jpeg2000"},
+    {"application/pdf", Kind::pdf, "pdf"},
+};
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+bool is_timed_media(std::string_view mime) {
+  return starts_with(mime, "audio/") || starts_with(mime, "video/") ||
+         mime == "application/octet-stream" || mime == "application/ogg" ||
+         mime == "application/x-matroska";
+}
+
+Result<Probe> from_mime(std::string mime, const std::function<Result<AvProbe>()>& av_probe) {
+  for (const auto& known : k_known) {
+    if (mime == known.mime) return Probe{known.kind, mime, std::string(known.format)};
+  }
+  if (mime == "application/x-empty" || mime == "inode/x-empty") {
+    return fail(ErrorCode::corrupt, "the file is empty");
+  }
+  if (is_timed_media(mime)) {
+    auto av = av_probe();
+    if (!av) {
+      if (mime == "application/octet-stream") {
+        return fail(ErrorCode::unsupported, "unrecognised content (" + mime + ")");
+      }
+      return tl::unexpected(av.error());
+    }
+    return Probe{av->has_video ? Kind::video : Kind::audio, mime, av->format};
+  }
+  return fail(ErrorCode::unsupported, "unsupported content type " + mime);
+}
+
+}  // namespace
+
+Result<Probe> probe_file(const std::string& path) {
+  magic_t cookie = thread_magic();
+  if (!cookie) return fail(ErrorCode::internal, "libmagic could not load its database");
+  const char* mime = magic_file(cookie, path.c_str());
+  if (!mime) return fail(ErrorCode::io, std::string("libmagic: ") + magic_error(cookie));
+  return from_mime(mime, [&] { return av_probe_file(path); });
+}
+
+Result<Probe> probe_bytes(const std::string& bytes) {
+  magic_t cookie = thread_magic();
+  if (!cookie) return fail(ErrorCode::internal, "libmagic could not load its database");
+  const char* mime = magic_buffer(cookie, bytes.data(), bytes.size());
+  if (!mime) return fail(ErrorCode::corrupt, std::string("libmagic: ") + magic_error(cookie));
+  return from_mime(mime, [&] { return av_probe_bytes(bytes); });
+}
+
+}  // namespace media

@@ -1,0 +1,27 @@
+#include "pipeline/error.h"
+
+namespace pipeline {
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::media: return "media";
+    case ErrorCode::invalid_reply: return "invalid_reply";
+    case ErrorCode::timeout: return "timeout";
+    case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::quota: return "quota";
+    case ErrorCode::server: return "server";
+    case ErrorCode::client: return "client";
+    case ErrorCode::network: return "network";
+    case ErrorCode::over_budget: return "over_budget";
+    case ErrorCode::circuit_open: return "circuit_open";
+    case ErrorCode::cancelled: return "cancelled";
+    case ErrorCode::io: return "io";
+    case ErrorCode::exists: return "exists";
+    case ErrorCode::journal: return "journal";
+    case ErrorCode::queue: return "queue";
+    case ErrorCode::internal: return "internal";
+  }
+  return "internal";
+}
+
+}  // namespace pipeline

@@ -1,0 +1,45 @@
+#pragma once
+// The one error type of pipeline/: a code the caller branches on (retry a timeout, park on
+// quota, quarantine a bad file) and a detail for people.
+
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+namespace pipeline {
+
+enum class ErrorCode {
+  media,          // normalization failed; detail carries media's code and text
+  invalid_reply,  // the model's reply broke the schema or left the taxonomy
+  timeout,        // the request ran past its deadline
+  rate_limited,   // 429 after the retries
+  quota,          // a per-day quota is exhausted; work is parked
+  server,         // 5xx after the retries
+  client,         // 4xx that retrying cannot fix (400, 401, 403, 404)
+  network,        // connection refused, reset, DNS
+  over_budget,    // the spend cap is reached
+  circuit_open,   // the breaker refuses requests for now
+  cancelled,      // shutdown
+  io,             // a filesystem operation failed
+  exists,         // a destination is taken and may not be overwritten
+  journal,        // SQLite failed
+  queue,          // a queue sink could not publish
+  internal,
+};
+
+struct Error {
+  ErrorCode code;
+  std::string detail;
+};
+
+template <typename T>
+using Result = tl::expected<T, Error>;
+
+inline tl::unexpected<Error> fail(ErrorCode code, std::string detail) {
+  return tl::unexpected<Error>(Error{code, std::move(detail)});
+}
+
+std::string_view to_string(ErrorCode code);
+
+}  // namespace pipeline

@@ -1,0 +1,84 @@
+#pragma once
+// The SQLite journal (WAL mode): one row per input file with its current state, plus an
+// append-only event per transition. Every transition is committed before the side effect
+// that follows it, so a restart resumes each file from its last durable stage.
+// Writes are serialized by an internal mutex; one Journal serves all threads.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/error.h"
+
+namespace pipeline {
+
+enum class FileState { discovered, claimed, normalized, decided, routing, done, quarantined };
+
+std::string_view to_string(FileState state);
+std::optional<FileState> parse_file_state(std::string_view text);
+
+struct FileRecord {
+  std::int64_t id = 0;
+  FileState state = FileState::discovered;
+  std::string source_path;  // where the file was found
+  std::string name;         // its original name: raw bytes, maybe not UTF-8
+  std::string work_path;    // where it sits while siftd holds it
+  std::string sha256;
+  std::uint64_t size = 0;
+  int attempts = 0;         // times a worker started on it
+  std::string kind;
+  std::string facts_json;
+  int token_estimate = 0;
+  int naive_tokens = 0;
+  std::string decision_json;
+  std::string outcome;      // "route", "escalate", "review", "failed"
+  std::string destination;  // intended (state routing) or final (state done/quarantined) path
+  std::string error_stage;
+  std::string error_code;
+  std::string error_detail;
+  std::int64_t discovered_ms = 0;  // when siftd first saw it (never the file's mtime)
+  std::int64_t updated_ms = 0;
+};
+
+enum class SyncMode { full, normal };
+
+class Journal {
+ public:
+  static Result<std::unique_ptr<Journal>> open(const std::string& path, SyncMode sync = SyncMode::full);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Inserts a new row and sets record.id.
+  Result<void> insert(FileRecord& record);
+  // Writes every column of the row and appends an event for its state.
+  Result<void> update(FileRecord& record);
+
+  Result<std::optional<FileRecord>> get(std::int64_t id);
+  Result<std::vector<FileRecord>> unfinished();
+  Result<std::vector<FileRecord>> in_state(FileState state);
+  Result<std::vector<FileRecord>> updated_since(std::int64_t since_ms);
+  Result<std::map<std::string, std::int64_t>> count_by_state();
+  // Whether some unfinished row already holds this work or source path.
+  Result<bool> is_tracked(const std::string& source_path);
+
+  const std::string& path() const { return m_path; }
+
+ private:
+  struct Impl;
+  Journal(std::string path, std::unique_ptr<Impl> impl);
+  Result<std::vector<FileRecord>> select(const std::string& where, std::int64_t argument);
+
+  std::string m_path;
+  std::unique_ptr<Impl> m_impl;
+  std::mutex m_mutex;
+};
+
+std::int64_t now_ms();
+
+}  // namespace pipeline

@@ -1,0 +1,58 @@
+#pragma once
+// RAII owners for SQLite handles, and a Transaction guard that rolls back unless committed.
+// Private to pipeline/.
+
+#include <memory>
+#include <string>
+
+#include <sqlite3.h>
+
+#include "pipeline/error.h"
+
+namespace pipeline {
+
+struct DatabaseCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using DatabaseHandle = std::unique_ptr<sqlite3, DatabaseCloser>;
+using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+inline Error sqlite_error(sqlite3* db, const std::string& what) {
+  return Error{ErrorCode::journal, what + ": " + sqlite3_errmsg(db)};
+}
+
+inline Result<void> exec(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    return fail(ErrorCode::journal, std::string(sql).substr(0, 40) + ": " + text);
+  }
+  return {};
+}
+
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : m_db(db) { m_ok = exec(db, "BEGIN IMMEDIATE").has_value(); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (m_ok && !m_committed) (void)exec(m_db, "ROLLBACK");
+  }
+  bool began() const { return m_ok; }
+  Result<void> commit() {
+    auto result = exec(m_db, "COMMIT");
+    m_committed = result.has_value();
+    return result;
+  }
+
+ private:
+  sqlite3* m_db;
+  bool m_ok = false;
+  bool m_committed = false;
+};
+
+}  // namespace pipeline
