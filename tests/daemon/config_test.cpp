@@ -1,0 +1,137 @@
+#include "daemon/config.h"
+
+#include <gtest/gtest.h>
+
+#include "../temp_dir.h"
+
+namespace daemon_core {
+
+TEST(Config, defaults_are_valid_and_use_the_local_backend) {
+  auto config = parse_config_text("", "empty.toml");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->model.backend, "local");
+  EXPECT_EQ(config->limits.image_max_side, 384);
+  EXPECT_EQ(config->settle_ms, 1000);
+  EXPECT_EQ(config->taxonomy.categories.size(), 10u);
+}
+
+TEST(Config, reads_every_section) {
+  auto config = parse_config_text(R"(
+[daemon]
+inbox = "/data/in"
+out = "/data/out"
+workers = 8
+[limits]
+image_max_side = 768
+audio_mp3 = true
+[decide]
+accept = 0.8
+review = 0.2
+[model]
+backend = "openai"
+temperature = 0.5
+[model.extra_headers]
+"X-Title" = "siftd"
+)", "good.toml");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->inbox, "/data/in");
+  EXPECT_EQ(config->workers, 8);
+  EXPECT_EQ(config->limits.image_max_side, 768);
+  EXPECT_TRUE(config->limits.audio_mp3);
+  EXPECT_DOUBLE_EQ(config->thresholds.accept, 0.8);
+  EXPECT_EQ(config->model.backend, "openai");
+  EXPECT_EQ(config->model.extra_headers.at("X-Title"), "siftd");
+  EXPECT_EQ(config->expand("{out}/{category}"), "/data/out/{category}");
+}
+
+TEST(Config, unknown_key_names_the_key_file_and_line) {
+  auto config = parse_config_text("[daemon]\nworkers = 2\ninbx = \"/x\"\n", "bad.toml");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().message, "bad.toml:3:8: daemon.inbx: unknown key");
+}
+
+TEST(Config, unknown_section_is_an_error) {
+  auto config = parse_config_text("[deamon]\nworkers = 2\n", "bad.toml");
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find("deamon.workers: unknown key"), std::string::npos);
+}
+
+TEST(Config, out_of_bounds_value_is_an_error) {
+  auto config = parse_config_text("[daemon]\nworkers = 0\n", "bad.toml");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().message, "bad.toml:2:11: daemon.workers: must be between 1 and 256");
+}
+
+TEST(Config, wrong_type_is_an_error) {
+  auto config = parse_config_text("[limits]\nimage_max_side = \"big\"\n", "bad.toml");
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find("limits.image_max_side: must be an integer"), std::string::npos);
+}
+
+TEST(Config, enumerated_string_must_be_a_choice) {
+  auto config = parse_config_text("[model]\nbackend = \"gpt\"\n", "bad.toml");
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find("must be one of \"local\", \"openai\""), std::string::npos);
+}
+
+TEST(Config, syntax_error_names_the_line) {
+  auto config = parse_config_text("[daemon]\nworkers = = 2\n", "broken.toml");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().message.rfind("broken.toml:2:", 0), 0u) << config.error().message;
+}
+
+TEST(Config, destination_inside_the_inbox_is_refused) {
+  auto config = parse_config_text("[daemon]\ninbox = \"/data/in\"\nout = \"/data/in/sorted\"\n", "loop.toml");
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find("inside the watched inbox"), std::string::npos);
+}
+
+TEST(Config, thresholds_must_be_ordered) {
+  auto config = parse_config_text("[decide]\naccept = 0.2\nreview = 0.5\n", "t.toml");
+  ASSERT_FALSE(config);
+}
+
+TEST(Config, taxonomy_replaces_the_default_and_validates_names) {
+  auto config = parse_config_text(R"(
+[[taxonomy.category]]
+name = "cats"
+description = "pictures of cats"
+[[taxonomy.category.fields]]
+name = "count"
+type = "number"
+[[taxonomy.category]]
+name = "dogs"
+)", "tax.toml");
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_EQ(config->taxonomy.categories.size(), 2u);
+  EXPECT_EQ(config->taxonomy.categories[0].fields.at(0).type, pipeline::FieldType::number);
+
+  auto bad = parse_config_text("[[taxonomy.category]]\nname = \"../etc\"\n", "tax.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("taxonomy.category.name"), std::string::npos);
+  auto twice = parse_config_text("[[taxonomy.category]]\nname = \"a\"\n[[taxonomy.category]]\nname = \"a\"\n", "t.toml");
+  ASSERT_FALSE(twice);
+}
+
+TEST(Config, example_file_parses_and_shows_every_key) {
+  const std::string path = std::string(SIFTD_SOURCE_DIR) + "/systemd/siftd.toml.example";
+  auto config = parse_config_file(path);
+  ASSERT_TRUE(config) << config.error().message;
+  const std::string text = siftd_test::read_file(path);
+  for (const auto& key : documented_keys()) {
+    const std::string name = key.key.substr(key.key.find('.') + 1);
+    const std::string section = "[" + key.key.substr(0, key.key.find('.')) + "]";
+    const auto section_at = text.find(section);
+    ASSERT_NE(section_at, std::string::npos) << section;
+    EXPECT_NE(text.find("\n" + name + " = ", section_at), std::string::npos)
+        << key.key << " is missing from siftd.toml.example";
+  }
+}
+
+TEST(Config, missing_file_is_a_clear_error) {
+  auto config = parse_config_file("/nonexistent/siftd.toml");
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find("cannot read"), std::string::npos);
+}
+
+}  // namespace daemon_core

@@ -1,0 +1,92 @@
+// The command line of the real binary: exit codes, `once`, `normalize`, `check-config`.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../temp_dir.h"
+#include "test_media.h"
+
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string out;
+};
+
+// Runs siftd with `arguments` (already shell-quoted), capturing stdout; stderr is dropped.
+Output siftd(const std::string& arguments) {
+  const std::string command = std::string("'") + SIFTD_BINARY + "' " + arguments + " 2>/dev/null";
+  Output result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer{};
+  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+}  // namespace
+
+TEST(Cli, version_and_usage_exit_codes) {
+  const auto version = siftd("--version");
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.out.rfind("siftd ", 0), 0u);
+  EXPECT_EQ(siftd("").status, 2);
+  EXPECT_EQ(siftd("frobnicate").status, 2);
+  EXPECT_EQ(siftd("run --workers 0").status, 2);
+}
+
+TEST(Cli, check_config_accepts_the_example_and_rejects_a_bad_file) {
+  siftd_test::TempDir dir;
+  const auto example = std::string(SIFTD_SOURCE_DIR) + "/systemd/siftd.toml.example";
+  EXPECT_EQ(siftd("check-config '" + example + "'").status, 0);
+  siftd_test::write_file(dir / "bad.toml", "[daemon]\nworkerz = 3\n");
+  EXPECT_EQ(siftd("check-config '" + (dir / "bad.toml") + "'").status, 2);
+  EXPECT_EQ(siftd("check-config '" + (dir / "missing.toml") + "'").status, 2);
+}
+
+TEST(Cli, once_prints_one_decision_per_file_and_moves_nothing) {
+  siftd_test::TempDir dir;
+  siftd_test::write_file(dir / "photo.jpg", siftd_test::photo_jpeg(1600, 1200, 1));
+  siftd_test::write_file(dir / "broken.jpg", siftd_test::corrupt_jpeg());
+  const auto result = siftd("once '" + (dir / "photo.jpg") + "' '" + (dir / "broken.jpg") + "'");
+  EXPECT_EQ(result.status, 1) << "one file failed";
+  const auto lines = json_lines(result.out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["decision"]["category"], "photo");
+  EXPECT_EQ(lines[0]["backend"], "local");
+  EXPECT_EQ(lines[0]["tokens"]["estimate"], 258);
+  EXPECT_EQ(lines[0]["tokens"]["naive"], 1032);
+  EXPECT_EQ(lines[1]["error"]["stage"], "normalize");
+  EXPECT_TRUE(std::filesystem::exists(dir / "photo.jpg"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "broken.jpg"));
+}
+
+TEST(Cli, normalize_prints_facts_and_writes_the_parts) {
+  siftd_test::TempDir dir;
+  siftd_test::write_file(dir / "photo.jpg", siftd_test::photo_jpeg(4000, 3000, 1));
+  const auto result = siftd("normalize '" + (dir / "photo.jpg") + "' --out '" + (dir / "parts") + "'");
+  ASSERT_EQ(result.status, 0);
+  const auto lines = json_lines(result.out);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["kind"], "image");
+  EXPECT_EQ(lines[0]["facts"]["width"], 4000);
+  EXPECT_EQ(lines[0]["token_estimate"], 258);
+  EXPECT_EQ(lines[0]["naive_tokens"], 1032);
+  const std::string part = lines[0]["parts"][0]["file"];
+  EXPECT_TRUE(std::filesystem::exists(part));
+  EXPECT_GT(std::filesystem::file_size(part), 1000u);
+}
