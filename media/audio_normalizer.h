@@ -1,5 +1,6 @@
 #pragma once
-// Normalizes audio files within the limits. FIXME: being written (media issue).
+// Normalizes audio files within the limits: decoded, downmixed to mono, resampled to 16 kHz,
+// leading and trailing silence trimmed, capped to limits.audio_max_s, encoded as WAV or MP3.
 
 #include <string>
 

@@ -1,11 +1,14 @@
 #include "media/image_normalizer.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "media/ffmpeg_support.h"
 #include "media/image_header.h"
 #include "media/image_ops.h"
 #include "media/token_estimate.h"
@@ -23,21 +26,63 @@ int reduced_read_flag(const ImageHeader& header, int max_side) {
   return cv::IMREAD_COLOR;
 }
 
+// OpenCV 4.6 on Debian 12 has no GIF, HEIF or AVIF reader and reads no animated WebP; FFmpeg's
+// image demuxers and decoders take the first frame of those.
+bool opencv_lacks(const std::string& format) {
+  return format == "gif" || format == "heif" || format == "avif";
+}
+
+Result<cv::Mat> decode_with_ffmpeg(const std::string& bytes, const std::string& format,
+                                   const Limits& limits) {
+  auto frame = decode_first_frame(bytes, format, limits.max_pixels,
+                                  Deadline::after_ms(limits.decode_timeout_ms));
+  if (!frame) return tl::unexpected(frame.error());
+  cv::Mat view(frame->height, frame->width, CV_8UC3, frame->pixels.data());
+  return view.clone();
+}
+
 Result<cv::Mat> decode(const std::string& bytes, const std::optional<ImageHeader>& header,
-                       const Limits& limits) {
+                       const std::string& format, const Limits& limits) {
+  if (opencv_lacks(format)) return decode_with_ffmpeg(bytes, format, limits);
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U,
                        const_cast<char*>(bytes.data()));
   int flags = cv::IMREAD_UNCHANGED;
   if (header && header->format == "jpeg") {
     flags = reduced_read_flag(*header, limits.image_max_side) | cv::IMREAD_IGNORE_ORIENTATION;
   }
+  cv::Mat image;
   try {
-    cv::Mat image = cv::imdecode(buffer, flags);
-    if (image.empty()) return fail(ErrorCode::corrupt, "the image decoder could not read it");
-    return image;
+    image = cv::imdecode(buffer, flags);
   } catch (const cv::Exception& e) {
     return fail(ErrorCode::corrupt, std::string("image decoder: ") + e.what());
   }
+  if (!image.empty()) return image;
+  // 12-bit JPEG, animated WebP and other variants OpenCV refuses may still have a first frame
+  // FFmpeg can decode; OpenCV's verdict stands when FFmpeg cannot either.
+  if (auto frame = decode_with_ffmpeg(bytes, format, limits); frame) return frame;
+  if (format == "webp" && bytes.find("ANMF") != std::string::npos) {
+    return fail(ErrorCode::unsupported,
+                "animated WebP is not readable in this build (OpenCV 4.6 and FFmpeg 5.1 lack it)");
+  }
+  return fail(ErrorCode::corrupt, "the " + format + " decoder could not read it");
+}
+
+std::uint32_t little_endian32(const std::string& bytes, std::size_t at) {
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    value |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+  }
+  return value;
+}
+
+// A BMP may carry a whole JPEG or PNG as its pixel data (compression 4 or 5), which neither
+// OpenCV nor FFmpeg unwraps; the embedded stream is an ordinary image.
+std::optional<std::string> embedded_bmp_payload(const std::string& bytes) {
+  if (bytes.size() < 54 || bytes.compare(0, 2, "BM") != 0) return std::nullopt;
+  const std::uint32_t compression = little_endian32(bytes, 30);
+  const std::uint32_t offset = little_endian32(bytes, 10);
+  if ((compression != 4 && compression != 5) || offset >= bytes.size()) return std::nullopt;
+  return bytes.substr(offset);
 }
 
 }  // namespace
@@ -58,7 +103,14 @@ Result<Normalized> normalize_image(const std::string& bytes, const std::string& 
     }
   }
 
-  auto decoded = decode(bytes, header, limits);
+  if (format == "bmp") {
+    if (auto payload = embedded_bmp_payload(bytes)) {
+      auto inner = normalize_image(*payload, "embedded", limits);
+      if (inner) inner->facts.format = "bmp";
+      return inner;
+    }
+  }
+  auto decoded = decode(bytes, header, format, limits);
   if (!decoded) return tl::unexpected(decoded.error());
   cv::Mat image = std::move(*decoded);
 

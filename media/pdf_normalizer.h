@@ -1,5 +1,7 @@
 #pragma once
-// Normalizes pdf files within the limits. FIXME: being written (media issue).
+// Normalizes PDF documents within the limits: page count, metadata and encrypted/damaged
+// flags; the text of the first pages up to a character budget; and, when there is too little
+// text (a scan), the first page rendered to fit the image budget.
 
 #include <string>
 

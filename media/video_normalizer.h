@@ -1,5 +1,7 @@
 #pragma once
-// Normalizes video files within the limits. FIXME: being written (media issue).
+// Normalizes video files within the limits: facts from the container, up to
+// limits.video_frames frames read by seeking (never decoding the whole stream), near-duplicates
+// dropped, the rest tiled with timestamps into one contact sheet, plus an optional audio excerpt.
 
 #include <string>
 

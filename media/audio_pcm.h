@@ -1,0 +1,47 @@
+#pragma once
+// Audio as the model hears it: any decodable audio stream brought to 16 kHz mono floats,
+// silence measured and trimmed, and the result encoded as 16-bit WAV or MP3. Shared by the
+// audio normalizer and the video normalizer's excerpt. Private to media/.
+
+#include <string>
+#include <vector>
+
+#include "media/error.h"
+#include "media/ffmpeg_support.h"
+
+namespace media {
+
+inline constexpr int k_pcm_rate = 16'000;
+
+struct PcmClip {
+  std::vector<float> samples;  // mono, k_pcm_rate per second, kept part only
+  double decoded_s = 0;        // seconds decoded (kept or not)
+  int channels = 0;            // of the original stream
+  int sample_rate = 0;         // of the original stream
+  std::string codec;
+  double silence_ratio = 0;     // share of 20 ms windows decoded under the silence floor
+  double loudness_dbfs = -120;  // RMS level of the decoded windows over it
+};
+
+struct PcmOptions {
+  double keep_s = 60;                 // stop once this many seconds are kept
+  bool skip_leading_silence = false;  // keep nothing before the first sound (but a short lead)
+  double max_decode_s = 600;          // never decode more than this, kept or not
+};
+
+// Decodes the best audio stream of an opened container.
+Result<PcmClip> decode_pcm(AVFormatContext& context, const PcmOptions& options,
+                           const Deadline& deadline);
+
+// Drops trailing windows under the silence floor (keeping a short tail).
+void trim_trailing_silence(std::vector<float>& samples);
+
+Result<std::string> encode_wav(const std::vector<float>& samples);
+Result<std::string> encode_mp3(const std::vector<float>& samples);
+
+// MP3 when asked for and this libavcodec has an MP3 encoder, else WAV. Returns the bytes and
+// sets `mime` to "audio/mpeg" or "audio/wav".
+Result<std::string> encode_audio(const std::vector<float>& samples, bool want_mp3,
+                                 std::string& mime);
+
+}  // namespace media
