@@ -18,6 +18,9 @@ pipeline::Sinks make_sinks(const Config& config) {
 }
 
 std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config) {
+  // Decoding runs in `siftd worker` processes, so a hostile file costs one file, not the daemon.
+  auto isolated = pipeline::IsolatedNormalizer::create(config.limits, config.workers);
+  if (isolated) return std::move(*isolated);
   return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
 }
 

@@ -1,11 +1,13 @@
 #include "daemon/cli.h"
 
 #include <iostream>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "daemon/commands.h"
+#include "media/worker_server.h"
 
 namespace daemon_core {
 namespace {
@@ -51,6 +53,9 @@ int run_cli(int argc, char** argv) {
   auto* check = app.add_subcommand("check-config", "validate a configuration file");
   check->add_option("file", options.config_file, "TOML configuration file")->required();
 
+  // Hidden: the decoding process media::WorkerPool starts; it speaks on stdin and stdout.
+  auto* worker = app.add_subcommand("worker", "decode files for the daemon (internal)")->group("");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -58,6 +63,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? k_exit_ok : k_exit_usage;
   }
 
+  if (*worker) return media::serve_worker(STDIN_FILENO, STDOUT_FILENO);
   if (*run) return command_run(options);
   if (*once) return command_once(options);
   if (*normalize) return command_normalize(options);

@@ -122,6 +122,8 @@ Result<ResamplerHandle> make_resampler(const AVFrame& frame) {
                                      0, nullptr);
   av_channel_layout_uninit(&in_layout);
   ResamplerHandle resampler(raw);
+  // Downmix to the average of the channels: no clipping, and loudness means the original's.
+  if (resampler) av_opt_set_double(resampler.get(), "rematrix_maxval", 1.0, 0);
   if (rc < 0 || !resampler || swr_init(resampler.get()) < 0) {
     return fail(ErrorCode::corrupt, "cannot resample this audio layout");
   }

@@ -33,7 +33,7 @@ std::string clock_text(double seconds) {
 
 void draw_timestamp(cv::Mat& cell, double at_s) {
   const std::string text = clock_text(at_s);
-  const double scale = std::clamp(cell.rows / 160.0, 0.3, 1.0);
+  const double scale = std::clamp(cell.rows / 260.0, 0.3, 0.8);
   int baseline = 0;
   const cv::Size size = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline);
   const cv::Point origin(3, cell.rows - 3 - baseline);
