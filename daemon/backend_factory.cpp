@@ -1,13 +1,77 @@
 #include "daemon/backend_factory.h"
 
+#include "pipeline/api_key.h"
 #include "pipeline/local_backend.h"
+#include "pipeline/model_stack.h"
+#include "pipeline/placement.h"
 
 namespace daemon_core {
+namespace {
+
+pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::string& base_url,
+                                       const std::string& name, const std::string& api_key) {
+  pipeline::OpenAiSettings tier;
+  tier.base_url = base_url;
+  tier.api_key = api_key;
+  tier.request = pipeline::RequestOptions{name, model.temperature, model.max_output_tokens, model.reasoning_effort};
+  for (const auto& [header, value] : model.extra_headers) tier.extra_headers.push_back(header + ": " + value);
+  tier.timeout = std::chrono::milliseconds(model.timeout_ms);
+  tier.retry = pipeline::RetrySettings{model.max_retries, std::chrono::milliseconds(model.backoff_base_ms),
+                                       std::chrono::milliseconds(model.backoff_max_ms)};
+  tier.limits = pipeline::RateLimits{model.requests_per_minute, model.tokens_per_minute};
+  tier.breaker_failures = model.breaker_failures;
+  tier.breaker_cooldown = std::chrono::seconds(model.breaker_cooldown_s);
+  tier.quota_reset_hour_utc = model.quota_reset_hour_utc;
+  tier.prices = pipeline::Prices{model.price_input_text, model.price_input_image, model.price_input_audio,
+                                 model.price_input_cached, model.price_output};
+  return tier;
+}
+
+pipeline::OnFailure on_failure(const std::string& text) {
+  if (text == "human_review") return pipeline::OnFailure::human_review;
+  if (text == "none") return pipeline::OnFailure::none;
+  return pipeline::OnFailure::local;
+}
+
+ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config) {
+  const ModelConfig& model = config.model;
+  auto api_key = pipeline::load_api_key();
+  if (!api_key) return tl::unexpected(ConfigError{"model.backend = \"openai\": " + api_key.error().detail});
+
+  pipeline::ModelStackSettings settings;
+  settings.first = tier_settings(model, model.base_url, model.name, *api_key);
+  if (!model.escalation_model.empty()) {
+    settings.second = tier_settings(
+        model, model.escalation_base_url.empty() ? model.base_url : model.escalation_base_url,
+        model.escalation_model, *api_key);
+  }
+  settings.escalation_below = model.escalation_below;
+  settings.fallback = pipeline::FallbackPolicy{
+      on_failure(model.fallback),
+      model.on_over_budget == "local" ? pipeline::OnOverBudget::local : pipeline::OnOverBudget::park};
+  settings.caps = pipeline::SpendCaps{model.daily_budget_usd, model.monthly_budget_usd};
+  settings.max_in_flight = model.max_in_flight;
+  if (model.cache) {
+    settings.cache_path = model.cache_path.empty() ? config.work_area() + "/result_cache.db" : model.cache_path;
+    const auto slash = settings.cache_path.rfind('/');
+    if (slash != std::string::npos && slash > 0) {
+      if (auto ok = pipeline::make_directories(settings.cache_path.substr(0, slash)); !ok) {
+        return tl::unexpected(ConfigError{"model.cache_path: " + ok.error().detail});
+      }
+    }
+  }
+  auto stack = pipeline::ModelStack::create(std::move(settings), config.taxonomy);
+  if (!stack) return tl::unexpected(ConfigError{"model: " + stack.error().detail});
+  return std::unique_ptr<pipeline::Backend>(std::move(*stack));
+}
+
+}  // namespace
 
 ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config) {
   if (config.model.backend == "local") {
     return std::unique_ptr<pipeline::Backend>(std::make_unique<pipeline::LocalBackend>(config.taxonomy));
   }
+  if (config.model.backend == "openai") return make_openai_backend(config);
   return tl::unexpected(ConfigError{"model.backend: \"" + config.model.backend + "\" is not available"});
 }
 

@@ -10,6 +10,7 @@
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/logging.h"
+#include "pipeline/file_hash.h"
 #include "pipeline/normalized_json.h"
 #include "pipeline/placement.h"
 #include "pipeline/policy.h"
@@ -81,7 +82,9 @@ int command_once(const CommandOptions& options) {
       continue;
     }
     const auto decide_start = Clock::now();
-    auto answer = (*backend)->decide(*normalized);
+    // The content hash lets a cached decision answer without a request.
+    auto sha256 = pipeline::sha256_file(path);
+    auto answer = (*backend)->decide(*normalized, pipeline::DecideContext{sha256 ? *sha256 : ""});
     const double decide_ms = ms_since(decide_start);
     if (!answer) {
       std::cout << dump(error_line(path, "decide", std::string(pipeline::to_string(answer.error().code)),

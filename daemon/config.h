@@ -32,6 +32,27 @@ struct ModelConfig {
   int max_retries = 4;
   std::string reasoning_effort;  // empty: not sent (thinking stays off)
   std::map<std::string, std::string> extra_headers;
+  int backoff_base_ms = 500;
+  int backoff_max_ms = 30'000;
+  int requests_per_minute = 0;  // 0: no client-side limit
+  int tokens_per_minute = 0;
+  int breaker_failures = 5;  // 0: no circuit breaker
+  int breaker_cooldown_s = 30;
+  int quota_reset_hour_utc = 8;
+  double daily_budget_usd = 0;  // 0: no cap
+  double monthly_budget_usd = 0;
+  std::string on_over_budget = "park";  // "park" or "local"
+  std::string fallback = "local";       // "local", "human_review" or "none"
+  double price_input_text = 0.10;       // USD per million tokens
+  double price_input_image = 0.10;
+  double price_input_audio = 0.30;
+  double price_input_cached = 0.025;
+  double price_output = 0.40;
+  bool cache = true;
+  std::string cache_path;  // empty: <work_dir>/result_cache.db
+  std::string escalation_model;  // empty: no cascade
+  std::string escalation_base_url;  // empty: base_url
+  double escalation_below = 0.6;
 };
 
 struct Config {

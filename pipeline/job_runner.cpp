@@ -212,10 +212,17 @@ JobReport JobRunner::run(FileRecord record) {
     }
 
     const auto decide_start = Clock::now();
-    auto answer = m_ports.backend.decide(*normalized);
+    auto answer = m_ports.backend.decide(*normalized, DecideContext{r.sha256});
     report.decide_ms = ms_since(decide_start);
     if (!answer) {
-      if (answer.error().code == ErrorCode::cancelled) return report;  // resumes at next start
+      // Shutdown, a per-day quota or a spend cap: the record stays `normalized` and resumes
+      // later; the file is not at fault, so it is not quarantined.
+      const ErrorCode code = answer.error().code;
+      if (code == ErrorCode::cancelled || code == ErrorCode::quota ||
+          code == ErrorCode::over_budget) {
+        report.parked = std::string(to_string(code));
+        return report;
+      }
       return quarantine(std::move(report), "decide", std::string(to_string(answer.error().code)),
                         answer.error().detail);
     }

@@ -47,6 +47,7 @@ struct JobReport {
   double normalize_ms = 0;
   double decide_ms = 0;
   double route_ms = 0;
+  std::string parked;  // why the decision was put off ("quota", "over_budget", "cancelled")
 };
 
 struct JobPorts {

@@ -6,7 +6,7 @@
 
 namespace pipeline {
 
-Result<Answer> LocalBackend::decide(const media::Normalized& input) {
+Result<Answer> LocalBackend::decide(const media::Normalized& input, const DecideContext&) {
   const auto start = std::chrono::steady_clock::now();
   Guess guess = guess_category(input);
   if (!m_taxonomy.find(guess.category)) {

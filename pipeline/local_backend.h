@@ -12,7 +12,7 @@ class LocalBackend final : public Backend {
  public:
   explicit LocalBackend(Taxonomy taxonomy) : m_taxonomy(std::move(taxonomy)) {}
   std::string_view name() const override { return "local"; }
-  Result<Answer> decide(const media::Normalized& input) override;
+  Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
 
   static constexpr std::string_view k_rules_version = "local-rules-1";
 

@@ -1,0 +1,43 @@
+#pragma once
+// Time as a port for the model client: the retry waits, the rate buckets, the breaker's
+// cool-down and the daily spend all read it, so tests run them on a fake clock and never
+// really sleep. sleep_for() returns early, with false, once interrupt() was called.
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+namespace pipeline {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::steady_clock::time_point now() = 0;
+  virtual std::chrono::system_clock::time_point wall_now() = 0;
+  virtual bool sleep_for(std::chrono::milliseconds duration) = 0;
+  virtual void interrupt() = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
+  std::chrono::system_clock::time_point wall_now() override { return std::chrono::system_clock::now(); }
+  bool sleep_for(std::chrono::milliseconds duration) override {
+    std::unique_lock lock(m_mutex);
+    return !m_wake.wait_for(lock, duration, [this] { return m_interrupted; });
+  }
+  void interrupt() override {
+    {
+      std::lock_guard lock(m_mutex);
+      m_interrupted = true;
+    }
+    m_wake.notify_all();
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_interrupted = false;
+};
+
+}  // namespace pipeline

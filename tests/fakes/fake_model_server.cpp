@@ -1,0 +1,288 @@
+#include "tests/fakes/fake_model_server.h"
+
+#include <atomic>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+namespace fakes {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::pair<Fault, std::string_view> k_fault_names[] = {
+    {Fault::none, "none"},
+    {Fault::rate_limited, "rate_limited"},
+    {Fault::resource_exhausted, "resource_exhausted"},
+    {Fault::quota_per_day, "quota_per_day"},
+    {Fault::server_error, "server_error"},
+    {Fault::unavailable, "unavailable"},
+    {Fault::bad_request, "bad_request"},
+    {Fault::unauthorized, "unauthorized"},
+    {Fault::slow, "slow"},
+    {Fault::drop_connection, "drop_connection"},
+    {Fault::truncated_body, "truncated_body"},
+    {Fault::malformed_json, "malformed_json"},
+    {Fault::schema_breaking, "schema_breaking"},
+    {Fault::unknown_category, "unknown_category"},
+    {Fault::path_category, "path_category"},
+};
+
+const char* k_default_content =
+    R"({"category":"photo","confidence":0.92,"route":"accept","summary":"a photograph","fields":{}})";
+
+std::string decision_with_category(const std::string& category) {
+  return json{{"category", category},
+              {"confidence", 0.95},
+              {"route", "accept"},
+              {"summary", "looks fine"},
+              {"fields", json::object()}}
+      .dump();
+}
+
+std::string google_error(const json& details) {
+  return json::array({json{{"error",
+                            {{"code", 429},
+                             {"message", "Resource has been exhausted (e.g. check quota)."},
+                             {"status", "RESOURCE_EXHAUSTED"},
+                             {"details", details}}}}})
+      .dump();
+}
+
+}  // namespace
+
+std::optional<Fault> parse_fault(std::string_view name) {
+  for (const auto& [fault, text] : k_fault_names) {
+    if (text == name) return fault;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Fault fault) {
+  for (const auto& [value, text] : k_fault_names) {
+    if (value == fault) return text;
+  }
+  return "none";
+}
+
+struct FakeModelServer::Impl {
+  FakeServerOptions options;
+  httplib::Server server;
+  std::thread thread;
+  int port = 0;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> served{0};
+  mutable std::mutex mutex;
+  std::deque<ScriptedReply> script;
+  std::vector<RecordedRequest> requests;
+
+  // Sleeps in short steps so that stop() never waits out a slow reply.
+  void pause(std::chrono::milliseconds duration) const {
+    const auto until = std::chrono::steady_clock::now() + duration;
+    while (!stopping && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          std::chrono::milliseconds(10), until - std::chrono::steady_clock::now()));
+    }
+  }
+
+  std::string completion(const std::string& model, const std::string& content) {
+    const auto id = served.fetch_add(1);
+    return json{{"id", "chatcmpl-fake-" + std::to_string(id)},
+                {"object", "chat.completion"},
+                {"created", 1'700'000'000},
+                {"model", model},
+                {"choices",
+                 json::array({json{{"index", 0},
+                                   {"message", {{"role", "assistant"}, {"content", content}}},
+                                   {"finish_reason", "stop"}}})},
+                {"usage",
+                 {{"prompt_tokens", options.prompt_tokens},
+                  {"completion_tokens", options.completion_tokens},
+                  {"total_tokens", options.prompt_tokens + options.completion_tokens},
+                  {"prompt_tokens_details", {{"cached_tokens", options.cached_tokens}}}}}}
+        .dump();
+  }
+
+  void handle(const httplib::Request& request, httplib::Response& response) {
+    ScriptedReply reply;
+    {
+      std::lock_guard lock(mutex);
+      requests.push_back(RecordedRequest{request.path, request.body, request.get_header_value("Authorization")});
+      if (!script.empty()) {
+        reply = std::move(script.front());
+        script.pop_front();
+      }
+    }
+    pause(options.latency);
+    const json body = json::parse(request.body, nullptr, false);
+    const std::string model = body.is_object() ? body.value("model", "fake") : "fake";
+    const std::string content =
+        !reply.content.empty() ? reply.content
+                               : (options.default_content.empty() ? k_default_content : options.default_content);
+    const std::string plain_error = R"({"error":{"message":"scripted failure","type":"server_error"}})";
+    switch (reply.fault) {
+      case Fault::none: response.set_content(completion(model, content), "application/json"); return;
+      case Fault::rate_limited:
+        response.status = 429;
+        response.set_header("Retry-After", std::to_string(reply.retry_after_s));
+        response.set_content(R"({"error":{"message":"rate limited","type":"rate_limit_exceeded"}})",
+                             "application/json");
+        return;
+      case Fault::resource_exhausted:
+        response.status = 429;
+        response.set_content(
+            google_error(json::array({json{{"@type", "type.googleapis.com/google.rpc.RetryInfo"},
+                                           {"retryDelay", reply.retry_delay}}})),
+            "application/json");
+        return;
+      case Fault::quota_per_day:
+        response.status = 429;
+        response.set_content(
+            google_error(json::array(
+                {json{{"@type", "type.googleapis.com/google.rpc.QuotaFailure"},
+                      {"violations",
+                       json::array({json{{"quotaMetric", "generativelanguage.googleapis.com/generate_content_free_tier_requests"},
+                                         {"quotaId", "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}}})}},
+                 json{{"@type", "type.googleapis.com/google.rpc.RetryInfo"}, {"retryDelay", "40s"}}})),
+            "application/json");
+        return;
+      case Fault::server_error:
+        response.status = 500;
+        response.set_content(plain_error, "application/json");
+        return;
+      case Fault::unavailable:
+        response.status = 503;
+        response.set_content(plain_error, "application/json");
+        return;
+      case Fault::bad_request:
+        response.status = 400;
+        response.set_content(R"({"error":{"message":"invalid request","type":"invalid_request_error"}})",
+                             "application/json");
+        return;
+      case Fault::unauthorized:
+        response.status = 401;
+        response.set_content(R"({"error":{"message":"bad key","type":"invalid_request_error"}})", "application/json");
+        return;
+      case Fault::slow:
+        pause(options.slow);
+        response.set_content(completion(model, content), "application/json");
+        return;
+      case Fault::drop_connection:
+        // Promise a body, then abort: the client sees the connection close mid-reply.
+        response.set_content_provider(1000, "application/json",
+                                      [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+        return;
+      case Fault::truncated_body:
+        response.set_content(completion(model, content).substr(0, 40), "application/json");
+        return;
+      case Fault::malformed_json:
+        response.set_content(completion(model, R"({"category": "photo", "confidence": 0.9, )"),
+                             "application/json");
+        return;
+      case Fault::schema_breaking:
+        response.set_content(completion(model, R"({"category":"photo","confidence":7,"route":"maybe"})"),
+                             "application/json");
+        return;
+      case Fault::unknown_category:
+        response.set_content(completion(model, decision_with_category("weapons")), "application/json");
+        return;
+      case Fault::path_category:
+        response.set_content(completion(model, decision_with_category("../../etc")), "application/json");
+        return;
+    }
+  }
+};
+
+FakeModelServer::FakeModelServer(FakeServerOptions options) : m_impl(std::make_unique<Impl>()) {
+  m_impl->options = std::move(options);
+  Impl* impl = m_impl.get();
+  const int threads = std::max(1, m_impl->options.threads);
+  // httplib's own interface: it takes ownership of the pool it is handed.
+  impl->server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  impl->server.set_tcp_nodelay(true);
+  impl->server.set_keep_alive_max_count(100'000);
+  impl->server.set_keep_alive_timeout(30);
+  const auto handler = [impl](const httplib::Request& request, httplib::Response& response) {
+    impl->handle(request, response);
+  };
+  impl->server.Post("/v1/chat/completions", handler);
+  impl->server.Post("/chat/completions", handler);
+}
+
+FakeModelServer::~FakeModelServer() { stop(); }
+
+bool FakeModelServer::start() {
+  m_impl->port = m_impl->options.port == 0 ? m_impl->server.bind_to_any_port("127.0.0.1")
+                                           : (m_impl->server.bind_to_port("127.0.0.1", m_impl->options.port)
+                                                  ? m_impl->options.port
+                                                  : -1);
+  if (m_impl->port <= 0) return false;
+  m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
+  return true;
+}
+
+void FakeModelServer::stop() {
+  m_impl->stopping = true;
+  m_impl->server.stop();
+  if (m_impl->thread.joinable()) m_impl->thread.join();
+}
+
+int FakeModelServer::port() const { return m_impl->port; }
+
+std::string FakeModelServer::base_url() const { return "http://127.0.0.1:" + std::to_string(m_impl->port) + "/v1"; }
+
+void FakeModelServer::script(std::vector<ScriptedReply> replies) {
+  std::lock_guard lock(m_impl->mutex);
+  m_impl->script.assign(std::make_move_iterator(replies.begin()), std::make_move_iterator(replies.end()));
+}
+
+std::vector<RecordedRequest> FakeModelServer::requests() const {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->requests;
+}
+
+std::size_t FakeModelServer::request_count() const {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->requests.size();
+}
+
+std::optional<std::vector<ScriptedReply>> load_script(const std::string& path, std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot read " + path;
+    return std::nullopt;
+  }
+  const json document = json::parse(in, nullptr, false);
+  if (!document.is_array()) {
+    error = path + ": expected a JSON array of replies";
+    return std::nullopt;
+  }
+  std::vector<ScriptedReply> replies;
+  for (const auto& item : document) {
+    if (!item.is_object()) {
+      error = path + ": each reply must be an object";
+      return std::nullopt;
+    }
+    ScriptedReply reply;
+    const auto fault = parse_fault(item.value("fault", "none"));
+    if (!fault) {
+      error = path + ": unknown fault '" + item.value("fault", "") + "'";
+      return std::nullopt;
+    }
+    reply.fault = *fault;
+    if (const auto content = item.find("content"); content != item.end()) {
+      reply.content = content->is_string() ? content->get<std::string>() : content->dump();
+    }
+    reply.retry_after_s = item.value("retry_after_s", reply.retry_after_s);
+    reply.retry_delay = item.value("retry_delay", reply.retry_delay);
+    const int repeat = std::max(1, item.value("repeat", 1));
+    for (int i = 0; i < repeat; ++i) replies.push_back(reply);
+  }
+  return replies;
+}
+
+}  // namespace fakes

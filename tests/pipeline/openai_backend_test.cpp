@@ -1,0 +1,274 @@
+// The openai backend driven through the real curl client against the fake server over loopback,
+// one fault mode at a time. Waits are read from the fake clock, never from wall time.
+
+#include "pipeline/openai_backend.h"
+
+#include <gtest/gtest.h>
+
+#include "pipeline/curl_llm_client.h"
+#include "tests/fakes/fake_model_server.h"
+#include "tests/pipeline/fake_clock.h"
+#include "tests/pipeline/request_bodies.h"
+#include "tests/pipeline/test_inputs.h"
+
+namespace pipeline {
+namespace {
+
+using fakes::Fault;
+using fakes::ScriptedReply;
+using std::chrono::milliseconds;
+
+class OpenAiBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(m_server.start());
+    auto client = CurlLlmClient::create(CurlClientOptions{});
+    ASSERT_TRUE(client);
+    m_client = std::move(*client);
+    m_spend = std::make_shared<SpendTracker>(SpendCaps{}, m_clock);
+  }
+  void TearDown() override { pipeline_test::save_request_bodies(m_server); }
+
+  OpenAiSettings settings() {
+    OpenAiSettings s;
+    s.base_url = m_server.base_url();
+    s.api_key = "test-key";
+    s.request.model = "gemini-2.5-flash-lite";
+    s.timeout = milliseconds(400);
+    s.retry = RetrySettings{3, milliseconds(500), milliseconds(30'000)};
+    return s;
+  }
+
+  std::unique_ptr<OpenAiBackend> backend(OpenAiSettings s) {
+    return std::make_unique<OpenAiBackend>(std::move(s), default_taxonomy(),
+                                           OpenAiPorts{*m_client, m_clock, m_spend, [] { return 0.5; }});
+  }
+  std::unique_ptr<OpenAiBackend> backend() { return backend(settings()); }
+
+  Result<Answer> decide(OpenAiBackend& b) { return b.decide(pipeline_test::image_input(), DecideContext{}); }
+
+  static ScriptedReply reply(Fault fault) {
+    ScriptedReply r;
+    r.fault = fault;
+    return r;
+  }
+
+  fakes::FakeModelServer m_server;
+  std::unique_ptr<CurlLlmClient> m_client;
+  pipeline_test::FakeClock m_clock;
+  std::shared_ptr<SpendTracker> m_spend;
+};
+
+TEST_F(OpenAiBackendTest, answers_with_usage_cost_request_id_and_prompt_version) {
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->decision.category, "photo");
+  EXPECT_EQ(answer->backend, "openai");
+  EXPECT_EQ(answer->attempts, 1);
+  EXPECT_EQ(answer->usage.prompt_tokens, 600);
+  EXPECT_EQ(answer->usage.cached_tokens, 400);
+  EXPECT_EQ(answer->usage.completion_tokens, 40);
+  EXPECT_GT(answer->usage.cost_usd, 0);
+  EXPECT_EQ(answer->request_id, "chatcmpl-fake-0");
+  EXPECT_EQ(answer->prompt_version, b->prompt_version());
+  EXPECT_FALSE(answer->raw_reply.empty());
+  EXPECT_DOUBLE_EQ(m_spend->spent_today(), answer->usage.cost_usd);
+  const auto requests = m_server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].path, "/v1/chat/completions");
+  EXPECT_EQ(requests[0].authorization, "Bearer test-key");
+}
+
+TEST_F(OpenAiBackendTest, waits_as_long_as_retry_after_says_on_429) {
+  ScriptedReply limited = reply(Fault::rate_limited);
+  limited.retry_after_s = 7;
+  m_server.script({limited});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->attempts, 2);
+  EXPECT_EQ(m_server.request_count(), 2u);
+  EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(7000)});
+}
+
+TEST_F(OpenAiBackendTest, honours_retry_info_in_an_array_wrapped_error_body) {
+  ScriptedReply exhausted = reply(Fault::resource_exhausted);
+  exhausted.retry_delay = "3.5s";
+  m_server.script({exhausted});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->attempts, 2);
+  EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(3500)});
+}
+
+TEST_F(OpenAiBackendTest, parks_on_a_per_day_quota_until_the_reset_without_retrying) {
+  m_server.script({reply(Fault::quota_per_day)});
+  auto b = backend();
+  auto first = decide(*b);
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().code, ErrorCode::quota);
+  EXPECT_EQ(m_server.request_count(), 1u);
+
+  auto parked = decide(*b);
+  ASSERT_FALSE(parked);
+  EXPECT_EQ(parked.error().code, ErrorCode::quota);
+  EXPECT_EQ(m_server.request_count(), 1u) << "a parked quota sends nothing";
+
+  // The fake wall clock says 12:00 UTC; the reset is at 08:00 UTC the next day.
+  m_clock.advance(std::chrono::hours(20) + std::chrono::minutes(1));
+  auto after_reset = decide(*b);
+  ASSERT_TRUE(after_reset) << after_reset.error().detail;
+  EXPECT_EQ(m_server.request_count(), 2u);
+}
+
+TEST_F(OpenAiBackendTest, retries_500_and_503_with_exponential_full_jitter) {
+  m_server.script({reply(Fault::server_error), reply(Fault::unavailable)});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->attempts, 3);
+  // random() is 0.5: half of 500 ms, then half of 1000 ms.
+  EXPECT_EQ(m_clock.sleeps(), (std::vector<milliseconds>{milliseconds(250), milliseconds(500)}));
+}
+
+TEST_F(OpenAiBackendTest, gives_up_after_max_retries) {
+  m_server.script({reply(Fault::server_error), reply(Fault::server_error), reply(Fault::server_error),
+                   reply(Fault::server_error)});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().code, ErrorCode::server);
+  EXPECT_EQ(m_server.request_count(), 4u);
+  EXPECT_EQ(m_clock.sleeps().size(), 3u);
+}
+
+TEST_F(OpenAiBackendTest, never_retries_400_or_401) {
+  for (const Fault fault : {Fault::bad_request, Fault::unauthorized}) {
+    m_server.script({reply(fault)});
+    const auto before = m_server.request_count();
+    auto b = backend();
+    auto answer = decide(*b);
+    ASSERT_FALSE(answer);
+    EXPECT_EQ(answer.error().code, ErrorCode::client);
+    EXPECT_EQ(m_server.request_count(), before + 1);
+  }
+  EXPECT_TRUE(m_clock.sleeps().empty());
+}
+
+TEST_F(OpenAiBackendTest, retries_a_reply_slower_than_the_timeout) {
+  m_server.script({reply(Fault::slow)});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->attempts, 2);
+  EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(250)});
+}
+
+TEST_F(OpenAiBackendTest, retries_a_dropped_connection) {
+  m_server.script({reply(Fault::drop_connection)});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->attempts, 2);
+}
+
+TEST_F(OpenAiBackendTest, repairs_malformed_json_once_with_the_error_appended) {
+  m_server.script({reply(Fault::malformed_json)});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->attempts, 2);
+  EXPECT_EQ(answer->usage.prompt_tokens, 1200) << "both requests are billed";
+  const auto requests = m_server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].body.find("That reply was invalid"), std::string::npos);
+  EXPECT_NE(requests[1].body.find("That reply was invalid: the reply is not JSON"), std::string::npos);
+}
+
+TEST_F(OpenAiBackendTest, repairs_a_truncated_body) {
+  m_server.script({reply(Fault::truncated_body)});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->attempts, 2);
+}
+
+TEST_F(OpenAiBackendTest, fails_when_the_repair_breaks_the_schema_too) {
+  m_server.script({reply(Fault::schema_breaking), reply(Fault::schema_breaking)});
+  auto b = backend();
+  auto answer = decide(*b);
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().code, ErrorCode::invalid_reply);
+  EXPECT_EQ(m_server.request_count(), 2u);
+}
+
+TEST_F(OpenAiBackendTest, never_answers_a_category_outside_the_taxonomy) {
+  for (const Fault fault : {Fault::unknown_category, Fault::path_category}) {
+    m_server.script({reply(fault), reply(fault)});
+    auto b = backend();
+    auto answer = decide(*b);
+    ASSERT_FALSE(answer) << "category " << answer->decision.category << " was accepted";
+    EXPECT_EQ(answer.error().code, ErrorCode::invalid_reply);
+    EXPECT_NE(answer.error().detail.find("not in the taxonomy"), std::string::npos);
+  }
+}
+
+TEST_F(OpenAiBackendTest, opens_the_circuit_after_repeated_failures_and_probes_once) {
+  OpenAiSettings s = settings();
+  s.retry.max_retries = 0;
+  s.breaker_failures = 2;
+  s.breaker_cooldown = milliseconds(10'000);
+  auto b = backend(s);
+  m_server.script({reply(Fault::unavailable), reply(Fault::unavailable), reply(Fault::unavailable)});
+  EXPECT_EQ(decide(*b).error().code, ErrorCode::server);
+  EXPECT_EQ(decide(*b).error().code, ErrorCode::server);
+  auto refused = decide(*b);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::circuit_open);
+  EXPECT_EQ(m_server.request_count(), 2u);
+
+  m_clock.advance(milliseconds(10'000));
+  EXPECT_EQ(decide(*b).error().code, ErrorCode::server) << "the probe fails";
+  EXPECT_EQ(b->breaker().state(), CircuitState::open);
+  m_clock.advance(milliseconds(10'000));
+  EXPECT_TRUE(decide(*b)) << "the next probe succeeds";
+  EXPECT_EQ(b->breaker().state(), CircuitState::closed);
+  EXPECT_EQ(m_server.request_count(), 4u);
+}
+
+TEST_F(OpenAiBackendTest, stops_at_the_daily_spend_cap) {
+  m_spend = std::make_shared<SpendTracker>(SpendCaps{0.00001, 0}, m_clock);
+  auto b = backend();
+  ASSERT_TRUE(decide(*b));
+  auto over = decide(*b);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::over_budget);
+  EXPECT_EQ(m_server.request_count(), 1u);
+  m_clock.advance(std::chrono::hours(24));
+  EXPECT_TRUE(decide(*b)) << "a new UTC day has a new budget";
+}
+
+TEST_F(OpenAiBackendTest, keeps_to_the_requests_per_minute_bucket) {
+  OpenAiSettings s = settings();
+  s.limits.requests_per_minute = 60;
+  auto b = backend(s);
+  for (int i = 0; i < 61; ++i) ASSERT_TRUE(decide(*b));
+  EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(1000)});
+}
+
+TEST_F(OpenAiBackendTest, sends_reasoning_effort_only_when_configured) {
+  auto plain = backend();
+  ASSERT_TRUE(decide(*plain));
+  OpenAiSettings s = settings();
+  s.request.reasoning_effort = "low";
+  auto thinking = backend(s);
+  ASSERT_TRUE(decide(*thinking));
+  const auto requests = m_server.requests();
+  EXPECT_EQ(requests[0].body.find("reasoning_effort"), std::string::npos);
+  EXPECT_NE(requests[1].body.find(R"("reasoning_effort":"low")"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pipeline

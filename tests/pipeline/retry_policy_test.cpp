@@ -1,0 +1,77 @@
+#include "pipeline/retry_policy.h"
+
+#include <gtest/gtest.h>
+
+namespace pipeline {
+namespace {
+
+using std::chrono::milliseconds;
+
+const auto k_now = std::chrono::system_clock::from_time_t(784'111'777);  // Sun, 06 Nov 1994 08:49:37 GMT
+
+HttpResult response(long status, std::string body = "{}", std::string retry_after = "") {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.retry_after = std::move(retry_after);
+  return r;
+}
+
+TEST(RetryPolicy, reads_retry_after_in_seconds_and_as_an_http_date) {
+  EXPECT_EQ(parse_retry_after("12", k_now), milliseconds(12'000));
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", k_now), milliseconds(10'000));
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", k_now), milliseconds(0));
+  EXPECT_FALSE(parse_retry_after("soon", k_now));
+  EXPECT_FALSE(parse_retry_after("", k_now));
+}
+
+TEST(RetryPolicy, reads_retry_info_plain_or_wrapped_in_an_array) {
+  const std::string inner =
+      R"({"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"41s"}]}})";
+  EXPECT_EQ(parse_retry_info(inner), milliseconds(41'000));
+  EXPECT_EQ(parse_retry_info("[" + inner + "]"), milliseconds(41'000));
+  EXPECT_EQ(parse_retry_info(R"({"error":{"details":[{"@type":"x.RetryInfo","retryDelay":"0.25s"}]}})"),
+            std::nullopt);
+  EXPECT_FALSE(parse_retry_info("not json"));
+}
+
+TEST(RetryPolicy, tells_a_per_day_quota_from_a_per_minute_one) {
+  const auto body = [](const std::string& id) {
+    return R"([{"error":{"details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaId":")" +
+           id + R"("}]}]}}])";
+  };
+  EXPECT_TRUE(names_per_day_quota(body("GenerateRequestsPerDayPerProjectPerModel-FreeTier")));
+  EXPECT_FALSE(names_per_day_quota(body("GenerateRequestsPerMinutePerProjectPerModel")));
+  EXPECT_EQ(classify(response(429, body("GenerateRequestsPerDayPerProjectPerModel")), k_now).verdict, Verdict::park);
+}
+
+TEST(RetryPolicy, retries_only_what_may_pass_on_a_second_try) {
+  for (const long status : {429L, 500L, 502L, 503L, 504L}) {
+    EXPECT_EQ(classify(response(status), k_now).verdict, Verdict::retry) << status;
+  }
+  for (const long status : {400L, 401L, 403L, 404L, 422L}) {
+    const auto verdict = classify(response(status), k_now);
+    EXPECT_EQ(verdict.verdict, Verdict::give_up) << status;
+    EXPECT_EQ(verdict.code, ErrorCode::client) << status;
+  }
+  EXPECT_EQ(classify(fail(ErrorCode::timeout, "slow"), k_now).verdict, Verdict::retry);
+  EXPECT_EQ(classify(fail(ErrorCode::network, "reset"), k_now).verdict, Verdict::retry);
+  EXPECT_EQ(classify(fail(ErrorCode::cancelled, "bye"), k_now).verdict, Verdict::give_up);
+  EXPECT_EQ(classify(response(200), k_now).verdict, Verdict::success);
+}
+
+TEST(RetryPolicy, prefers_the_servers_wait) {
+  EXPECT_EQ(classify(response(429, "{}", "9"), k_now).server_delay, milliseconds(9000));
+  EXPECT_EQ(classify(response(503, "{}", "2"), k_now).server_delay, milliseconds(2000));
+}
+
+TEST(RetryPolicy, backs_off_exponentially_with_full_jitter_up_to_the_cap) {
+  const RetrySettings settings{5, milliseconds(500), milliseconds(4000)};
+  EXPECT_EQ(backoff_delay(0, settings, 0.0), milliseconds(0));
+  EXPECT_EQ(backoff_delay(0, settings, 0.999), milliseconds(499));
+  EXPECT_EQ(backoff_delay(2, settings, 0.5), milliseconds(1000));
+  EXPECT_EQ(backoff_delay(10, settings, 0.5), milliseconds(2000));
+}
+
+}  // namespace
+}  // namespace pipeline
