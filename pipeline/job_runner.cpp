@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "pipeline/decision_log.h"
 #include "pipeline/file_hash.h"
 #include "pipeline/normalized_json.h"
 #include "pipeline/placement.h"
@@ -137,11 +138,13 @@ JobReport JobRunner::quarantine(JobReport report, std::string stage, std::string
   record.error_detail = std::move(detail);
   if (auto ok = route(report, *m_ports.sinks.failed); !ok) {
     spdlog::error("file={} cannot be quarantined: {}", record.id, ok.error().detail);
+    if (m_ports.decisions) m_ports.decisions->record(report);
     return report;
   }
   spdlog::warn("file={} name=\"{}\" quarantined at {}: {} {}: {}", record.id, printable(record.name),
                record.error_stage, record.error_code, printable(record.destination),
                record.error_detail);
+  if (m_ports.decisions) m_ports.decisions->record(report);
   return report;
 }
 
@@ -229,6 +232,7 @@ JobReport JobRunner::run(FileRecord record) {
     report.backend = answer->backend;
     report.model = answer->model;
     report.usage = answer->usage;
+    report.answer = *answer;
     r.decision_json = to_json(answer->decision);
     r.outcome = std::string(to_string(decide_outcome(answer->decision, m_settings.thresholds)));
     r.state = FileState::decided;
@@ -248,6 +252,7 @@ JobReport JobRunner::run(FileRecord record) {
     return quarantine(std::move(report), "route", std::string(to_string(ok.error().code)),
                       ok.error().detail);
   }
+  if (m_ports.decisions) m_ports.decisions->record(report);
   return report;
 }
 

@@ -29,6 +29,8 @@
 
 namespace pipeline {
 
+class DecisionLog;
+
 struct Sinks {
   std::unique_ptr<Sink> route;
   std::unique_ptr<Sink> escalate;
@@ -48,6 +50,7 @@ struct JobReport {
   double decide_ms = 0;
   double route_ms = 0;
   std::string parked;  // why the decision was put off ("quota", "over_budget", "cancelled")
+  std::optional<Answer> answer;  // what the backend answered in this run, for the decision log
 };
 
 struct JobPorts {
@@ -55,6 +58,7 @@ struct JobPorts {
   Normalizer& normalizer;
   Backend& backend;
   Sinks& sinks;
+  DecisionLog* decisions = nullptr;  // when set, one row per decision attempt
 };
 
 struct JobSettings {

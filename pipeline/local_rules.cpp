@@ -64,7 +64,10 @@ Guess image_guess(const media::Facts& facts) {
   const bool lossless = facts.format == "png" || facts.format == "bmp" || facts.format == "gif";
   const double aspect = width > 0 ? static_cast<double>(height) / width : 0;
   const std::string size = size_text(facts);
+  // A till roll is long and narrow. So is a phone's screen, but that comes as a lossless
+  // capture, where a receipt is photographed.
   if (aspect >= 2.2 && width <= 1200) {
+    if (!lossless) return {"receipt", 0.65, "a tall narrow photograph" + size + ", shaped like a receipt"};
     return {"receipt", 0.5, "a tall narrow image" + size + ", shaped like a receipt"};
   }
   if (lossless && is_screen_size(width, height)) {
@@ -72,6 +75,11 @@ Guess image_guess(const media::Facts& facts) {
   }
   if (facts.format == "jpeg" && (facts.orientation.value_or(1) != 1 || std::max(width, height) >= 1000)) {
     return {"photo", 0.8, "a JPEG photograph" + size};
+  }
+  // Almost no compressed bytes for its pixels: a blank or nearly uniform image.
+  const double pixels = static_cast<double>(width) * height;
+  if (pixels > 0 && static_cast<double>(facts.bytes) / pixels < 0.01) {
+    return {"other", 0.25, "a nearly blank image" + size};
   }
   if (lossless) return {"screenshot", 0.6, "a " + facts.format + " image" + size};
   if (facts.format == "jpeg" || facts.format == "heif" || facts.format == "webp") {
@@ -83,10 +91,19 @@ Guess image_guess(const media::Facts& facts) {
 Guess audio_guess(const media::Facts& facts) {
   const double seconds = facts.duration_s.value_or(0);
   const double silence = facts.silence_ratio.value_or(0);
+  const double loudness = facts.loudness_dbfs.value_or(-20);
   const std::string length = std::to_string(static_cast<int>(seconds)) + " s";
-  // Speech pauses between phrases; music and noise rarely fall silent.
-  if (silence >= 0.15 && seconds <= 600) return {"audio_note", 0.65, "speech-like audio, " + length};
-  if (silence < 0.05) return {"music", 0.6, "continuous audio without pauses, " + length};
+  // Next to nothing to hear: a person should look, not a folder rule.
+  if (silence >= 0.75 || loudness < -35) return {"other", 0.25, "audio that is almost silent, " + length};
+  // Music and noise rarely fall silent; mastered music is also loud, where a voice note
+  // recorded on a phone sits around -20 dBFS.
+  if (silence < 0.05) return {"music", 0.7, "continuous audio without pauses, " + length};
+  if (loudness > -14 && silence < 0.2) return {"music", 0.6, "loud audio with few pauses, " + length};
+  // Speech pauses between phrases, for a fifth to a half of the time.
+  if (silence >= 0.15 && silence <= 0.5 && seconds <= 600) {
+    return {"audio_note", 0.7, "speech-like audio with pauses, " + length};
+  }
+  if (silence > 0.5) return {"audio_note", 0.4, "sparse audio, mostly pauses, " + length};
   return {"audio_note", 0.45, "audio, " + length};
 }
 

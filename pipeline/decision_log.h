@@ -1,0 +1,89 @@
+#pragma once
+// The decision log: one row per decision attempt in the journal's SQLite database (table
+// `decisions`), with what went in (path, hash, kind, facts, token estimates), what came back
+// (model, request id, prompt version, raw reply, validated decision), what was done with it
+// (outcome, destination), and what it cost (tokens, USD, milliseconds per stage). Rows are
+// only appended; `siftd log` exports them as JSON lines or CSV.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/error.h"
+
+namespace pipeline {
+
+struct JobReport;
+
+struct DecisionRow {
+  std::int64_t id = 0;
+  std::int64_t at_ms = 0;  // when the row was written (UTC, ms since the epoch)
+  std::int64_t file_id = 0;
+  std::string path;  // where the file was found: raw bytes, maybe not UTF-8
+  std::string sha256;
+  std::string kind;
+  std::string facts_json;
+  int token_estimate = 0;
+  int naive_tokens = 0;
+  std::string request_id;
+  std::string backend;
+  std::string model;
+  std::string prompt_version;
+  std::string raw_reply;
+  std::string decision_json;  // the validated decision; empty when the reply was refused
+  std::string outcome;        // "route", "escalate", "review" or "failed"
+  std::string destination;
+  std::string error;          // "stage: code: detail", when the attempt failed
+  int prompt_tokens = 0;
+  int cached_tokens = 0;
+  int completion_tokens = 0;
+  double cost_usd = 0;
+  double normalize_ms = 0;
+  double decide_ms = 0;
+  double route_ms = 0;
+};
+
+// The row for a finished job, or nothing when the job asked no backend in this run (a file
+// that failed to normalize, or a decision resumed from the journal).
+std::optional<DecisionRow> decision_row(const JobReport& report);
+
+class DecisionLog {
+ public:
+  // Opens (and creates, when missing) the table in the SQLite database at `path`, which is
+  // the journal's: its own connection, so the journal's transactions are not touched.
+  static Result<std::unique_ptr<DecisionLog>> open(const std::string& path);
+  ~DecisionLog();
+  DecisionLog(const DecisionLog&) = delete;
+  DecisionLog& operator=(const DecisionLog&) = delete;
+
+  // Appends `row` (its id and, when 0, at_ms are set).
+  Result<void> append(DecisionRow& row);
+  // Appends the row of a finished job, if it has one; a failure is logged, not returned: the
+  // file is already where it belongs, and the log must not undo that.
+  void record(const JobReport& report);
+  Result<std::vector<DecisionRow>> since(std::int64_t since_ms);
+
+ private:
+  struct Impl;
+  explicit DecisionLog(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> m_impl;
+  std::mutex m_mutex;
+};
+
+// Export formats for `siftd log`. Times are ISO 8601 UTC with milliseconds.
+std::string decision_csv_header();
+std::string to_csv_line(const DecisionRow& row);
+std::string to_json_line(const DecisionRow& row);
+std::string iso_time(std::int64_t ms);
+
+// A --since argument: an ISO date or date-time ("2026-11-28", "2026-11-28T05:00",
+// "2026-11-28 05:00:00Z"; UTC) or an age ("90s", "15m", "1h", "2d", "1w") counted back from
+// `now_ms`. Nothing when it is neither.
+std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now_ms);
+
+}  // namespace pipeline
