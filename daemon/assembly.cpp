@@ -40,8 +40,13 @@ tl::expected<PipelineParts, std::string> assemble(const Config& config) {
   pipeline::JobSettings settings;
   settings.thresholds = config.thresholds;
   settings.max_attempts = config.max_attempts;
+  auto decisions = pipeline::DecisionLog::open(parts.journal->path());
+  if (!decisions) return tl::unexpected(decisions.error().detail);
+  parts.decisions = std::move(*decisions);
   parts.runner = std::make_unique<pipeline::JobRunner>(
-      pipeline::JobPorts{*parts.journal, *parts.normalizer, *parts.backend, *parts.sinks}, settings);
+      pipeline::JobPorts{*parts.journal, *parts.normalizer, *parts.backend, *parts.sinks,
+                         parts.decisions.get()},
+      settings);
   return parts;
 }
 

@@ -7,6 +7,7 @@
 
 #include "daemon/config.h"
 #include "pipeline/backend.h"
+#include "pipeline/decision_log.h"
 #include "pipeline/job_runner.h"
 #include "pipeline/journal.h"
 #include "pipeline/normalizer.h"
@@ -18,6 +19,7 @@ struct PipelineParts {
   std::unique_ptr<pipeline::Normalizer> normalizer;
   std::unique_ptr<pipeline::Backend> backend;
   std::unique_ptr<pipeline::Sinks> sinks;  // on the heap: the runner holds a reference
+  std::unique_ptr<pipeline::DecisionLog> decisions;
   std::unique_ptr<pipeline::JobRunner> runner;
 };
 

@@ -53,6 +53,20 @@ int run_cli(int argc, char** argv) {
   auto* check = app.add_subcommand("check-config", "validate a configuration file");
   check->add_option("file", options.config_file, "TOML configuration file")->required();
 
+  auto* eval = app.add_subcommand("eval", "measure decisions on a labeled set; moves nothing");
+  add_config_flags(*eval, options);
+  eval->add_option("--labels", options.labels, "labels.csv: file,expected_category,expected_route")->required();
+  eval->add_option("--report", options.report, "write a self-contained HTML report here");
+  eval->add_option("--compare", options.compare, "run under two configurations, side by side")
+      ->expected(2)
+      ->excludes(eval->get_option("--config"));
+
+  auto* log = app.add_subcommand("log", "export the decision log");
+  add_config_flags(*log, options);
+  log->add_option("--inbox", options.inbox, "the inbox whose journal to read");
+  log->add_option("--since", options.since, "ISO date/time (UTC) or an age: 90m, 1h, 2d");
+  log->add_option("--format", options.format, "jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
+
   // Hidden: the decoding process media::WorkerPool starts; it speaks on stdin and stdout.
   auto* worker = app.add_subcommand("worker", "decode files for the daemon (internal)")->group("");
 
@@ -68,6 +82,8 @@ int run_cli(int argc, char** argv) {
   if (*once) return command_once(options);
   if (*normalize) return command_normalize(options);
   if (*check) return command_check_config(options);
+  if (*eval) return command_eval(options);
+  if (*log) return command_log(options);
   return k_exit_usage;
 }
 

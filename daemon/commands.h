@@ -22,6 +22,11 @@ struct CommandOptions {
   std::optional<std::string> log_level;
   std::vector<std::string> files;
   std::string parts_dir;
+  std::string labels;                // eval: labels.csv
+  std::string report;                // eval: HTML report to write
+  std::vector<std::string> compare;  // eval: two configuration files
+  std::optional<std::string> since;  // log: ISO time or age
+  std::string format = "jsonl";      // log: jsonl or csv
 };
 
 // The configuration file (or the defaults) with the command line's overrides applied.
@@ -31,5 +36,7 @@ int command_run(const CommandOptions& options);
 int command_once(const CommandOptions& options);
 int command_normalize(const CommandOptions& options);
 int command_check_config(const CommandOptions& options);
+int command_eval(const CommandOptions& options);
+int command_log(const CommandOptions& options);
 
 }  // namespace daemon_core
