@@ -1,6 +1,7 @@
 // The HTML report of evaluation runs: one page, inline CSS and SVG, no script and no
 // network, so it opens the same from a CI artifact, a mail attachment or a headless browser.
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include <fmt/format.h>
@@ -167,12 +168,17 @@ std::string compare_svg(const std::vector<EvalRun>& runs) {
   svg += fmt::format(R"(<text x="{}" y="16" text-anchor="end">100%</text><text x="{}" y="{}" text-anchor="end">0%</text>)",
                      left - 4, left - 4, height - bottom);
   svg += fmt::format(R"(<text x="{}" y="{}">tokens per file (0 to {:.0f})</text>)", left, height - 14, top_tokens);
-  for (const auto& run : runs) {
-    const double x = left + tokens(run.metrics) / top_tokens * plot_w;
-    const double y = 10 + (1 - run.metrics.accuracy) * plot_h;
-    svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="6" fill="#6a1b9a"/>)", x, y);
-    svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}">{} ({})</text>)", x + 9, y + 4, escape(run.name),
-                       percent(run.metrics.accuracy));
+  const std::array<const char*, 4> colours{"#6a1b9a", "#ef6c00", "#00838f", "#558b2f"};
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto& m = runs[i].metrics;
+    const double x = left + tokens(m) / top_tokens * plot_w;
+    const double y = 10 + (1 - m.accuracy) * plot_h;
+    const char* colour = colours[i % colours.size()];
+    svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="6" fill="{}" fill-opacity="0.8"/>)", x, y, colour);
+    // Labels stack in a legend, so points that coincide stay readable.
+    svg += fmt::format(R"(<circle cx="{}" cy="{}" r="5" fill="{}"/><text x="{}" y="{}">{}: {} at {:.0f} tokens/file</text>)",
+                       left + 10, 26 + 16 * static_cast<int>(i), colour, left + 20, 30 + 16 * static_cast<int>(i),
+                       escape(runs[i].name), percent(m.accuracy), tokens(m));
   }
   return svg + "</svg>";
 }
