@@ -24,6 +24,37 @@ std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config) {
   return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
 }
 
+tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const Config& config) {
+  if (auto ok = pipeline::make_directories(config.work_area()); !ok) return tl::unexpected(ok.error().detail);
+  auto journal = pipeline::Journal::open(config.journal_path(), config.journal_sync == "normal"
+                                                                    ? pipeline::SyncMode::normal
+                                                                    : pipeline::SyncMode::full);
+  if (!journal) return tl::unexpected(journal.error().detail);
+  return std::move(*journal);
+}
+
+tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Config& config,
+                                                                       pipeline::Journal& journal) {
+  auto runtime = std::make_shared<Runtime>();
+  runtime->config = config;
+  runtime->normalizer = make_normalizer(config);
+  auto backend = make_backend(config);
+  if (!backend) return tl::unexpected(backend.error().message);
+  runtime->backend = std::move(*backend);
+  runtime->sinks = std::make_unique<pipeline::Sinks>(make_sinks(config));
+  pipeline::JobSettings settings;
+  settings.thresholds = config.thresholds;
+  settings.max_attempts = config.max_attempts;
+  auto decisions = pipeline::DecisionLog::open(journal.path());
+  if (!decisions) return tl::unexpected(decisions.error().detail);
+  runtime->decisions = std::move(*decisions);
+  runtime->runner = std::make_unique<pipeline::JobRunner>(
+      pipeline::JobPorts{journal, *runtime->normalizer, *runtime->backend, *runtime->sinks,
+                         runtime->decisions.get()},
+      settings);
+  return std::shared_ptr<const Runtime>(std::move(runtime));
+}
+
 tl::expected<PipelineParts, std::string> assemble(const Config& config) {
   PipelineParts parts;
   const std::string work = config.work_area();

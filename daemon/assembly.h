@@ -23,6 +23,21 @@ struct PipelineParts {
   std::unique_ptr<pipeline::JobRunner> runner;
 };
 
+// What a configuration reload may replace while the journal stays open. In-flight jobs keep
+// the Runtime they started with (shared_ptr); new jobs take the newest.
+struct Runtime {
+  Config config;
+  std::unique_ptr<pipeline::Normalizer> normalizer;
+  std::unique_ptr<pipeline::Backend> backend;
+  std::unique_ptr<pipeline::Sinks> sinks;
+  std::unique_ptr<pipeline::DecisionLog> decisions;  // the journal's database, own connection
+  std::unique_ptr<pipeline::JobRunner> runner;
+};
+
+tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const Config& config);
+tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Config& config,
+                                                                       pipeline::Journal& journal);
+
 pipeline::Sinks make_sinks(const Config& config);
 std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config);
 

@@ -40,6 +40,7 @@ int run_cli(int argc, char** argv) {
   run->add_option("--workers", options.workers, "files processed at once")->check(CLI::Range(1, 256));
   run->add_option("--settle-ms", options.settle_ms, "quiet time before a written file is taken")
       ->check(CLI::Range(0, 3'600'000));
+  run->add_option("--http", options.http_listen, "serve /healthz /readyz /metrics /status on HOST:PORT");
 
   auto* once = app.add_subcommand("once", "triage files without moving them; one JSON decision per line");
   add_config_flags(*once, options);
@@ -52,6 +53,11 @@ int run_cli(int argc, char** argv) {
 
   auto* check = app.add_subcommand("check-config", "validate a configuration file");
   check->add_option("file", options.config_file, "TOML configuration file")->required();
+
+  auto* status = app.add_subcommand("status", "summarize the journal; works while the daemon is down");
+  status->add_option("--config", options.config_file, "TOML configuration file");
+  status->add_option("--inbox", options.inbox, "the inbox whose journal to read");
+  status->add_flag("--json", options.json, "print JSON");
 
   auto* eval = app.add_subcommand("eval", "measure decisions on a labeled set; moves nothing");
   add_config_flags(*eval, options);
@@ -82,6 +88,7 @@ int run_cli(int argc, char** argv) {
   if (*once) return command_once(options);
   if (*normalize) return command_normalize(options);
   if (*check) return command_check_config(options);
+  if (*status) return command_status(options);
   if (*eval) return command_eval(options);
   if (*log) return command_log(options);
   return k_exit_usage;

@@ -17,6 +17,7 @@ ConfigResult<Config> load_config(const CommandOptions& options) {
   if (options.model) config.model.name = *options.model;
   if (options.workers) config.workers = *options.workers;
   if (options.settle_ms) config.settle_ms = *options.settle_ms;
+  if (options.http_listen) config.http_listen = *options.http_listen;
   if (options.log_level) config.log_level = *options.log_level;
   if (auto ok = validate(config); !ok) return tl::unexpected(ok.error());
   return loaded;

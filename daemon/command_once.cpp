@@ -107,7 +107,17 @@ int command_once(const CommandOptions& options) {
                 {"cached", answer->usage.cached_tokens},
                 {"completion", answer->usage.completion_tokens}}},
               {"cost_usd", answer->usage.cost_usd},
+              {"attempts", answer->attempts},
               {"latency_ms", {{"normalize", normalize_ms}, {"decide", decide_ms}}}};
+    if (!answer->request_id.empty()) line["request_id"] = answer->request_id;
+    if (!answer->prompt_version.empty()) line["prompt_version"] = answer->prompt_version;
+    if (!answer->fallback_reason.empty()) line["fallback_reason"] = answer->fallback_reason;
+    for (const auto& tier : answer->tiers) {
+      line["tiers"].push_back({{"model", tier.model},
+                               {"decision", json::parse(pipeline::to_json(tier.decision))},
+                               {"cost_usd", tier.usage.cost_usd},
+                               {"latency_ms", tier.latency_ms}});
+    }
     std::cout << dump(line) << "\n";
   }
   return status;

@@ -4,6 +4,7 @@
 
 #include "daemon/cli.h"
 #include "daemon/commands.h"
+#include "daemon/http_server.h"
 #include "daemon/logging.h"
 #include "daemon/service.h"
 #include "daemon/signals.h"
@@ -11,6 +12,9 @@
 namespace daemon_core {
 
 int command_run(const CommandOptions& options) {
+  // First, before any thread exists: every thread inherits the mask, and SIGTERM reaches the
+  // signalfd even when it arrives during start-up.
+  block_signals();
   auto config = load_config(options);
   if (!config) {
     std::cerr << "siftd: " << config.error().message << "\n";
@@ -20,24 +24,39 @@ int command_run(const CommandOptions& options) {
                            : options.log_format == "text" ? LogFormat::text
                                                           : LogFormat::automatic;
   setup_logging(format, config->log_level);
-  // Before any thread exists, so every thread inherits the mask and signals reach the signalfd.
-  block_signals();
 
   SteadyClock clock;
-  auto service = Service::create(std::move(*config), clock);
+  const std::string http_listen = config->http_listen;
+  ConfigSource reload_source;
+  if (!options.config_file.empty()) reload_source = [options] { return load_config(options); };
+  auto service = Service::create(std::move(*config), clock, reload_source);
   if (!service) {
     spdlog::critical("cannot start: {}", service.error());
     return k_exit_failure;
   }
-  if (auto started = (*service)->start(); !started) {
+  Service& running = **service;
+  std::unique_ptr<HttpServer> http;
+  if (!http_listen.empty()) {
+    auto server = HttpServer::start(
+        http_listen, HttpHandlers{[&running] { return running.metrics().render(); },
+                                  [&running] { return running.status_json(); },
+                                  [&running](std::string& why) { return running.is_ready(why); }});
+    if (!server) {
+      spdlog::critical("cannot start: {}", server.error());
+      return k_exit_failure;
+    }
+    http = std::move(*server);
+    spdlog::info("http listening on {}:{}", http_listen.substr(0, http_listen.rfind(':')), http->port());
+  }
+  if (auto started = running.start(); !started) {
     spdlog::critical("cannot start: {}", started.error());
     return k_exit_failure;
   }
-  (*service)->run();
-  const std::size_t parked = (*service)->shutdown();
+  running.run();
+  const std::size_t parked = running.shutdown();
+  http.reset();
   if (parked > 0) {
     // Workers still hold files; their journal rows resume them. Leave without unwinding them.
-    std::cout.flush();
     std::_Exit(k_exit_ok);
   }
   return k_exit_ok;

@@ -18,6 +18,7 @@ struct CommandOptions {
   std::optional<std::string> model;
   std::optional<int> workers;
   std::optional<int> settle_ms;
+  std::optional<std::string> http_listen;
   std::string log_format = "auto";
   std::optional<std::string> log_level;
   std::vector<std::string> files;
@@ -27,6 +28,7 @@ struct CommandOptions {
   std::vector<std::string> compare;  // eval: two configuration files
   std::optional<std::string> since;  // log: ISO time or age
   std::string format = "jsonl";      // log: jsonl or csv
+  bool json = false;                 // status: JSON instead of text
 };
 
 // The configuration file (or the defaults) with the command line's overrides applied.
@@ -36,6 +38,7 @@ int command_run(const CommandOptions& options);
 int command_once(const CommandOptions& options);
 int command_normalize(const CommandOptions& options);
 int command_check_config(const CommandOptions& options);
+int command_status(const CommandOptions& options);
 int command_eval(const CommandOptions& options);
 int command_log(const CommandOptions& options);
 

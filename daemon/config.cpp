@@ -252,6 +252,12 @@ ConfigResult<Config> parse_config_text(const std::string& text, const std::strin
     }
     for (const auto& [name, node] : *section_table) {
       const std::string key = section + "." + std::string(name.str());
+      if (key == "daemon.ignore") {
+        auto patterns = string_list(node, key, source);
+        if (!patterns) return tl::unexpected(patterns.error());
+        config.ignore_patterns = std::move(*patterns);
+        continue;
+      }
       if (key == "model.extra_headers") {
         if (auto ok = parse_headers(config, node, source); !ok) return tl::unexpected(ok.error());
         continue;

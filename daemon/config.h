@@ -70,6 +70,10 @@ struct Config {
   int max_attempts = 2;
   int shutdown_timeout_s = 30;
   std::string log_level = "info";
+  std::vector<std::string> ignore_patterns;  // extra temp-name patterns (fnmatch)
+
+  // [http]
+  std::string http_listen;  // "127.0.0.1:PORT"; empty: off
 
   media::Limits limits;
   pipeline::Thresholds thresholds;

@@ -29,6 +29,10 @@ const std::vector<Option>& config_table() {
     {"daemon.log_level", +[](Config& c) -> std::string& { return c.log_level; }, 0, 0,
      {"trace", "debug", "info", "warn", "error"}, "least severe log level shown"},
 
+    // [http]
+    {"http.listen", +[](Config& c) -> std::string& { return c.http_listen; }, 0, 0, {},
+     "HOST:PORT for /healthz, /readyz, /metrics and /status (empty: off; keep it on loopback)"},
+
     // [limits]
     {"limits.image_max_side", +[](Config& c) -> int& { return c.limits.image_max_side; }, 16, 4096, {},
      "longest side of a sent image in px (384 = one 258-token tile)"},

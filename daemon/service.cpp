@@ -4,87 +4,137 @@
 #include <filesystem>
 
 #include <poll.h>
-#include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "daemon/signals.h"
-#include "pipeline/placement.h"
 #include "daemon/temp_names.h"
+#include "pipeline/display_text.h"
+#include "pipeline/placement.h"
 
 namespace daemon_core {
 namespace {
+
+using nlohmann::json;
+using pipeline::printable;
+
+constexpr auto k_park_retry = std::chrono::seconds(60);
 
 std::string base_name(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string printable(const std::string& text) {
-  std::string out;
-  for (const unsigned char c : text) out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
-  return out;
+std::string absolute(const std::string& path) {
+  return std::filesystem::absolute(path).lexically_normal().string();
 }
 
-std::string category_of(const std::string& decision_json) {
-  const auto decision = nlohmann::json::parse(decision_json, nullptr, false);
-  if (!decision.is_object()) return "";
-  return decision.value("category", "") + " " + std::to_string(decision.value("confidence", 0.0)).substr(0, 4);
+json parse_or_empty(const std::string& text) {
+  json value = json::parse(text, nullptr, false);
+  return value.is_discarded() ? json::object() : value;
 }
 
 }  // namespace
 
-Service::Service(Config config, const Clock& clock, PipelineParts parts, InotifyWatcher watcher,
-                 UniqueFd signals)
+Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
+                 std::shared_ptr<const Runtime> runtime, InotifyWatcher watcher, UniqueFd signals,
+                 ConfigSource reload_source)
     : m_config(std::move(config)),
       m_clock(clock),
-      m_parts(std::move(parts)),
+      m_journal(std::move(journal)),
+      m_runtime(std::move(runtime)),
       m_watcher(std::move(watcher)),
       m_signals(std::move(signals)),
+      m_reload_source(std::move(reload_source)),
       m_settler(clock, std::chrono::milliseconds(m_config.settle_ms)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
-      m_work_area(m_config.work_area()) {}
+      m_inbox(absolute(m_config.inbox)),
+      m_work_area(m_config.work_area()) {
+  describe_metrics();
+}
 
 Service::~Service() { shutdown(); }
 
-tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config config, const Clock& clock) {
-  auto parts = assemble(config);
-  if (!parts) return tl::unexpected(parts.error());
+tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config config, const Clock& clock,
+                                                                    ConfigSource reload_source) {
+  auto journal = open_journal(config);
+  if (!journal) return tl::unexpected(journal.error());
+  auto runtime = make_runtime(config, **journal);
+  if (!runtime) return tl::unexpected(runtime.error());
   const std::string work_area = config.work_area();
   auto watcher = InotifyWatcher::create([work_area](const std::string& folder) {
     return folder == work_area || base_name(folder).front() == '.';
   });
   if (!watcher) return tl::unexpected(watcher.error());
-  UniqueFd signals = open_signal_fd();
-  return std::unique_ptr<Service>(
-      new Service(std::move(config), clock, std::move(*parts), std::move(*watcher), std::move(signals)));
+  return std::unique_ptr<Service>(new Service(std::move(config), clock, std::move(*journal),
+                                              std::move(*runtime), std::move(*watcher),
+                                              open_signal_fd(), std::move(reload_source)));
+}
+
+void Service::describe_metrics() {
+  using pipeline::MetricType;
+  m_metrics.describe("siftd_files_total", MetricType::counter, "Files finished, by outcome and kind.");
+  m_metrics.describe("siftd_quarantined_total", MetricType::counter, "Files quarantined, by stage.");
+  m_metrics.describe("siftd_tokens_total", MetricType::counter,
+                     "Prompt tokens the normalized parts cost (estimate) and the naive tokens, by kind.");
+  m_metrics.describe("siftd_model_tokens_total", MetricType::counter,
+                     "Tokens the model reported, by model and type (prompt, cached, completion).");
+  m_metrics.describe("siftd_cost_usd_total", MetricType::counter, "Model spend in USD, by model.");
+  m_metrics.describe("siftd_stage_duration_ms", MetricType::histogram, "Time per pipeline stage.");
+  m_metrics.describe("siftd_parked_total", MetricType::counter, "Decisions put off, by reason.");
+  m_metrics.describe("siftd_queue_depth", MetricType::gauge, "Files ready and waiting for a worker.");
+  m_metrics.describe("siftd_in_flight", MetricType::gauge, "Files a worker is processing.");
+  m_metrics.describe("siftd_settling", MetricType::gauge, "Files seen but not yet complete.");
+  m_metrics.describe("siftd_reloads_total", MetricType::counter, "Configuration reloads, by result.");
+  m_metrics.describe("siftd_rescans_total", MetricType::counter, "Full rescans of the inbox, by reason.");
+}
+
+std::shared_ptr<const Runtime> Service::runtime() const {
+  std::lock_guard lock(m_runtime_mutex);
+  return m_runtime;
 }
 
 bool Service::is_excluded_folder(const std::string& folder) const {
   return folder == m_work_area || base_name(folder).front() == '.';
 }
 
-tl::expected<void, std::string> Service::start() {
-  const std::string inbox = std::filesystem::absolute(m_config.inbox).lexically_normal().string();
+tl::expected<void, std::string> Service::watch_inbox(const std::string& inbox) {
   if (auto ok = pipeline::make_directories(inbox); !ok) return tl::unexpected(ok.error().detail);
+  const std::string work_area = m_work_area;
+  auto watcher = InotifyWatcher::create([work_area](const std::string& folder) {
+    return folder == work_area || base_name(folder).front() == '.';
+  });
+  if (!watcher) return tl::unexpected(watcher.error());
+  if (auto ok = watcher->watch_tree(inbox); !ok) return ok;
+  m_watcher = std::move(*watcher);
+  m_inbox = inbox;
+  m_watching = m_watcher.watch_count() > 0;
+  scan(inbox);
+  m_last_rescan = m_clock.now();
+  return {};
+}
 
+tl::expected<void, std::string> Service::start() {
+  m_started_ms = pipeline::now_ms();
   for (int i = 0; i < m_config.workers; ++i) m_workers.emplace_back([this] { worker_loop(); });
 
   // Resume first: these files were claimed before a stop or a crash.
-  auto unfinished = m_parts.journal->unfinished();
+  auto unfinished = m_journal->unfinished();
   if (!unfinished) return tl::unexpected(unfinished.error().detail);
-  for (auto& record : *unfinished) {
-    auto resumed = m_parts.runner->resume(std::move(record));
+  auto current = runtime();
+  for (auto& row : *unfinished) {
+    auto resumed = current->runner->resume(std::move(row));
     if (resumed) m_backlog.push_back(Job{"", std::move(*resumed)});
   }
   if (!m_backlog.empty()) spdlog::info("resuming {} unfinished files from the journal", m_backlog.size());
 
-  if (auto ok = m_watcher.watch_tree(inbox); !ok) return ok;
-  scan(inbox);
-  m_last_rescan = m_clock.now();
+  if (auto ok = watch_inbox(m_inbox); !ok) return ok;
   feed_queue();
-  m_notifier.ready("watching " + inbox);
-  spdlog::info("siftd {} watching {} -> {} with the {} backend ({} workers)", SIFTD_VERSION, inbox,
-               m_config.expand(m_config.routes.route), m_parts.backend->name(), m_config.workers);
+  m_started = true;
+  m_notifier.ready("watching " + m_inbox);
+  spdlog::info("siftd {} watching {} -> {} with the {} backend ({} workers)", SIFTD_VERSION, m_inbox,
+               m_config.expand(m_config.routes.route), current->backend->name(), m_config.workers);
   return {};
 }
 
@@ -92,10 +142,10 @@ void Service::scan(const std::string& root) {
   scan_tree(
       root, [this](const std::string& folder) { return is_excluded_folder(folder); },
       [this](const std::string& file) {
-        if (!is_temporary_name(base_name(file))) m_settler.changed(file);
+        if (!is_temporary_name(base_name(file), m_config.ignore_patterns) && !m_settler.is_pending(file)) m_settler.changed(file);
       },
-      [](const std::string& path, const char* why) {
-        spdlog::info("skipping \"{}\": {}", printable(path), why);
+      [this](const std::string& path, const char* why) {
+        if (m_skipped.insert(path).second) spdlog::info("skipping \"{}\": {}", printable(path), why);
       });
 }
 
@@ -104,14 +154,19 @@ void Service::handle_events(const std::vector<WatchEvent>& events) {
   for (const auto& event : events) {
     if (event.type == Type::overflow) {
       spdlog::warn("the inotify queue overflowed; rescanning the inbox");
-      scan(std::filesystem::absolute(m_config.inbox).lexically_normal().string());
+      m_metrics.add("siftd_rescans_total", {{"reason", "overflow"}});
+      scan(m_inbox);
       continue;
     }
     if (event.type == Type::folder_added) {
-      scan(event.path);
+      scan(event.path);  // files can land before the new folder's watch exists
       continue;
     }
-    if (is_temporary_name(base_name(event.path))) continue;
+    if (is_temporary_name(base_name(event.path), m_config.ignore_patterns)) continue;
+    if ((event.type == Type::changed || event.type == Type::moved_in) && !m_settler.is_pending(event.path) &&
+        is_special_file(event.path)) {
+      continue;  // logged once by is_special_file
+    }
     switch (event.type) {
       case Type::opened: m_settler.opened_for_writing(event.path); break;
       case Type::closed_write:
@@ -124,6 +179,20 @@ void Service::handle_events(const std::vector<WatchEvent>& events) {
   }
 }
 
+bool Service::is_special_file(const std::string& path) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0 || S_ISREG(info.st_mode)) return false;
+  if (S_ISDIR(info.st_mode)) return true;
+  if (m_skipped.insert(path).second) {
+    const char* why = S_ISLNK(info.st_mode)    ? "a symlink (never followed)"
+                      : S_ISFIFO(info.st_mode) ? "a FIFO"
+                      : S_ISSOCK(info.st_mode) ? "a socket"
+                                               : "a device or other special file";
+    spdlog::info("skipping \"{}\": {}", printable(path), why);
+  }
+  return true;
+}
+
 void Service::offer(const std::string& path) {
   {
     std::lock_guard lock(m_claim_mutex);
@@ -134,8 +203,17 @@ void Service::offer(const std::string& path) {
 
 void Service::feed_queue() {
   while (!m_backlog.empty()) {
-    if (!m_queue.try_push(m_backlog.front())) return;  // full: files wait where they are
+    if (!m_queue.try_push(m_backlog.front())) return;
     m_backlog.pop_front();
+  }
+}
+
+void Service::requeue_parked() {
+  std::lock_guard lock(m_parked_mutex);
+  const auto now = m_clock.now();
+  while (!m_parked.empty() && m_parked.front().first <= now) {
+    m_backlog.push_back(Job{"", std::move(m_parked.front().second)});
+    m_parked.pop_front();
   }
 }
 
@@ -157,19 +235,29 @@ void Service::step(std::chrono::milliseconds max_wait) {
   if (!m_stopping) {
     for (const auto& path : m_settler.take_ready()) offer(path);
     if (m_config.rescan_s > 0 && m_clock.now() - m_last_rescan >= std::chrono::seconds(m_config.rescan_s)) {
-      scan(std::filesystem::absolute(m_config.inbox).lexically_normal().string());
+      m_metrics.add("siftd_rescans_total", {{"reason", "periodic"}});
+      scan(m_inbox);
       m_last_rescan = m_clock.now();
     }
+    requeue_parked();
     feed_queue();
   }
   m_notifier.ping_watchdog();
-  if (m_clock.now() - m_last_status >= std::chrono::seconds(5)) {
-    m_last_status = m_clock.now();
-    m_notifier.status(std::to_string(m_counters.done.load()) + " done, " +
-                      std::to_string(m_counters.quarantined.load()) + " quarantined, " +
-                      std::to_string(m_busy.load()) + " in flight, " +
-                      std::to_string(m_settler.pending()) + " settling");
-  }
+  update_status();
+}
+
+void Service::update_status() {
+  m_metrics.set("siftd_queue_depth", {}, static_cast<double>(m_queue.size() + m_backlog.size()));
+  m_metrics.set("siftd_in_flight", {}, static_cast<double>(m_busy.load()));
+  m_metrics.set("siftd_settling", {}, static_cast<double>(m_settler.pending()));
+  const std::string text = std::to_string(m_done.load()) + " done, " + std::to_string(m_quarantined.load()) +
+                           " quarantined, " + std::to_string(m_busy.load()) + " in flight, " +
+                           std::to_string(m_settler.pending()) + " settling";
+  // At most once a second, and only when something changed.
+  if (text == m_last_status_text || m_clock.now() - m_last_status < std::chrono::seconds(1)) return;
+  m_last_status = m_clock.now();
+  m_last_status_text = text;
+  m_notifier.status(text);
 }
 
 void Service::handle_signal(int signal) {
@@ -177,12 +265,56 @@ void Service::handle_signal(int signal) {
     spdlog::info("received {}; stopping intake", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     m_stopping = true;
   } else if (signal == SIGHUP) {
-    spdlog::info("received SIGHUP");
+    reload();
   }
 }
 
+bool Service::reload() {
+  if (!m_reload_source) {
+    spdlog::warn("SIGHUP: this process has no configuration file to re-read");
+    return false;
+  }
+  m_notifier.reloading();
+  auto config = m_reload_source();
+  if (!config) {
+    spdlog::error("reload refused, the running configuration stays in force: {}", config.error().message);
+    m_metrics.add("siftd_reloads_total", {{"result", "refused"}});
+    m_notifier.ready(m_last_status_text);
+    return false;
+  }
+  if (config->journal_path() != m_config.journal_path() || config->workers != m_config.workers) {
+    spdlog::warn("reload: daemon.journal, daemon.work_dir and daemon.workers take effect at the next start");
+  }
+  auto fresh = make_runtime(*config, *m_journal);
+  if (!fresh) {
+    spdlog::error("reload refused, the running configuration stays in force: {}", fresh.error());
+    m_metrics.add("siftd_reloads_total", {{"result", "refused"}});
+    m_notifier.ready(m_last_status_text);
+    return false;
+  }
+  const std::string inbox = absolute(config->inbox);
+  {
+    std::lock_guard lock(m_runtime_mutex);
+    m_runtime = std::move(*fresh);
+  }
+  const Config previous = std::exchange(m_config, std::move(*config));
+  m_config.workers = previous.workers;
+  m_config.journal = previous.journal;
+  m_config.work_dir = previous.work_dir;
+  m_settler.set_settle(std::chrono::milliseconds(m_config.settle_ms));
+  if (inbox != m_inbox) {
+    m_work_area = m_config.work_area();
+    if (auto ok = watch_inbox(inbox); !ok) spdlog::error("reload: cannot watch {}: {}", inbox, ok.error());
+  }
+  m_metrics.add("siftd_reloads_total", {{"result", "applied"}});
+  spdlog::info("configuration reloaded: watching {} with the {} backend", m_inbox, runtime()->backend->name());
+  m_notifier.ready(m_last_status_text);
+  return true;
+}
+
 void Service::run() {
-  while (!m_stopping) step(std::chrono::milliseconds(1000));
+  const auto wait = m_notifier.max_wait(std::chrono::milliseconds(1000));
+  while (!m_stopping) step(wait);
 }
 
 std::size_t Service::shutdown() {
@@ -199,44 +331,113 @@ std::size_t Service::shutdown() {
   const std::size_t parked = m_busy.load();
   if (parked > 0) {
     // Their journal rows hold their last durable stage; the next start resumes them.
-    spdlog::warn("parking {} files still in flight after {} s; they resume at the next start",
-                 parked, m_config.shutdown_timeout_s);
+    spdlog::warn("parking {} files still in flight after {} s; they resume at the next start", parked,
+                 m_config.shutdown_timeout_s);
     for (auto& worker : m_workers) worker.detach();
   } else {
     for (auto& worker : m_workers) worker.join();
   }
   m_workers.clear();
-  spdlog::info("stopped: {} done, {} quarantined", m_counters.done.load(), m_counters.quarantined.load());
+  spdlog::info("stopped: {} done, {} quarantined", m_done.load(), m_quarantined.load());
   return parked;
 }
 
 void Service::worker_loop() {
   while (auto job = m_queue.pop()) {
     ++m_busy;
-    std::optional<pipeline::FileRecord> record = std::move(job->resumed);
-    if (!record) {
-      auto claimed = m_parts.runner->claim(job->source, m_work_area);
+    const auto current = runtime();  // a reload never changes a job halfway
+    std::optional<pipeline::FileRecord> row = std::move(job->resumed);
+    if (!row) {
+      auto claimed = current->runner->claim(job->source, current->config.work_area());
       release(job->source);
       if (!claimed) spdlog::error("cannot claim \"{}\": {}", printable(job->source), claimed.error().detail);
-      if (claimed && *claimed) record = std::move(**claimed);
+      if (claimed && *claimed) row = std::move(**claimed);
     }
-    if (record) log_report(m_parts.runner->run(std::move(*record)));
+    if (row) record(current->runner->run(std::move(*row)));
     --m_busy;
   }
 }
 
-void Service::log_report(const pipeline::JobReport& report) {
+void Service::record(const pipeline::JobReport& report) {
   const auto& r = report.record;
+  const std::string kind = r.kind.empty() ? "unknown" : r.kind;
+  m_metrics.observe("siftd_stage_duration_ms", {{"stage", "normalize"}}, report.normalize_ms);
+  if (report.decide_ms > 0) m_metrics.observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.decide_ms);
+  if (report.route_ms > 0) m_metrics.observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
+  if (!report.parked.empty()) {
+    m_metrics.add("siftd_parked_total", {{"reason", report.parked}});
+    if (report.parked != "cancelled") {
+      spdlog::warn("file={} decision put off ({}); retrying in {} s", r.id, report.parked, k_park_retry.count());
+      std::lock_guard lock(m_parked_mutex);
+      m_parked.emplace_back(m_clock.now() + k_park_retry, r);
+    }
+    return;
+  }
   if (r.state == pipeline::FileState::quarantined) {
-    ++m_counters.quarantined;
+    m_metrics.add("siftd_quarantined_total", {{"stage", r.error_stage}});
+    ++m_quarantined;
+    m_metrics.add("siftd_files_total", {{"outcome", "failed"}, {"kind", kind}});
     return;  // the runner logged why
   }
   if (r.state != pipeline::FileState::done) return;
-  ++m_counters.done;
-  spdlog::info("file={} \"{}\" {} -> {} {} at \"{}\" tokens={} (naive {}) {} {:.0f}+{:.0f}+{:.0f} ms", r.id,
-               printable(r.name), r.kind, category_of(r.decision_json), r.outcome,
-               printable(r.destination), r.token_estimate, r.naive_tokens, report.backend,
+  m_metrics.add("siftd_tokens_total", {{"kind", kind}, {"type", "estimate"}}, r.token_estimate);
+  m_metrics.add("siftd_tokens_total", {{"kind", kind}, {"type", "naive"}}, r.naive_tokens);
+  if (!report.model.empty()) {
+    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "prompt"}}, report.usage.prompt_tokens);
+    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "cached"}}, report.usage.cached_tokens);
+    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "completion"}},
+                  report.usage.completion_tokens);
+    m_metrics.add("siftd_cost_usd_total", {{"model", report.model}}, report.usage.cost_usd);
+  }
+  // Counted last, so a scrape that sees the file counted sees everything else about it.
+  ++m_done;
+  m_metrics.add("siftd_files_total", {{"outcome", r.outcome}, {"kind", kind}});
+  const json decision = parse_or_empty(r.decision_json);
+  spdlog::info("file={} \"{}\" {} -> {} {:.2f} {} at \"{}\" tokens={} (naive {}) {} {:.0f}+{:.0f}+{:.0f} ms", r.id,
+               printable(r.name), kind, decision.value("category", "?"), decision.value("confidence", 0.0),
+               r.outcome, printable(r.destination), r.token_estimate, r.naive_tokens, report.backend,
                report.normalize_ms, report.decide_ms, report.route_ms);
+}
+
+std::string Service::status_json() const {
+  auto counts = m_journal->count_by_state();
+  json states = json::object();
+  if (counts) {
+    for (const auto& [state, count] : *counts) states[state] = count;
+  }
+  const auto current = runtime();
+  return json{{"version", SIFTD_VERSION},
+              {"inbox", m_inbox},
+              {"backend", current->backend->name()},
+              {"started_ms", m_started_ms},
+              {"ready", m_started.load() && !m_stopping.load()},
+              {"done", m_done.load()},
+              {"quarantined", m_quarantined.load()},
+              {"in_flight", m_busy.load()},
+              {"queue_depth", m_queue.size()},
+              {"journal", states}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool Service::is_ready(std::string& why) const {
+  if (!m_started) {
+    why = "starting";
+    return false;
+  }
+  if (m_stopping) {
+    why = "stopping";
+    return false;
+  }
+  if (!m_watching) {
+    why = "the inbox is not watched";
+    return false;
+  }
+  if (!m_journal->count_by_state()) {
+    why = "journal unreadable";
+    return false;
+  }
+  why = "ready";
+  return true;
 }
 
 }  // namespace daemon_core

@@ -2,17 +2,23 @@
 // The daemon's service loop: watch -> settle -> queue -> workers (claim, run).
 //
 // DESIGN: one thread (the caller of run()) owns the watcher and the settler and only moves
-// paths; N worker threads take them from a bounded queue and run the pipeline. Signals come
+// paths; N worker threads take jobs from a bounded queue and run the pipeline. Signals come
 // through a signalfd polled beside inotify, so there is no async signal handler. step() is
-// public so tests can drive the loop; the Clock is injected so they never sleep.
-//   start     resume every unfinished journal row, watch the inbox, scan what is there
-//   step      poll (inotify, signals) until the settler's next deadline, feed the settler,
-//             queue ready files, rescan on overflow or on the periodic timer, ping systemd
-//   stop      stop intake, let workers finish within the shutdown timeout, else park
+// public so tests can drive the loop; the Clock is injected so they need not sleep.
+//   start     resume every unfinished journal row, watch the inbox, scan what is there, READY
+//   step      poll (inotify, signals) until the settler's next deadline; feed the settler;
+//             queue ready files; rescan on overflow or on the periodic timer; retry parked
+//             work when due; ping the systemd watchdog (from this loop, so a stuck loop
+//             stops the pings)
+//   reload    SIGHUP: parse the configuration again; a bad one is refused and the old one
+//             stays; a good one replaces the Runtime for new jobs (in-flight jobs finish
+//             with the one they started with) and re-watches a changed inbox
+//   stop      stop intake, let workers finish within the shutdown timeout, else park them
 
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -27,67 +33,90 @@
 #include "daemon/job_queue.h"
 #include "daemon/settler.h"
 #include "daemon/systemd_notify.h"
+#include "pipeline/metrics.h"
 
 namespace daemon_core {
 
 struct Job {
-  std::string source;                       // a path to claim, or
+  std::string source;                           // a path to claim, or
   std::optional<pipeline::FileRecord> resumed;  // a journal row to resume
 };
 
-struct ServiceCounters {
-  std::atomic<std::uint64_t> done{0};
-  std::atomic<std::uint64_t> quarantined{0};
-  std::atomic<std::uint64_t> in_flight{0};
-};
+// Where a reload reads the configuration from (the file plus the command line's overrides).
+using ConfigSource = std::function<ConfigResult<Config>()>;
 
 class Service {
  public:
-  static tl::expected<std::unique_ptr<Service>, std::string> create(Config config, const Clock& clock);
+  static tl::expected<std::unique_ptr<Service>, std::string> create(Config config, const Clock& clock,
+                                                                    ConfigSource reload_source = {});
   ~Service();
 
-  // Starts workers, resumes the journal, sets the watches and scans. Then READY=1.
   tl::expected<void, std::string> start();
-  // One turn of the loop; waits at most `max_wait` for events.
   void step(std::chrono::milliseconds max_wait);
   void run();
   void request_stop() { m_stopping = true; }
   bool stopping() const { return m_stopping; }
+  // Re-reads the configuration; returns false (old one kept) when the new one is bad.
+  bool reload();
   // Stops intake and waits for the workers; returns the number of files parked mid-job.
   std::size_t shutdown();
 
-  const ServiceCounters& counters() const { return m_counters; }
+  // Thread-safe views for the HTTP endpoints.
+  pipeline::Metrics& metrics() { return m_metrics; }
+  std::string status_json() const;
+  bool is_ready(std::string& why) const;
 
  private:
-  Service(Config config, const Clock& clock, PipelineParts parts, InotifyWatcher watcher, UniqueFd signals);
+  Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
+          std::shared_ptr<const Runtime> runtime, InotifyWatcher watcher, UniqueFd signals,
+          ConfigSource reload_source);
+  std::shared_ptr<const Runtime> runtime() const;
+  tl::expected<void, std::string> watch_inbox(const std::string& inbox);
   void worker_loop();
   void handle_events(const std::vector<WatchEvent>& events);
   void scan(const std::string& root);
   void offer(const std::string& path);
+  bool is_special_file(const std::string& path);
   void feed_queue();
+  void requeue_parked();
   void handle_signal(int signal);
   bool is_excluded_folder(const std::string& folder) const;
-  void log_report(const pipeline::JobReport& report);
+  void record(const pipeline::JobReport& report);
   void release(const std::string& source);
+  void update_status();
+  void describe_metrics();
 
-  Config m_config;
+  Config m_config;  // the loop thread's copy; workers read the Runtime's
   const Clock& m_clock;
-  PipelineParts m_parts;
+  std::unique_ptr<pipeline::Journal> m_journal;
+  mutable std::mutex m_runtime_mutex;
+  std::shared_ptr<const Runtime> m_runtime;
   InotifyWatcher m_watcher;
   UniqueFd m_signals;
+  ConfigSource m_reload_source;
   Settler m_settler;
   JobQueue<Job> m_queue;
-  std::deque<Job> m_backlog;       // ready but the queue is full
+  std::deque<Job> m_backlog;  // ready, but the queue is full: files wait where they are
   std::mutex m_claim_mutex;
   std::set<std::string> m_claiming;  // sources queued or being claimed: never queued twice
+  std::set<std::string> m_skipped;   // special files already logged once
+  std::mutex m_parked_mutex;
+  std::deque<std::pair<Clock::time_point, pipeline::FileRecord>> m_parked;
   std::vector<std::jthread> m_workers;
   std::atomic<bool> m_stopping{false};
+  std::atomic<bool> m_started{false};
+  std::atomic<bool> m_watching{false};
   std::atomic<std::size_t> m_busy{0};
+  std::atomic<std::uint64_t> m_done{0};
+  std::atomic<std::uint64_t> m_quarantined{0};
   SystemdNotifier m_notifier;
-  ServiceCounters m_counters;
+  pipeline::Metrics m_metrics;
   Clock::time_point m_last_rescan{};
   Clock::time_point m_last_status{};
+  std::string m_last_status_text;
+  std::string m_inbox;
   std::string m_work_area;
+  std::int64_t m_started_ms = 0;
 };
 
 }  // namespace daemon_core

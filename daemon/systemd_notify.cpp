@@ -1,5 +1,7 @@
 #include "daemon/systemd_notify.h"
 
+#include <algorithm>
+
 #include <systemd/sd-daemon.h>
 
 namespace daemon_core {
@@ -20,6 +22,12 @@ void SystemdNotifier::status(const std::string& status) {
 void SystemdNotifier::stopping() { sd_notify(0, "STOPPING=1"); }
 
 void SystemdNotifier::reloading() { sd_notify(0, "RELOADING=1"); }
+
+std::chrono::milliseconds SystemdNotifier::max_wait(std::chrono::milliseconds wanted) const {
+  if (!watchdog_enabled()) return wanted;
+  const auto quarter = std::chrono::duration_cast<std::chrono::milliseconds>(m_watchdog_interval / 4);
+  return std::max(std::chrono::milliseconds(1), std::min(wanted, quarter));
+}
 
 void SystemdNotifier::ping_watchdog() {
   if (!watchdog_enabled()) return;

@@ -17,6 +17,8 @@ class SystemdNotifier {
   // Sends WATCHDOG=1 when the watchdog is on and half its interval has passed.
   void ping_watchdog();
   bool watchdog_enabled() const { return m_watchdog_interval.count() > 0; }
+  // How long the service loop may block and still ping in time.
+  std::chrono::milliseconds max_wait(std::chrono::milliseconds wanted) const;
 
  private:
   std::chrono::microseconds m_watchdog_interval{0};

@@ -1,12 +1,11 @@
 #include "pipeline/folder_sink.h"
 
-#include <ctime>
-
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
 #include "pipeline/decision.h"
+#include "pipeline/display_text.h"
 #include "pipeline/file_hash.h"
 #include "pipeline/placement.h"
 #include "pipeline/taxonomy.h"
@@ -20,24 +19,6 @@ json parse_or_null(const std::string& text) {
   if (text.empty()) return nullptr;
   json value = json::parse(text, nullptr, false);
   return value.is_discarded() ? json(nullptr) : value;
-}
-
-std::string utc_date(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
-  return text;
-}
-
-std::string utc_time(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 // The category the sink may use in a path: only a validated taxonomy name, never raw text.

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pipeline/decision_log.h"
+#include "pipeline/display_text.h"
 #include "pipeline/file_hash.h"
 #include "pipeline/normalized_json.h"
 #include "pipeline/placement.h"
@@ -29,19 +30,6 @@ double ms_since(Clock::time_point start) {
 std::string base_name(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// Names may hold any byte but '/' and NUL; logs get a printable form.
-std::string printable(const std::string& name) {
-  std::string out;
-  for (const unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) {
-      out += '?';
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 std::string random_work_name() {

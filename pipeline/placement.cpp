@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <random>
 
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -28,12 +27,13 @@ int rename_noreplace(const std::string& from, const std::string& to) {
       ::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE));
 }
 
-std::string random_suffix() {
-  thread_local std::mt19937_64 engine{std::random_device{}()};
-  static constexpr char k_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string out;
-  for (int i = 0; i < 10; ++i) out.push_back(k_chars[engine() % (sizeof k_chars - 1)]);
-  return out;
+// A temp name derived from the target: one owner per target, so a retry after a crash
+// overwrites (and so cleans up) what an interrupted attempt left, and no stray file stays.
+std::string temp_beside(const std::string& target, const char* purpose) {
+  const auto slash = target.rfind('/');
+  const std::string directory = slash == std::string::npos ? "." : target.substr(0, slash);
+  const std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+  return directory + "/." + name + "." + purpose;
 }
 
 Result<void> fsync_path(const std::string& path) {
@@ -43,12 +43,12 @@ Result<void> fsync_path(const std::string& path) {
   return {};
 }
 
-// Copies `from` into a hidden temp file beside its destination, fsynced. Returns its path.
-Result<std::string> copy_to_temp(const std::string& from, const std::string& directory) {
+// Copies `from` into a hidden temp file beside `target`, fsynced. Returns its path.
+Result<std::string> copy_to_temp(const std::string& from, const std::string& target) {
   UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!in) return fail(ErrorCode::io, errno_text("open " + from));
-  const std::string temp = directory + "/.siftd-copy-" + random_suffix();
-  UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  const std::string temp = temp_beside(target, "siftd-copy");
+  UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!out) return fail(ErrorCode::io, errno_text("create " + temp));
   std::array<char, 1 << 16> buffer{};
   for (;;) {
@@ -84,7 +84,7 @@ Result<void> place_by_copy(const std::string& from, const std::string& target,
                            const std::string& sha256) {
   const auto slash = target.rfind('/');
   const std::string directory = target.substr(0, slash);
-  auto temp = copy_to_temp(from, directory);
+  auto temp = copy_to_temp(from, target);
   if (!temp) return tl::unexpected(temp.error());
   auto copied = sha256_file(*temp);
   if (!copied || (!sha256.empty() && *copied != sha256)) {
@@ -173,9 +173,9 @@ Result<std::string> place_file(const std::string& from, const std::string& direc
 
 Result<void> write_file_atomic(const std::string& path, const std::string& content, bool replace) {
   const std::string directory = parent_of(path);
-  const std::string temp = directory + "/.siftd-write-" + random_suffix();
+  const std::string temp = temp_beside(path, "siftd-write");
   {
-    UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!out) return fail(ErrorCode::io, errno_text("create " + temp));
     std::size_t written = 0;
     while (written < content.size()) {

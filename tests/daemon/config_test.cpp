@@ -128,6 +128,13 @@ TEST(Config, example_file_parses_and_shows_every_key) {
   }
 }
 
+TEST(Config, readme_documents_every_key) {
+  const std::string readme = siftd_test::read_file(std::string(SIFTD_SOURCE_DIR) + "/README.md");
+  for (const auto& key : documented_keys()) {
+    EXPECT_NE(readme.find("`" + key.key + "`"), std::string::npos) << key.key << " is missing from README.md";
+  }
+}
+
 TEST(Config, missing_file_is_a_clear_error) {
   auto config = parse_config_file("/nonexistent/siftd.toml");
   ASSERT_FALSE(config);

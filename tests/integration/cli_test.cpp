@@ -9,27 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "../temp_dir.h"
+#include "daemon_process.h"
 #include "test_media.h"
 
 namespace {
 
-struct Output {
-  int status = -1;
-  std::string out;
-};
+using Output = siftd_test::CommandOutput;
 
-// Runs siftd with `arguments` (already shell-quoted), capturing stdout; stderr is dropped.
-Output siftd(const std::string& arguments) {
-  const std::string command = std::string("'") + SIFTD_BINARY + "' " + arguments + " 2>/dev/null";
-  Output result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer{};
-  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+Output siftd(const std::string& arguments) { return siftd_test::run_siftd(arguments); }
 
 std::vector<nlohmann::json> json_lines(const std::string& text) {
   std::vector<nlohmann::json> lines;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <thread>
@@ -70,6 +71,24 @@ class DaemonProcess {
   pid_t m_pid = -1;
   bool m_reaped = false;
 };
+
+struct CommandOutput {
+  int status = -1;
+  std::string out;
+};
+
+// Runs siftd with `arguments` (already shell-quoted), capturing stdout; stderr is dropped.
+inline CommandOutput run_siftd(const std::string& arguments) {
+  const std::string command = std::string("'") + SIFTD_BINARY + "' " + arguments + " 2>/dev/null";
+  CommandOutput result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return result;
+  char buffer[4096];
+  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
 
 // Polls `done` until it holds or the (generous) bound passes.
 inline bool wait_for(const std::function<bool()>& done,

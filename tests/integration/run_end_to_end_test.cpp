@@ -130,6 +130,15 @@ TEST_F(RunEndToEnd, routes_images_quarantines_corrupt_ones_and_waits_for_slow_wr
   ASSERT_EQ(quarantined->size(), 1u);
   EXPECT_EQ(quarantined->front().name, "corrupt.jpg");
   EXPECT_EQ(quarantined->front().error_stage, "normalize");
+
+  // `siftd status` reads the same journal while the daemon is down.
+  const auto status = siftd_test::run_siftd("status --json --inbox '" + m_inbox + "'");
+  ASSERT_EQ(status.status, 0);
+  const auto summary = nlohmann::json::parse(status.out);
+  EXPECT_EQ(summary["by_state"]["done"], 5);
+  EXPECT_EQ(summary["by_state"]["quarantined"], 1);
+  EXPECT_EQ(summary["last_errors"][0]["name"], "corrupt.jpg");
+  EXPECT_EQ(summary["today"]["finished"], 6);
 }
 
 TEST_F(RunEndToEnd, sigint_stops_cleanly_and_a_restart_takes_what_arrived_meanwhile) {

@@ -38,3 +38,16 @@ inline std::string corrupt_jpeg() {
 }
 
 }  // namespace siftd_test
+
+namespace siftd_test {
+
+// A tiny PNG whose pixels encode `index`, so every file has distinct bytes.
+inline std::string numbered_png(int index) {
+  cv::Mat image(16, 16, CV_8UC3, cv::Scalar(index & 0xFF, (index >> 8) & 0xFF, (index >> 16) & 0xFF));
+  image.at<cv::Vec3b>(0, 0) = cv::Vec3b(static_cast<unsigned char>(index * 7), 1, 2);
+  std::vector<unsigned char> buffer;
+  cv::imencode(".png", image, buffer);
+  return std::string(buffer.begin(), buffer.end());
+}
+
+}  // namespace siftd_test

@@ -1,0 +1,173 @@
+// Operating the real binary: systemd notifications and watchdog pings, the HTTP endpoints
+// and their metrics, and configuration reload on SIGHUP.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "../temp_dir.h"
+#include "daemon_process.h"
+#include "test_media.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using siftd_test::read_file;
+using siftd_test::wait_for;
+using siftd_test::write_file;
+
+// A datagram socket standing in for systemd's notification socket.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::string& path) : m_path(path) {
+    m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+    ::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  }
+  ~NotifySocket() { ::close(m_fd); }
+  // Every message received so far, appended to `messages`.
+  void drain(std::vector<std::string>& messages) {
+    char buffer[4096];
+    pollfd fd{m_fd, POLLIN, 0};
+    while (::poll(&fd, 1, 10) > 0) {
+      const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      messages.emplace_back(buffer, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  std::string m_path;
+  int m_fd = -1;
+};
+
+bool any_starts_with(const std::vector<std::string>& messages, const std::string& prefix) {
+  for (const auto& message : messages) {
+    std::istringstream lines(message);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(prefix, 0) == 0) return true;
+    }
+  }
+  return false;
+}
+
+int logged_http_port(const std::string& log) {
+  static const std::regex pattern(R"(http listening on 127\.0\.0\.1:(\d+))");
+  std::smatch match;
+  if (!std::regex_search(log, match, pattern)) return 0;
+  return std::stoi(match[1]);
+}
+
+}  // namespace
+
+TEST(Operations, tells_systemd_ready_status_watchdog_and_stopping) {
+  siftd_test::TempDir dir;
+  NotifySocket socket(dir / "notify.sock");
+  siftd_test::DaemonProcess daemon(
+      {"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "100", "--log-format", "text"},
+      dir / "log", {"NOTIFY_SOCKET=" + (dir / "notify.sock"), "WATCHDOG_USEC=400000"});
+  std::vector<std::string> messages;
+  ASSERT_TRUE(wait_for([&] {
+    socket.drain(messages);
+    return any_starts_with(messages, "READY=1");
+  })) << read_file(dir / "log");
+  write_file(dir / "inbox/a.jpg", siftd_test::photo_jpeg(640, 480, 1));
+  ASSERT_TRUE(wait_for([&] {
+    socket.drain(messages);
+    return any_starts_with(messages, "STATUS=1 done") && any_starts_with(messages, "WATCHDOG=1");
+  })) << read_file(dir / "log");
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0);
+  socket.drain(messages);
+  EXPECT_TRUE(any_starts_with(messages, "STOPPING=1"));
+}
+
+TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
+  siftd_test::TempDir dir;
+  siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms",
+                                    "100", "--log-format", "text", "--http", "127.0.0.1:0"},
+                                   dir / "log");
+  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  const int port = logged_http_port(read_file(dir / "log"));
+  ASSERT_GT(port, 0) << read_file(dir / "log");
+  for (int i = 0; i < 3; ++i) write_file(dir / ("inbox/p" + std::to_string(i) + ".jpg"), siftd_test::photo_jpeg(1200, 900, i));
+  write_file(dir / "inbox/bad.jpg", siftd_test::corrupt_jpeg());
+  ASSERT_TRUE(wait_for([&] {
+    return fs::exists(dir / "sorted/_quarantine/bad.jpg.error.json") && fs::exists(dir / "sorted/photo/p2.jpg.siftd.json") &&
+           fs::exists(dir / "sorted/photo/p0.jpg.siftd.json") && fs::exists(dir / "sorted/photo/p1.jpg.siftd.json");
+  })) << read_file(dir / "log");
+
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  auto ready = client.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  nlohmann::json state;
+  EXPECT_TRUE(wait_for([&] {
+    auto status = client.Get("/status");
+    state = status ? nlohmann::json::parse(status->body) : nlohmann::json::object();
+    return state.value("done", 0) == 3 && state.value("quarantined", 0) == 1;
+  })) << state.dump();
+
+  // Counters settle once the last file's report is recorded, just after its sidecar appears.
+  std::string metrics;
+  ASSERT_TRUE(wait_for([&] {
+    auto response = client.Get("/metrics");
+    metrics = response ? response->body : "";
+    return metrics.find("siftd_files_total{kind=\"unknown\",outcome=\"failed\"} 1") != std::string::npos &&
+           metrics.find("siftd_files_total{kind=\"image\",outcome=\"route\"} 3") != std::string::npos;
+  })) << metrics;
+  EXPECT_NE(metrics.find("siftd_quarantined_total{stage=\"normalize\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("siftd_tokens_total{kind=\"image\",type=\"estimate\"} 774"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("siftd_stage_duration_ms_count{stage=\"normalize\"} 4"), std::string::npos);
+
+  // Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value.
+  static const std::regex sample(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*\})? [-+0-9.eEInf]+$)");
+  static const std::regex comment(R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$)");
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(std::regex_match(line, sample) || std::regex_match(line, comment)) << line;
+  }
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0);
+}
+
+TEST(Operations, sighup_applies_a_good_configuration_and_refuses_a_bad_one) {
+  siftd_test::TempDir dir;
+  const std::string config = dir / "siftd.toml";
+  const std::string base = "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
+                           "\"\nsettle_ms = 100\n";
+  write_file(config, base);
+  siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", "text"}, dir / "log");
+  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+
+  write_file(config, base + "wrokers = 3\n");  // a typo: refused, the old configuration stays
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("reload refused") != std::string::npos; }))
+      << read_file(dir / "log");
+  EXPECT_NE(read_file(dir / "log").find("daemon.wrokers: unknown key"), std::string::npos);
+  write_file(dir / "inbox/before.jpg", siftd_test::photo_jpeg(640, 480, 1));
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/before.jpg.siftd.json"); })) << read_file(dir / "log");
+
+  write_file(config, base + "[routes]\nroute = \"{out}/by-kind/{kind}/{category}\"\n");
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("configuration reloaded") != std::string::npos; }))
+      << read_file(dir / "log");
+  write_file(dir / "inbox/after.jpg", siftd_test::photo_jpeg(640, 480, 2));
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/by-kind/image/photo/after.jpg.siftd.json"); }))
+      << read_file(dir / "log");
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0);
+}
