@@ -1,6 +1,7 @@
 #include "tests/fakes/fake_model_server.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <fstream>
 #include <mutex>
@@ -75,18 +76,18 @@ struct FakeModelServer::Impl {
   std::thread thread;
   int port = 0;
   std::atomic<bool> stopping{false};
+  std::mutex stop_mutex;
+  std::condition_variable stop_signal;
   std::atomic<std::uint64_t> served{0};
   mutable std::mutex mutex;
   std::deque<ScriptedReply> script;
   std::vector<RecordedRequest> requests;
 
-  // Sleeps in short steps so that stop() never waits out a slow reply.
-  void pause(std::chrono::milliseconds duration) const {
-    const auto until = std::chrono::steady_clock::now() + duration;
-    while (!stopping && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-          std::chrono::milliseconds(10), until - std::chrono::steady_clock::now()));
-    }
+  // Waits out the latency, or less when stop() comes first, so stop never waits on a slow reply.
+  void pause(std::chrono::milliseconds duration) {
+    if (duration.count() <= 0) return;
+    std::unique_lock lock(stop_mutex);
+    stop_signal.wait_for(lock, duration, [this] { return stopping.load(); });
   }
 
   std::string completion(const std::string& model, const std::string& content) {
@@ -226,7 +227,11 @@ bool FakeModelServer::start() {
 }
 
 void FakeModelServer::stop() {
-  m_impl->stopping = true;
+  {
+    std::lock_guard lock(m_impl->stop_mutex);
+    m_impl->stopping = true;
+  }
+  m_impl->stop_signal.notify_all();
   m_impl->server.stop();
   if (m_impl->thread.joinable()) m_impl->thread.join();
 }

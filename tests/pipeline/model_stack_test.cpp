@@ -3,8 +3,6 @@
 
 #include "pipeline/model_stack.h"
 
-#include <cstdlib>
-#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -16,6 +14,7 @@
 #include "tests/pipeline/fake_clock.h"
 #include "tests/pipeline/request_bodies.h"
 #include "tests/pipeline/test_inputs.h"
+#include "tests/temp_dir.h"
 
 namespace pipeline {
 namespace {
@@ -38,16 +37,8 @@ ScriptedReply content(const std::string& text) {
 
 class ModelStackTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(m_server.start());
-    std::string pattern = (std::filesystem::temp_directory_path() / "siftd-stack-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    m_dir = pattern;
-  }
-  void TearDown() override {
-    pipeline_test::save_request_bodies(m_server);
-    std::filesystem::remove_all(m_dir);
-  }
+  void SetUp() override { ASSERT_TRUE(m_server.start()); }
+  void TearDown() override { pipeline_test::save_request_bodies(m_server); }
 
   ModelStackSettings settings() {
     ModelStackSettings s;
@@ -55,7 +46,7 @@ class ModelStackTest : public ::testing::Test {
     s.first.request.model = "gemini-2.5-flash-lite";
     s.first.timeout = milliseconds(2000);
     s.first.retry = RetrySettings{1, milliseconds(100), milliseconds(1000)};
-    s.cache_path = m_dir + "/result_cache.db";
+    s.cache_path = m_dir / "result_cache.db";
     return s;
   }
 
@@ -69,7 +60,7 @@ class ModelStackTest : public ::testing::Test {
   }
 
   fakes::FakeModelServer m_server;
-  std::string m_dir;
+  siftd_test::TempDir m_dir;
   std::shared_ptr<pipeline_test::FakeClock> m_clock = std::make_shared<pipeline_test::FakeClock>();
 };
 
