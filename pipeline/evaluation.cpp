@@ -49,6 +49,10 @@ Result<std::vector<LabeledFile>> parse_labels(std::string_view csv_text) {
       return fail(ErrorCode::internal, "labels: row " + std::to_string(i + 1) + " lacks a file or a category");
     }
     if (label.route.empty()) label.route = "route";
+    if (label.route != "route" && label.route != "escalate" && label.route != "review") {
+      return fail(ErrorCode::internal, "labels: row " + std::to_string(i + 1) + ": expected_route \"" +
+                                           label.route + "\" is not route, escalate or review");
+    }
     labels.push_back(std::move(label));
   }
   return labels;

@@ -132,4 +132,5 @@ TEST(Evaluation, refuses_labels_without_the_needed_columns) {
   EXPECT_FALSE(pipeline::parse_labels(""));
   EXPECT_FALSE(pipeline::parse_labels("name,category\na.png,photo\n"));
   EXPECT_FALSE(pipeline::parse_labels("file,expected_category\n,photo\n"));
+  EXPECT_FALSE(pipeline::parse_labels("file,expected_category,expected_route\na.png,photo,accept\n"));
 }
