@@ -118,3 +118,26 @@ TEST_F(EvalCli, a_missing_labels_file_is_an_error) {
   EXPECT_EQ(run_siftd("eval --labels " + shell_quoted(m_dir / "nope.csv")).status, 1);
   EXPECT_EQ(run_siftd("eval").status, 2);
 }
+
+TEST_F(EvalCli, a_cascade_counts_files_the_first_tier_passed_up_and_whether_it_was_wrong) {
+  // Three files. a: the first tier is sure and right. b: unsure and wrong, the stronger model
+  // fixes it. c: unsure but right, the stronger model agrees. Five requests in all.
+  write_file(m_labels, "file,expected_category,expected_route\na.jpg,photo,route\nb.jpg,photo,route\n"
+                       "c.png,screenshot,route\n");
+  write_file(m_config, siftd_test::read_file(m_config) + "escalation_model = 'fake-pro'\nescalation_below = 0.6\n");
+  m_server.script({{fakes::Fault::none, reply("photo", 0.9, "accept")},
+                   {fakes::Fault::none, reply("receipt", 0.4, "accept")},
+                   {fakes::Fault::none, reply("photo", 0.95, "accept")},
+                   {fakes::Fault::none, reply("screenshot", 0.5, "accept")},
+                   {fakes::Fault::none, reply("screenshot", 0.9, "accept")}});
+  const auto result = run_siftd("eval --labels " + shell_quoted(m_labels) + " --config " + shell_quoted(m_config));
+  ASSERT_EQ(result.status, 0) << result.out;
+  EXPECT_EQ(m_server.request_count(), 5u);
+  const auto& out = result.out;
+  EXPECT_NE(out.find("accuracy            100.0% (3/3)"), std::string::npos) << out;
+  EXPECT_NE(out.find("escalation rate     66.7% (2/3)"), std::string::npos) << out;
+  EXPECT_NE(out.find("abstention quality  50.0% (of 2 escalated, 1 were wrong at the first tier)"),
+            std::string::npos) << out;
+  EXPECT_NE(out.find("cost                $0.002400 total, $0.000800 per file, $0.000800 per success"),
+            std::string::npos) << out;
+}
