@@ -51,15 +51,17 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
       model.on_over_budget == "local" ? pipeline::OnOverBudget::local : pipeline::OnOverBudget::park};
   settings.caps = pipeline::SpendCaps{model.daily_budget_usd, model.monthly_budget_usd};
   settings.max_in_flight = model.max_in_flight;
-  if (model.cache) {
-    settings.cache_path = model.cache_path.empty() ? config.work_area() + "/result_cache.db" : model.cache_path;
-    const auto slash = settings.cache_path.rfind('/');
-    if (slash != std::string::npos && slash > 0) {
-      if (auto ok = pipeline::make_directories(settings.cache_path.substr(0, slash)); !ok) {
-        return tl::unexpected(ConfigError{"model.cache_path: " + ok.error().detail});
-      }
+  // One SQLite file holds the result cache and the spend ledger (so caps survive restarts).
+  const std::string state_path =
+      model.cache_path.empty() ? config.work_area() + "/result_cache.db" : model.cache_path;
+  const auto slash = state_path.rfind('/');
+  if (slash != std::string::npos && slash > 0) {
+    if (auto ok = pipeline::make_directories(state_path.substr(0, slash)); !ok) {
+      return tl::unexpected(ConfigError{"model.cache_path: " + ok.error().detail});
     }
   }
+  settings.ledger_path = state_path;
+  if (model.cache) settings.cache_path = state_path;
   auto stack = pipeline::ModelStack::create(std::move(settings), config.taxonomy);
   if (!stack) return tl::unexpected(ConfigError{"model: " + stack.error().detail});
   return std::unique_ptr<pipeline::Backend>(std::move(*stack));

@@ -135,7 +135,7 @@ const std::vector<Option>& config_table() {
     {"model.cache", +[](Config& c) -> bool& { return c.model.cache; }, 0, 0, {},
      "reuse the decision for content already asked with the same prompt and model"},
     {"model.cache_path", +[](Config& c) -> std::string& { return c.model.cache_path; }, 0, 0, {},
-     "SQLite result cache (default <work_dir>/result_cache.db)"},
+     "SQLite file of the result cache and the spend ledger (default <work_dir>/result_cache.db)"},
     {"model.escalation_model", +[](Config& c) -> std::string& { return c.model.escalation_model; }, 0, 0, {},
      "a stronger model asked when the first is unsure (empty: none)"},
     {"model.escalation_base_url", +[](Config& c) -> std::string& { return c.model.escalation_base_url; }, 0, 0, {},

@@ -21,7 +21,12 @@ Result<std::unique_ptr<ModelStack>> ModelStack::create(ModelStackSettings settin
     if (!client) return tl::unexpected(client.error());
     stack->m_client = std::move(*client);
   }
-  stack->m_spend = std::make_shared<SpendTracker>(settings.caps, *stack->m_clock);
+  if (!settings.ledger_path.empty()) {
+    auto ledger = SpendLedger::open(settings.ledger_path);
+    if (!ledger) return tl::unexpected(ledger.error());
+    stack->m_ledger = std::move(*ledger);
+  }
+  stack->m_spend = std::make_shared<SpendTracker>(settings.caps, *stack->m_clock, stack->m_ledger.get());
   const OpenAiPorts tier_ports{*stack->m_client, *stack->m_clock, stack->m_spend, ports.random};
 
   stack->m_first = std::make_unique<OpenAiBackend>(settings.first, taxonomy, tier_ports);

@@ -30,6 +30,7 @@ struct ModelStackSettings {
   SpendCaps caps;
   int max_in_flight = 16;
   std::string cache_path;  // empty: no result cache
+  std::string ledger_path;  // empty: spend is counted per process only
 };
 
 // Ports a test may replace; empty members get the real ones.
@@ -57,6 +58,7 @@ class ModelStack final : public Backend {
 
   std::shared_ptr<Clock> m_clock;
   std::unique_ptr<LlmClient> m_client;
+  std::unique_ptr<SpendLedger> m_ledger;
   std::shared_ptr<SpendTracker> m_spend;
   std::unique_ptr<OpenAiBackend> m_first;
   std::unique_ptr<OpenAiBackend> m_second;

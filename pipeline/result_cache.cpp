@@ -37,29 +37,21 @@ ResultCache::~ResultCache() = default;
 
 Result<std::unique_ptr<ResultCache>> ResultCache::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
-  impl->db.reset(raw);
-  if (rc != SQLITE_OK) return tl::unexpected(sqlite_error(raw, "cannot open the result cache " + path));
-  sqlite3_busy_timeout(raw, 5000);
-  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", k_schema}) {
+  auto db = open_database(path, "result cache");
+  if (!db) return tl::unexpected(db.error());
+  impl->db = std::move(*db);
+  sqlite3* raw = impl->db.get();
+  for (const char* sql : {"PRAGMA synchronous=NORMAL", k_schema}) {
     if (auto ok = exec(raw, sql); !ok) return tl::unexpected(ok.error());
   }
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(raw,
-                         "SELECT decision_json, answered_by, cost_usd FROM result_cache"
-                         " WHERE sha256 = ?1 AND prompt_version = ?2 AND model = ?3",
-                         -1, &statement, nullptr) != SQLITE_OK) {
-    return tl::unexpected(sqlite_error(raw, "prepare"));
-  }
-  impl->find.reset(statement);
-  if (sqlite3_prepare_v2(raw,
-                         "INSERT OR REPLACE INTO result_cache VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1,
-                         &statement, nullptr) != SQLITE_OK) {
-    return tl::unexpected(sqlite_error(raw, "prepare"));
-  }
-  impl->store.reset(statement);
+  auto find = prepare_statement(raw,
+                                "SELECT decision_json, answered_by, cost_usd FROM result_cache"
+                                " WHERE sha256 = ?1 AND prompt_version = ?2 AND model = ?3");
+  if (!find) return tl::unexpected(find.error());
+  impl->find = std::move(*find);
+  auto store = prepare_statement(raw, "INSERT OR REPLACE INTO result_cache VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!store) return tl::unexpected(store.error());
+  impl->store = std::move(*store);
   return std::unique_ptr<ResultCache>(new ResultCache(std::move(impl)));
 }
 

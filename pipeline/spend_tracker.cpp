@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include <spdlog/spdlog.h>
+
 namespace pipeline {
 
 PromptMix estimate_mix(const media::Normalized& input, int prefix_tokens) {
@@ -47,10 +49,12 @@ void SpendTracker::roll() {
   if (today != m_day) {
     m_day = today;
     m_today = 0;
+    if (m_ledger) m_today = m_ledger->total(today).value_or(0.0);
   }
   if (month != m_month) {
     m_month = month;
     m_month_total = 0;
+    if (m_ledger) m_month_total = m_ledger->total(month).value_or(0.0);
   }
 }
 
@@ -66,6 +70,9 @@ void SpendTracker::add(double usd) {
   roll();
   m_today += usd;
   m_month_total += usd;
+  if (m_ledger) {
+    if (auto ok = m_ledger->add(m_day, usd); !ok) spdlog::warn("spend ledger: {}", ok.error().detail);
+  }
 }
 
 double SpendTracker::spent_today() {

@@ -1,7 +1,7 @@
 #pragma once
 // What the model costs: USD computed from a reply's `usage` with configured per-modality
 // prices (cached prompt tokens at the cached price), summed per UTC day and month against the
-// configured caps. Thread-safe.
+// configured caps; with a SpendLedger the sums survive restarts. Thread-safe.
 
 #include <chrono>
 #include <mutex>
@@ -10,6 +10,7 @@
 #include "media/normalized.h"
 #include "pipeline/backend.h"
 #include "pipeline/clock.h"
+#include "pipeline/spend_ledger.h"
 
 namespace pipeline {
 
@@ -41,7 +42,9 @@ struct SpendCaps {
 
 class SpendTracker {
  public:
-  SpendTracker(SpendCaps caps, Clock& clock) : m_caps(caps), m_clock(clock) {}
+  // `ledger` may be null: then the sums start at zero with each process.
+  SpendTracker(SpendCaps caps, Clock& clock, SpendLedger* ledger = nullptr)
+      : m_caps(caps), m_clock(clock), m_ledger(ledger) {}
 
   // Whether today's or this month's spend has reached its cap.
   bool is_over();
@@ -54,6 +57,7 @@ class SpendTracker {
 
   SpendCaps m_caps;
   Clock& m_clock;
+  SpendLedger* m_ledger;
   std::mutex m_mutex;
   std::string m_day;    // "YYYY-MM-DD" in UTC
   std::string m_month;  // "YYYY-MM"

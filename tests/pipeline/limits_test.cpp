@@ -7,6 +7,7 @@
 #include "pipeline/spend_tracker.h"
 #include "tests/pipeline/fake_clock.h"
 #include "tests/pipeline/test_inputs.h"
+#include "tests/temp_dir.h"
 
 namespace pipeline {
 namespace {
@@ -91,6 +92,28 @@ TEST(SpendTracker, caps_per_utc_day_and_month) {
   EXPECT_DOUBLE_EQ(monthly.spent_today(), 0.5);
   clock.advance(std::chrono::hours(24 * 31));
   EXPECT_FALSE(monthly.is_over());
+}
+
+TEST(SpendTracker, keeps_its_sums_across_restarts_through_the_ledger) {
+  siftd_test::TempDir dir;
+  pipeline_test::FakeClock clock;
+  {
+    auto ledger = SpendLedger::open(dir / "state.db");
+    ASSERT_TRUE(ledger) << ledger.error().detail;
+    SpendTracker spend(SpendCaps{1.0, 1.5}, clock, ledger->get());
+    spend.add(0.7);
+  }
+  auto ledger = SpendLedger::open(dir / "state.db");
+  ASSERT_TRUE(ledger);
+  SpendTracker restarted(SpendCaps{1.0, 1.5}, clock, ledger->get());
+  EXPECT_DOUBLE_EQ(restarted.spent_today(), 0.7);
+  restarted.add(0.3);
+  EXPECT_TRUE(restarted.is_over());
+  clock.advance(std::chrono::hours(24));
+  EXPECT_FALSE(restarted.is_over()) << "a new day";
+  restarted.add(0.5);
+  EXPECT_TRUE(restarted.is_over()) << "the month's 1.5 is reached";
+  EXPECT_DOUBLE_EQ(restarted.spent_this_month(), 1.5);
 }
 
 }  // namespace
