@@ -79,6 +79,8 @@ struct FakeModelServer::Impl {
   std::mutex stop_mutex;
   std::condition_variable stop_signal;
   std::atomic<std::uint64_t> served{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<int> max_in_flight{0};
   mutable std::mutex mutex;
   std::deque<ScriptedReply> script;
   std::vector<RecordedRequest> requests;
@@ -109,6 +111,14 @@ struct FakeModelServer::Impl {
   }
 
   void handle(const httplib::Request& request, httplib::Response& response) {
+    const int now_serving = ++in_flight;
+    for (int seen = max_in_flight; now_serving > seen && !max_in_flight.compare_exchange_weak(seen, now_serving);) {
+    }
+    respond(request, response);
+    --in_flight;
+  }
+
+  void respond(const httplib::Request& request, httplib::Response& response) {
     ScriptedReply reply;
     {
       std::lock_guard lock(mutex);
@@ -249,6 +259,8 @@ std::vector<RecordedRequest> FakeModelServer::requests() const {
   std::lock_guard lock(m_impl->mutex);
   return m_impl->requests;
 }
+
+int FakeModelServer::max_concurrent() const { return m_impl->max_in_flight; }
 
 std::size_t FakeModelServer::request_count() const {
   std::lock_guard lock(m_impl->mutex);

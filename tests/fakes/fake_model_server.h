@@ -78,6 +78,8 @@ class FakeModelServer {
   void script(std::vector<ScriptedReply> replies);
   std::vector<RecordedRequest> requests() const;
   std::size_t request_count() const;
+  // The most requests it was ever answering at once.
+  int max_concurrent() const;
 
  private:
   struct Impl;
