@@ -1,6 +1,7 @@
 #include "pipeline/openai_backend.h"
 
 #include <mutex>
+#include <optional>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -22,12 +23,59 @@ int as_int(const json& object, const char* key) {
   return it != object.end() && it->is_number_integer() ? it->get<int>() : 0;
 }
 
+// What a 2xx body says: the message content (or why there is none), the usage and the id.
+struct Completion {
+  std::string content;  // choices[0].message.content, or the raw body when it has none
+  std::string error;    // why the body is not a usable completion; empty when it is
+  std::optional<Usage> usage;
+  std::string id;
+};
+
+Completion read_completion(const std::string& body) {
+  const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return Completion{body, "the response is not JSON", std::nullopt, {}};
+  Completion completion;
+  if (const auto usage = parsed.find("usage"); usage != parsed.end() && usage->is_object()) {
+    Usage spent;
+    spent.prompt_tokens = as_int(*usage, "prompt_tokens");
+    spent.completion_tokens = as_int(*usage, "completion_tokens");
+    if (const auto details = usage->find("prompt_tokens_details"); details != usage->end() && details->is_object()) {
+      spent.cached_tokens = as_int(*details, "cached_tokens");
+    }
+    completion.usage = spent;
+  }
+  if (const auto id = parsed.find("id"); id != parsed.end() && id->is_string()) completion.id = id->get<std::string>();
+  const auto choices = parsed.find("choices");
+  if (choices != parsed.end() && choices->is_array() && !choices->empty() && choices->front().is_object()) {
+    const auto message = choices->front().find("message");
+    if (message != choices->front().end() && message->is_object()) {
+      const auto text = message->find("content");
+      if (text != message->end() && text->is_string()) {
+        completion.content = text->get<std::string>();
+        return completion;
+      }
+    }
+  }
+  completion.content = body;
+  completion.error = "the response has no choices[0].message.content";
+  return completion;
+}
+
 }  // namespace
 
 struct OpenAiBackend::Reply {
-  std::string content;  // choices[0].message.content, or the raw body when it has none
-  std::string error;    // why the body is not a usable completion; empty when it is
+  std::string content;
+  std::string error;
 };
+
+void OpenAiBackend::charge(Usage spent, const PromptMix& mix, Answer& answer) {
+  spent.cost_usd = cost_usd(spent, mix, m_settings.prices);
+  m_ports.spend->add(spent.cost_usd);
+  answer.usage.prompt_tokens += spent.prompt_tokens;
+  answer.usage.cached_tokens += spent.cached_tokens;
+  answer.usage.completion_tokens += spent.completion_tokens;
+  answer.usage.cost_usd += spent.cost_usd;
+}
 
 OpenAiBackend::OpenAiBackend(OpenAiSettings settings, Taxonomy taxonomy, OpenAiPorts ports)
     : m_settings(std::move(settings)),
@@ -94,38 +142,12 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
 
     switch (verdict.verdict) {
       case Verdict::success: {
-        if (answer.request_id.empty()) answer.request_id = result->request_id;
-        const json parsed = json::parse(result->body, nullptr, /*allow_exceptions=*/false);
-        if (!parsed.is_object()) return Reply{result->body, "the response is not JSON"};
-        if (const auto usage = parsed.find("usage"); usage != parsed.end() && usage->is_object()) {
-          Usage spent;
-          spent.prompt_tokens = as_int(*usage, "prompt_tokens");
-          spent.completion_tokens = as_int(*usage, "completion_tokens");
-          if (const auto details = usage->find("prompt_tokens_details");
-              details != usage->end() && details->is_object()) {
-            spent.cached_tokens = as_int(*details, "cached_tokens");
-          }
-          spent.cost_usd = cost_usd(spent, mix, m_settings.prices);
-          m_ports.spend->add(spent.cost_usd);
-          answer.usage.prompt_tokens += spent.prompt_tokens;
-          answer.usage.cached_tokens += spent.cached_tokens;
-          answer.usage.completion_tokens += spent.completion_tokens;
-          answer.usage.cost_usd += spent.cost_usd;
-        }
-        if (const auto id = parsed.find("id"); id != parsed.end() && id->is_string()) {
-          answer.request_id = id->get<std::string>();
-        }
-        const json* content = nullptr;
-        if (const auto choices = parsed.find("choices"); choices != parsed.end() && choices->is_array() &&
-                                                         !choices->empty() && choices->front().is_object()) {
-          const auto message = choices->front().find("message");
-          if (message != choices->front().end() && message->is_object()) {
-            const auto text = message->find("content");
-            if (text != message->end() && text->is_string()) content = &*text;
-          }
-        }
-        if (!content) return Reply{result->body, "the response has no choices[0].message.content"};
-        return Reply{content->get<std::string>(), {}};
+        Completion completion = read_completion(result->body);
+        answer.request_id = completion.id.empty() ? result->request_id : completion.id;
+        if (completion.usage) charge(*completion.usage, mix, answer);
+        spdlog::debug("model {}: request {} answered in {:.0f} ms", m_settings.request.model, answer.request_id,
+                      result->elapsed_ms);
+        return Reply{std::move(completion.content), std::move(completion.error)};
       }
       case Verdict::park: {
         const auto until = next_quota_reset();

@@ -62,6 +62,8 @@ class OpenAiBackend final : public Backend {
   struct Reply;
   Result<Reply> exchange(const std::string& body, int tokens, const PromptMix& mix, Answer& answer);
   Result<void> wait_for_slot(int tokens);
+  // Prices one reply's usage, counts it against the caps and adds it to the answer.
+  void charge(Usage spent, const PromptMix& mix, Answer& answer);
   std::chrono::system_clock::time_point next_quota_reset();
   double next_random();
 
