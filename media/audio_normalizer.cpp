@@ -1,8 +1,8 @@
 #include "media/audio_normalizer.h"
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <cmath>
-#include <sys/stat.h>
 
 #include "media/audio_pcm.h"
 #include "media/token_estimate.h"
@@ -43,7 +43,8 @@ Result<Normalized> normalize_audio(const std::string& path, const Limits& limits
   if (::stat(path.c_str(), &info) == 0) out.facts.bytes = static_cast<std::uint64_t>(info.st_size);
   const double duration = container_duration(**context);
   if (duration > limits.max_duration_s) {
-    return fail(ErrorCode::too_large, std::to_string(duration) + " s of audio is over the limit of " +
+    return fail(ErrorCode::too_large, std::to_string(duration) +
+                                          " s of audio is over the limit of " +
                                           std::to_string(limits.max_duration_s));
   }
 
@@ -71,8 +72,8 @@ Result<Normalized> normalize_audio(const std::string& path, const Limits& limits
     out.parts.push_back(Part{PartType::audio, mime, std::move(*bytes),
                              "audio " + seconds_label(sent_s) + ", 16 kHz mono"});
   } else {
-    out.parts.push_back(Part{PartType::text, "text/plain", "The audio is silent throughout.",
-                             "silence note"});
+    out.parts.push_back(
+        Part{PartType::text, "text/plain", "The audio is silent throughout.", "silence note"});
   }
   out.token_estimate = audio_tokens(sent_s);
   if (clip->samples.empty()) out.token_estimate = text_tokens(out.parts.back().data.size());

@@ -12,8 +12,8 @@ extern "C" {
 namespace media {
 namespace {
 
-constexpr int k_window = k_pcm_rate / 50;  // 20 ms
-constexpr int k_lead = k_pcm_rate / 10;    // 100 ms kept around trimmed silence
+constexpr int k_window = k_pcm_rate / 50;    // 20 ms
+constexpr int k_lead = k_pcm_rate / 10;      // 100 ms kept around trimmed silence
 constexpr double k_silence_floor = 0.00316;  // -50 dBFS
 
 double window_rms(const float* data, int count) {
@@ -52,8 +52,9 @@ class PcmSink {
     clip.decoded_s = static_cast<double>(m_decoded) / k_pcm_rate;
     clip.silence_ratio = m_windows ? static_cast<double>(m_silent) / m_windows : 0;
     const std::uint64_t loud = m_windows - m_silent;
-    clip.loudness_dbfs =
-        loud && m_loud_energy > 0 ? 10 * std::log10(m_loud_energy / static_cast<double>(loud)) : -120;
+    clip.loudness_dbfs = loud && m_loud_energy > 0
+                             ? 10 * std::log10(m_loud_energy / static_cast<double>(loud))
+                             : -120;
   }
 
  private:
@@ -117,9 +118,9 @@ Result<ResamplerHandle> make_resampler(const AVFrame& frame) {
   }
   AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
   SwrContext* raw = nullptr;
-  const int rc = swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, k_pcm_rate, &in_layout,
-                                     static_cast<AVSampleFormat>(frame.format), frame.sample_rate,
-                                     0, nullptr);
+  const int rc =
+      swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, k_pcm_rate, &in_layout,
+                          static_cast<AVSampleFormat>(frame.format), frame.sample_rate, 0, nullptr);
   av_channel_layout_uninit(&in_layout);
   ResamplerHandle resampler(raw);
   // Downmix to the average of the channels: no clipping, and loudness means the original's.
@@ -220,7 +221,8 @@ Result<PcmClip> decode_pcm(AVFormatContext& context, const PcmOptions& options,
 
 void trim_trailing_silence(std::vector<float>& samples) {
   std::size_t end = samples.size() - samples.size() % k_window;
-  while (end >= k_window && window_rms(samples.data() + end - k_window, k_window) < k_silence_floor) {
+  while (end >= k_window &&
+         window_rms(samples.data() + end - k_window, k_window) < k_silence_floor) {
     end -= k_window;
   }
   if (end == 0) {
@@ -280,7 +282,8 @@ Result<std::string> encode_mp3(const std::vector<float>& samples) {
   std::string out;
   auto drain = [&]() {
     while (avcodec_receive_packet(encoder.get(), packet.get()) == 0) {
-      out.append(reinterpret_cast<const char*>(packet->data), static_cast<std::size_t>(packet->size));
+      out.append(reinterpret_cast<const char*>(packet->data),
+                 static_cast<std::size_t>(packet->size));
       av_packet_unref(packet.get());
     }
   };
@@ -294,7 +297,8 @@ Result<std::string> encode_mp3(const std::vector<float>& samples) {
     frame->ch_layout = AV_CHANNEL_LAYOUT_MONO;
     if (av_frame_get_buffer(frame.get(), 0) < 0) return fail(ErrorCode::internal, "out of memory");
     std::memset(frame->data[0], 0, static_cast<std::size_t>(frame_size) * sizeof(float));
-    std::memcpy(frame->data[0], samples.data() + at, static_cast<std::size_t>(count) * sizeof(float));
+    std::memcpy(frame->data[0], samples.data() + at,
+                static_cast<std::size_t>(count) * sizeof(float));
     frame->pts = pts;
     pts += count;
     if (avcodec_send_frame(encoder.get(), frame.get()) < 0) {

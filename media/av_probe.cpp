@@ -32,8 +32,8 @@ Result<AvProbe> inspect(AVFormatContext* context) {
 Result<AvProbe> av_probe_file(const std::string& path) {
   AVFormatContext* raw = nullptr;
   if (const int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); rc < 0) {
-    return fail(ErrorCode::unsupported, "not a readable audio or video container: " +
-                                            av_error_text(rc));
+    return fail(ErrorCode::unsupported,
+                "not a readable audio or video container: " + av_error_text(rc));
   }
   FormatHandle context(raw);
   return inspect(context.get());

@@ -24,7 +24,8 @@ std::string clock_text(double seconds) {
   const auto total = static_cast<long long>(std::max(0.0, seconds));
   char text[32];
   if (total >= 3600) {
-    std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
+    std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60,
+                  total % 60);
   } else {
     std::snprintf(text, sizeof text, "%lld:%02lld", total / 60, total % 60);
   }
@@ -79,14 +80,14 @@ cv::Mat make_contact_sheet(const std::vector<SampledFrame>& frames, int max_side
   }
   const int columns = best_columns;
   const int rows = (count + columns - 1) / columns;
-  const int cell_width = std::max(
-      1, static_cast<int>(std::min(static_cast<double>(max_side) / columns,
-                                   static_cast<double>(max_side) / rows * aspect)));
+  const int cell_width =
+      std::max(1, static_cast<int>(std::min(static_cast<double>(max_side) / columns,
+                                            static_cast<double>(max_side) / rows * aspect)));
   const int cell_height = std::max(1, static_cast<int>(cell_width / aspect));
   cv::Mat sheet(rows * cell_height, columns * cell_width, CV_8UC3, cv::Scalar(0, 0, 0));
   for (int i = 0; i < count; ++i) {
-    cv::Mat cell = sheet(cv::Rect(i % columns * cell_width, i / columns * cell_height,
-                                  cell_width, cell_height));
+    cv::Mat cell = sheet(
+        cv::Rect(i % columns * cell_width, i / columns * cell_height, cell_width, cell_height));
     cv::resize(frames[static_cast<std::size_t>(i)].image, cell, cell.size(), 0, 0, cv::INTER_AREA);
     draw_timestamp(cell, frames[static_cast<std::size_t>(i)].at_s);
   }

@@ -129,8 +129,8 @@ Result<CodecHandle> open_decoder(const AVStream& stream) {
   context->thread_count = 1;
   context->pkt_timebase = stream.time_base;
   if (const int rc = avcodec_open2(context.get(), codec, nullptr); rc < 0) {
-    return fail(ErrorCode::corrupt, std::string("cannot open the ") + codec->name +
-                                        " decoder: " + av_error_text(rc));
+    return fail(ErrorCode::corrupt,
+                std::string("cannot open the ") + codec->name + " decoder: " + av_error_text(rc));
   }
   return context;
 }
@@ -145,7 +145,8 @@ Result<BgrImage> frame_to_bgr(const AVFrame& frame, int width, int height) {
   if (!scaler) return fail(ErrorCode::unsupported, "cannot convert this pixel format");
   // swscale's vector code may write past the end of a row; give it aligned, padded rows.
   const int stride = (width * 3 + 63) / 64 * 64;
-  std::vector<uint8_t> buffer(static_cast<std::size_t>(stride) * static_cast<std::size_t>(height) + 64);
+  std::vector<uint8_t> buffer(static_cast<std::size_t>(stride) * static_cast<std::size_t>(height) +
+                              64);
   uint8_t* planes[4] = {buffer.data(), nullptr, nullptr, nullptr};
   int strides[4] = {stride, 0, 0, 0};
   if (sws_scale(scaler.get(), frame.data, frame.linesize, 0, frame.height, planes, strides) <= 0) {
@@ -158,7 +159,8 @@ Result<BgrImage> frame_to_bgr(const AVFrame& frame, int width, int height) {
   image.pixels.resize(row * static_cast<std::size_t>(height));
   for (int y = 0; y < height; ++y) {
     std::memcpy(image.pixels.data() + row * static_cast<std::size_t>(y),
-                buffer.data() + static_cast<std::size_t>(stride) * static_cast<std::size_t>(y), row);
+                buffer.data() + static_cast<std::size_t>(stride) * static_cast<std::size_t>(y),
+                row);
   }
   return image;
 }

@@ -48,7 +48,8 @@ std::optional<ImageHeader> jpeg_header(std::string_view b) {
     const std::size_t length = be16(b, at + 2);
     if (length < 2) return std::nullopt;
     const std::size_t body = at + 4;
-    if (marker == 0xE1 && body + 6 <= b.size() && b.substr(body, 6) == std::string_view("Exif\0\0", 6)) {
+    if (marker == 0xE1 && body + 6 <= b.size() &&
+        b.substr(body, 6) == std::string_view("Exif\0\0", 6)) {
       const std::size_t end = std::min(b.size(), at + 2 + length);
       if (end > body + 6) header.orientation = exif_orientation(b.substr(body + 6, end - body - 6));
     }
@@ -132,10 +133,12 @@ int exif_orientation(std::string_view tiff) {
 std::optional<ImageHeader> read_image_header(std::string_view b) {
   if (b.size() >= 8 && b.substr(0, 8) == "\x89PNG\r\n\x1a\n") return png_header(b);
   if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") return jpeg_header(b);
-  if (b.size() >= 6 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a")) return gif_header(b);
+  if (b.size() >= 6 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a"))
+    return gif_header(b);
   if (b.size() >= 2 && b.substr(0, 2) == "BM") return bmp_header(b);
   if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return webp_header(b);
-  if (b.size() >= 4 && (b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4))) {
+  if (b.size() >= 4 && (b.substr(0, 4) == std::string_view("II*\0", 4) ||
+                        b.substr(0, 4) == std::string_view("MM\0*", 4))) {
     const auto tags = tiff_tags(b);
     if (!tags) return std::nullopt;
     return ImageHeader{"tiff", tags->width, tags->height, tags->orientation};

@@ -44,8 +44,7 @@ Result<cv::Mat> decode_with_ffmpeg(const std::string& bytes, const std::string& 
 Result<cv::Mat> decode(const std::string& bytes, const std::optional<ImageHeader>& header,
                        const std::string& format, const Limits& limits) {
   if (opencv_lacks(format)) return decode_with_ffmpeg(bytes, format, limits);
-  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U,
-                       const_cast<char*>(bytes.data()));
+  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
   int flags = cv::IMREAD_UNCHANGED;
   if (header && header->format == "jpeg") {
     flags = reduced_read_flag(*header, limits.image_max_side) | cv::IMREAD_IGNORE_ORIENTATION;

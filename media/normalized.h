@@ -16,9 +16,9 @@ enum class PartType { text, image, audio };
 
 struct Part {
   PartType type = PartType::text;
-  std::string mime;  // "text/plain", "image/jpeg", "audio/wav", "audio/mpeg"
-  std::string data;  // the text itself, or the encoded bytes
-  std::string label; // what the part shows: "page 1 text", "contact sheet", "excerpt 0-15s"
+  std::string mime;   // "text/plain", "image/jpeg", "audio/wav", "audio/mpeg"
+  std::string data;   // the text itself, or the encoded bytes
+  std::string label;  // what the part shows: "page 1 text", "contact sheet", "excerpt 0-15s"
 };
 
 // Facts about the original file. Every field a kind does not have stays empty.
@@ -38,8 +38,8 @@ struct Facts {
   std::optional<bool> has_audio;
   std::optional<int> channels;
   std::optional<int> sample_rate;
-  std::optional<double> loudness_dbfs;   // mean level of the non-silent audio
-  std::optional<double> silence_ratio;   // 0..1 share of the audio under the silence floor
+  std::optional<double> loudness_dbfs;  // mean level of the non-silent audio
+  std::optional<double> silence_ratio;  // 0..1 share of the audio under the silence floor
   std::optional<int> pages;
   std::optional<bool> encrypted;
   std::optional<bool> damaged;

@@ -1,8 +1,8 @@
 #include "media/normalizer.h"
 
+#include <sys/stat.h>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "media/audio_normalizer.h"
 #include "media/image_normalizer.h"
@@ -17,8 +17,9 @@ Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return fail(ErrorCode::io, "cannot stat " + path);
   if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
-    return fail(ErrorCode::too_large, std::to_string(info.st_size) + " bytes is over the limit of " +
-                                          std::to_string(max_bytes));
+    return fail(
+        ErrorCode::too_large,
+        std::to_string(info.st_size) + " bytes is over the limit of " + std::to_string(max_bytes));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::io, "cannot open " + path);

@@ -1,18 +1,18 @@
 #include "media/pdf_normalizer.h"
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <chrono>
 #include <memory>
 #include <mutex>
-#include <sys/stat.h>
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-global.h>
 #include <poppler/cpp/poppler-image.h>
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "media/image_ops.h"
 #include "media/token_estimate.h"
@@ -28,7 +28,9 @@ using PageHandle = std::unique_ptr<poppler::page>;
 // poppler from writing to stderr.
 thread_local int t_poppler_errors = 0;
 
-void count_error(const std::string&, void*) { ++t_poppler_errors; }
+void count_error(const std::string&, void*) {
+  ++t_poppler_errors;
+}
 
 void install_error_counter() {
   static std::once_flag once;
@@ -40,7 +42,9 @@ std::string utf8(const poppler::ustring& text) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-bool is_continuation(char byte) { return (static_cast<unsigned char>(byte) & 0xC0) == 0x80; }
+bool is_continuation(char byte) {
+  return (static_cast<unsigned char>(byte) & 0xC0) == 0x80;
+}
 
 std::uint64_t count_characters(const std::string& text) {
   return static_cast<std::uint64_t>(
@@ -58,8 +62,9 @@ std::string cap_characters(const std::string& text, int limit) {
 }
 
 bool has_visible_text(const std::string& text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return !(c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'); });
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    return !(c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f');
+  });
 }
 
 Result<cv::Mat> render_first_page(poppler::document& document, int max_side) {
@@ -95,8 +100,8 @@ Result<Normalized> read_document(const std::string& path, const Limits& limits) 
   if (::stat(path.c_str(), &info) == 0) out.facts.bytes = static_cast<std::uint64_t>(info.st_size);
   out.facts.encrypted = document->is_encrypted();
   if (document->is_locked()) {
-    return fail(ErrorCode::encrypted, "the PDF is password-protected (" +
-                                          std::to_string(info.st_size) + " bytes)");
+    return fail(ErrorCode::encrypted,
+                "the PDF is password-protected (" + std::to_string(info.st_size) + " bytes)");
   }
   const int pages = document->pages();
   if (pages <= 0) return fail(ErrorCode::corrupt, "the PDF reports no pages");
@@ -109,8 +114,8 @@ Result<Normalized> read_document(const std::string& path, const Limits& limits) 
   out.facts.author = utf8(document->get_author());
   out.facts.producer = utf8(document->get_producer());
 
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(limits.decode_timeout_ms);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.decode_timeout_ms);
   std::string text;
   const int text_pages = std::min(pages, std::max(0, limits.pdf_text_pages));
   for (int i = 0; i < text_pages; ++i) {
@@ -122,14 +127,15 @@ Result<Normalized> read_document(const std::string& path, const Limits& limits) 
     if (!text.empty()) text += "\n\f\n";
     text += utf8(page->text());
     // Characters beyond the budget are never sent; stop reading once well past it.
-    if (count_characters(text) > 2ull * static_cast<std::uint64_t>(limits.pdf_text_chars) + 1000) break;
+    if (count_characters(text) > 2ull * static_cast<std::uint64_t>(limits.pdf_text_chars) + 1000)
+      break;
   }
   if (!has_visible_text(text)) text.clear();
   out.facts.text_chars = count_characters(text);
   const std::string sent = cap_characters(text, limits.pdf_text_chars);
   if (!sent.empty()) {
-    out.parts.push_back(Part{PartType::text, "text/plain", sent,
-                             "text of pages 1-" + std::to_string(text_pages)});
+    out.parts.push_back(
+        Part{PartType::text, "text/plain", sent, "text of pages 1-" + std::to_string(text_pages)});
     out.token_estimate += text_tokens(count_characters(sent));
   }
 
@@ -138,9 +144,9 @@ Result<Normalized> read_document(const std::string& path, const Limits& limits) 
     if (rendered) {
       auto jpeg = encode_jpeg(*rendered, limits.jpeg_quality);
       if (!jpeg) return tl::unexpected(jpeg.error());
-      out.parts.push_back(Part{PartType::image, "image/jpeg", std::move(*jpeg),
-                               "page 1, " + std::to_string(rendered->cols) + "x" +
-                                   std::to_string(rendered->rows)});
+      out.parts.push_back(
+          Part{PartType::image, "image/jpeg", std::move(*jpeg),
+               "page 1, " + std::to_string(rendered->cols) + "x" + std::to_string(rendered->rows)});
       out.token_estimate += image_tokens(rendered->cols, rendered->rows);
     } else if (out.parts.empty()) {
       return tl::unexpected(rendered.error());
@@ -152,8 +158,8 @@ Result<Normalized> read_document(const std::string& path, const Limits& limits) 
   // Sending the original: every page billed as an image plus its text.
   const std::uint64_t per_page_text =
       text_pages > 0 ? *out.facts.text_chars / static_cast<std::uint64_t>(text_pages) : 0;
-  const long long naive = static_cast<long long>(pages) *
-                          (k_tokens_per_image_tile + text_tokens(per_page_text));
+  const long long naive =
+      static_cast<long long>(pages) * (k_tokens_per_image_tile + text_tokens(per_page_text));
   out.naive_tokens = static_cast<int>(std::min<long long>(naive, 1'000'000'000));
   return out;
 }

@@ -1,8 +1,8 @@
 #include "media/video_normalizer.h"
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <cmath>
-#include <sys/stat.h>
 
 #include "media/audio_pcm.h"
 #include "media/contact_sheet.h"
@@ -58,23 +58,26 @@ void fill_facts(AVFormatContext& context, const AVStream& video, Facts& facts) {
 // Frames are converted straight to at most max_side a side; the sheet only shrinks further.
 cv::Size frame_size_within(int width, int height, int max_side) {
   const double scale = std::min(1.0, static_cast<double>(max_side) / std::max(width, height));
-  return {std::max(1, static_cast<int>(width * scale)), std::max(1, static_cast<int>(height * scale))};
+  return {std::max(1, static_cast<int>(width * scale)),
+          std::max(1, static_cast<int>(height * scale))};
 }
 
 class FrameSampler {
  public:
   FrameSampler(AVFormatContext& context, int index, AVCodecContext& decoder, const Limits& limits,
                const Deadline& deadline)
-      : m_context(context), m_index(index), m_stream(*context.streams[index]), m_decoder(decoder),
-        m_limits(limits), m_deadline(deadline) {}
+      : m_context(context),
+        m_index(index),
+        m_stream(*context.streams[index]),
+        m_decoder(decoder),
+        m_limits(limits),
+        m_deadline(deadline) {}
 
   // Seeks to the keyframe at or before `at_s` and decodes only until its first frame.
   Result<bool> sample_at(double at_s, bool first, std::vector<SampledFrame>& frames) {
-    const std::int64_t start =
-        m_stream.start_time != AV_NOPTS_VALUE ? m_stream.start_time : 0;
-    const std::int64_t target =
-        start + av_rescale_q(static_cast<std::int64_t>(at_s * AV_TIME_BASE), AV_TIME_BASE_Q,
-                             m_stream.time_base);
+    const std::int64_t start = m_stream.start_time != AV_NOPTS_VALUE ? m_stream.start_time : 0;
+    const std::int64_t target = start + av_rescale_q(static_cast<std::int64_t>(at_s * AV_TIME_BASE),
+                                                     AV_TIME_BASE_Q, m_stream.time_base);
     // A freshly opened container is already at the start; not seeking there keeps streams
     // without keyframe flags (VP9 intra-only) readable.
     if (at_s > 0 || m_moved) {
@@ -96,8 +99,8 @@ class FrameSampler {
     auto bgr = frame_to_bgr(decoded, size.width, size.height);
     if (!bgr) return true;  // an odd frame is skipped, not fatal
     cv::Mat image(bgr->height, bgr->width, CV_8UC3, bgr->pixels.data());
-    frames.push_back(SampledFrame{image.clone(),
-                                  static_cast<double>(pts - start) * av_q2d(m_stream.time_base)});
+    frames.push_back(
+        SampledFrame{image.clone(), static_cast<double>(pts - start) * av_q2d(m_stream.time_base)});
     return true;
   }
 

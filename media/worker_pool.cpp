@@ -1,16 +1,19 @@
 #include "media/worker_pool.h"
 
-#include <cerrno>
-#include <chrono>
-#include <csignal>
 #include <fcntl.h>
-#include <cstring>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
+#include "media/sanitizers.h"
 #include "media/worker_protocol.h"
 
 extern char** environ;
@@ -27,11 +30,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string self_executable() {
+// SIFTD_WORKER_BINARY names the worker explicitly (tests of code that builds a pool inside a
+// test binary); otherwise this very binary, which must be siftd to understand `worker`.
+std::string default_executable() {
+  if (const char* named = std::getenv("SIFTD_WORKER_BINARY"); named && *named) return named;
   char buffer[4096];
   const ssize_t size = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  return size > 0 ? std::string(buffer, static_cast<std::size_t>(size)) : std::string();
+  if (size <= 0) return {};
+  const std::string self(buffer, static_cast<std::size_t>(size));
+  return self.substr(self.find_last_of('/') + 1) == "siftd" ? self : std::string();
 }
+
+// Time a new worker has to load its libraries and say hello.
+constexpr int k_hello_ms = 10'000;
 
 int remaining_ms(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -50,15 +61,44 @@ bool send_all(int fd, const std::string& bytes) {
   return true;
 }
 
-enum class ReadOutcome { done, closed, timed_out };
+enum class ReadOutcome { done, closed, timed_out, over_memory };
 
-ReadOutcome receive_all(int fd, char* data, std::size_t size, Clock::time_point deadline) {
+// What the reader watches while it waits: the worker's resident memory, read from /proc every
+// k_watch_ms. RLIMIT_AS already bounds address space; this catches what it cannot (ASan builds,
+// which run without RLIMIT_AS, and memory mapped before the limit was set).
+struct MemoryWatch {
+  pid_t pid = -1;
+  std::uint64_t limit_kb = 0;  // 0: not watched
+};
+
+constexpr int k_watch_ms = 100;
+
+std::uint64_t resident_kb(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/statm";
+  std::FILE* file = std::fopen(path.c_str(), "r");
+  if (!file) return 0;
+  unsigned long long size = 0;
+  unsigned long long resident = 0;
+  const int read = std::fscanf(file, "%llu %llu", &size, &resident);
+  std::fclose(file);
+  return read == 2 ? resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) / 1024 : 0;
+}
+
+ReadOutcome receive_all(int fd, char* data, std::size_t size, Clock::time_point deadline,
+                        MemoryWatch watch = {}) {
   while (size > 0) {
     pollfd entry{fd, POLLIN, 0};
-    const int ready = ::poll(&entry, 1, remaining_ms(deadline));
+    const int wait =
+        watch.limit_kb ? std::min(k_watch_ms, remaining_ms(deadline)) : remaining_ms(deadline);
+    const int ready = ::poll(&entry, 1, wait);
     if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) return ReadOutcome::timed_out;
     if (ready < 0) return ReadOutcome::closed;
+    if (ready == 0) {
+      if (Clock::now() >= deadline) return ReadOutcome::timed_out;
+      if (watch.limit_kb && resident_kb(watch.pid) > watch.limit_kb)
+        return ReadOutcome::over_memory;
+      continue;
+    }
     const ssize_t got = ::recv(fd, data, size, 0);
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (got <= 0) return ReadOutcome::closed;
@@ -75,7 +115,8 @@ std::string describe_exit(int status) {
     return std::string("the worker was killed by signal ") + std::to_string(signal) + " (" +
            (name ? name : "?") + ")";
   }
-  if (WIFEXITED(status)) return "the worker exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFEXITED(status))
+    return "the worker exited with status " + std::to_string(WEXITSTATUS(status));
   return "the worker stopped";
 }
 
@@ -84,14 +125,21 @@ std::string describe_exit(int status) {
 WorkerPool::WorkerPool(WorkerPoolOptions options) : m_options(std::move(options)) {}
 
 Result<std::unique_ptr<WorkerPool>> WorkerPool::create(WorkerPoolOptions options) {
-  if (options.executable.empty()) options.executable = self_executable();
+  if (options.executable.empty()) options.executable = default_executable();
   if (options.executable.empty() || ::access(options.executable.c_str(), X_OK) != 0) {
-    return fail(ErrorCode::internal, "worker executable not found: " + options.executable);
+    return fail(ErrorCode::internal,
+                "no worker executable (not running as siftd, and "
+                "SIFTD_WORKER_BINARY unset): " +
+                    options.executable);
   }
   if (options.size < 1) options.size = 1;
   std::unique_ptr<WorkerPool> pool(new WorkerPool(std::move(options)));
-  for (int i = 0; i < pool->m_options.size; ++i) pool->m_workers.push_back(std::make_unique<Worker>());
-  // Workers start lazily, on their first file, so a pool that is never used costs nothing.
+  for (int i = 0; i < pool->m_options.size; ++i)
+    pool->m_workers.push_back(std::make_unique<Worker>());
+  // One worker starts now, to prove the executable is a worker; the rest start on demand.
+  if (auto started = pool->spawn(*pool->m_workers.front()); !started) {
+    return tl::unexpected(started.error());
+  }
   return pool;
 }
 
@@ -134,7 +182,8 @@ Result<bool> WorkerPool::spawn(Worker& worker) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  if (!m_options.inherit_stderr) {
+  // Sanitizer builds keep the worker's stderr: that is where ASan and UBSan report.
+  if (!m_options.inherit_stderr && !k_address_sanitizer) {
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   }
   // Nothing else of the daemon (inotify, journal, sockets) leaks into a decoder process.
@@ -163,8 +212,22 @@ Result<bool> WorkerPool::spawn(Worker& worker) {
   }
   worker.pid = pid;
   worker.fd = fds[0];
-  std::lock_guard lock(m_mutex);
-  ++m_stats.spawned;
+  {
+    std::lock_guard lock(m_mutex);
+    ++m_stats.spawned;
+  }
+  const std::string hello = k_worker_hello;
+  unsigned char header[4];
+  std::string greeting(hello.size(), '\0');
+  const auto deadline = Clock::now() + std::chrono::milliseconds(k_hello_ms);
+  if (receive_all(worker.fd, reinterpret_cast<char*>(header), sizeof header, deadline) !=
+          ReadOutcome::done ||
+      frame_size(header) != hello.size() ||
+      receive_all(worker.fd, greeting.data(), greeting.size(), deadline) != ReadOutcome::done ||
+      greeting != hello) {
+    kill(worker);
+    return fail(ErrorCode::internal, m_options.executable + " did not start as a siftd worker");
+  }
   return true;
 }
 
@@ -211,17 +274,23 @@ Result<Normalized> WorkerPool::run_once(Worker& worker, const std::string& path,
     return failed(ErrorCode::crashed, "before it took the file");
   }
   unsigned char header[4];
-  auto outcome = receive_all(worker.fd, reinterpret_cast<char*>(header), sizeof header, deadline);
+  const MemoryWatch watch{worker.pid, limits.worker_memory_mb * 1024};
+  auto outcome =
+      receive_all(worker.fd, reinterpret_cast<char*>(header), sizeof header, deadline, watch);
   std::string payload;
   if (outcome == ReadOutcome::done) {
     const std::uint32_t size = frame_size(header);
     if (size > k_max_frame_bytes) return failed(ErrorCode::internal, "oversized answer");
     payload.resize(size);
-    outcome = receive_all(worker.fd, payload.data(), size, deadline);
+    outcome = receive_all(worker.fd, payload.data(), size, deadline, watch);
   }
   if (outcome == ReadOutcome::timed_out) {
-    return failed(ErrorCode::timeout, "decoding took longer than " +
-                                          std::to_string(limits.decode_timeout_ms) + " ms");
+    return failed(ErrorCode::timeout,
+                  "decoding took longer than " + std::to_string(limits.decode_timeout_ms) + " ms");
+  }
+  if (outcome == ReadOutcome::over_memory) {
+    return failed(ErrorCode::too_large,
+                  "decoding needed more than " + std::to_string(limits.worker_memory_mb) + " MiB");
   }
   if (outcome == ReadOutcome::closed) return failed(ErrorCode::crashed, "while decoding");
   auto response = decode_response(payload);

@@ -18,9 +18,9 @@
 namespace media {
 
 struct WorkerPoolOptions {
-  std::string executable;  // started as `<executable> worker`; empty means this very binary
-  int size = 2;            // worker processes, normally one per daemon worker thread
-  int grace_ms = 1000;     // past limits.decode_timeout_ms before the worker is killed
+  std::string executable;       // started as `<executable> worker`; empty means this very binary
+  int size = 2;                 // worker processes, normally one per daemon worker thread
+  int grace_ms = 1000;          // past limits.decode_timeout_ms before the worker is killed
   bool inherit_stderr = false;  // else decoder chatter (libpng, libjpeg) goes to /dev/null
 };
 

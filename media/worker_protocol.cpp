@@ -1,8 +1,8 @@
 #include "media/worker_protocol.h"
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
-#include <unistd.h>
 
 namespace media {
 namespace {
@@ -118,11 +118,17 @@ struct Encode {
   void one(double value) { writer.f64(value); }
   void one(bool value) { writer.u8(value ? 1 : 0); }
   template <typename T>
-  void one(const std::optional<T>& value) { writer.optional(value); }
+  void one(const std::optional<T>& value) {
+    writer.optional(value);
+  }
   template <typename T>
-  void one(const T& value) { writer.i64(static_cast<std::int64_t>(value)); }
+  void one(const T& value) {
+    writer.i64(static_cast<std::int64_t>(value));
+  }
   template <typename... T>
-  void operator()(const T&... values) { (one(values), ...); }
+  void operator()(const T&... values) {
+    (one(values), ...);
+  }
 };
 
 struct Decode {
@@ -131,11 +137,17 @@ struct Decode {
   void one(double& value) { value = reader.f64(); }
   void one(bool& value) { value = reader.u8() != 0; }
   template <typename T>
-  void one(std::optional<T>& value) { reader.optional(value); }
+  void one(std::optional<T>& value) {
+    reader.optional(value);
+  }
   template <typename T>
-  void one(T& value) { value = static_cast<T>(reader.i64()); }
+  void one(T& value) {
+    value = static_cast<T>(reader.i64());
+  }
   template <typename... T>
-  void operator()(T&... values) { (one(values), ...); }
+  void operator()(T&... values) {
+    (one(values), ...);
+  }
 };
 
 bool write_all(int fd, const char* data, std::size_t size) {

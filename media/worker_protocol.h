@@ -16,6 +16,10 @@ namespace media {
 
 inline constexpr std::uint32_t k_max_frame_bytes = 256u << 20;
 
+// The first frame a worker writes, before any request: proves the started binary is a worker
+// that speaks this protocol (and not, say, a test binary that ignored the `worker` argument).
+inline constexpr const char* k_worker_hello = "siftd-worker/1";
+
 struct WorkerRequest {
   std::string path;
   Limits limits;

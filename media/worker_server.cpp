@@ -1,12 +1,15 @@
 #include "media/worker_server.h"
 
-#include <csignal>
-#include <cstdlib>
 #include <fcntl.h>
-#include <new>
-#include <string>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -43,7 +46,8 @@ void apply_rlimits(const Limits& limits) {
   }
   rlimit cpu{};
   getrlimit(RLIMIT_CPU, &cpu);
-  const auto budget = static_cast<rlim_t>(cpu_seconds_used() + limits.decode_timeout_ms / 1000.0 + 2);
+  const auto budget =
+      static_cast<rlim_t>(cpu_seconds_used() + limits.decode_timeout_ms / 1000.0 + 2);
   cpu.rlim_cur = std::min<rlim_t>(cpu.rlim_max, budget);
   setrlimit(RLIMIT_CPU, &cpu);
 }
@@ -59,6 +63,14 @@ void inject_test_fault(const std::string& path) {
     std::raise(SIGSEGV);
   }
   if (path.find("siftd-fault-crash") != std::string::npos) std::raise(SIGSEGV);
+  if (path.find("siftd-fault-bloat") != std::string::npos) {
+    // Touches memory until something stops it: RLIMIT_AS (bad_alloc) or the pool's RSS watch.
+    std::vector<std::unique_ptr<char[]>> chunks;
+    for (int i = 0; i < 256; ++i) {
+      chunks.push_back(std::make_unique<char[]>(16u << 20));
+      std::memset(chunks.back().get(), 1, 16u << 20);
+    }
+  }
   if (path.find("siftd-fault-hang") != std::string::npos) {
     for (volatile bool spin = true; spin;) {
     }
@@ -68,13 +80,13 @@ void inject_test_fault(const std::string& path) {
 WorkerResponse handle(const WorkerRequest& request) {
   WorkerResponse response;
   apply_rlimits(request.limits);
-  inject_test_fault(request.path);
   try {
+    inject_test_fault(request.path);
     response.result = normalize_file(request.path, request.limits);
   } catch (const std::bad_alloc&) {
-    response.result = fail(ErrorCode::too_large, "decoding ran out of memory (limit " +
-                                                     std::to_string(request.limits.worker_memory_mb) +
-                                                     " MiB)");
+    response.result =
+        fail(ErrorCode::too_large, "decoding ran out of memory (limit " +
+                                       std::to_string(request.limits.worker_memory_mb) + " MiB)");
     response.exiting = true;  // the heap may be fragmented or half-freed: start afresh
   } catch (const std::exception& e) {
     response.result = fail(ErrorCode::internal, std::string("decoder threw: ") + e.what());
@@ -91,6 +103,7 @@ int serve_worker(int in_fd, int out_fd) {
   cv::setNumThreads(1);
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   std::signal(SIGPIPE, SIG_DFL);
+  if (!write_frame(out_fd, k_worker_hello)) return 3;
   for (;;) {
     auto frame = read_frame(in_fd);
     if (!frame) return 0;  // the pool closed the connection

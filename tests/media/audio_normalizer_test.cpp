@@ -14,7 +14,9 @@ using test::fixture;
 
 // Reads the data size of the 44-byte header our WAV encoder writes.
 double wav_seconds(const std::string& wav) {
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(wav[i])); };
+  const auto byte = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(wav[i]));
+  };
   const std::uint32_t data = byte(40) | byte(41) << 8 | byte(42) << 16 | byte(43) << 24;
   return data / 2.0 / 16'000;
 }

@@ -31,7 +31,8 @@ TEST(ImageNormalizer, fits_the_longest_side_and_estimates_tokens) {
 }
 
 TEST(ImageNormalizer, never_enlarges_a_small_image) {
-  auto normalized = normalize_image(test::encode(test::half_black(40, 20), ".png"), "png", Limits{});
+  auto normalized =
+      normalize_image(test::encode(test::half_black(40, 20), ".png"), "png", Limits{});
   ASSERT_TRUE(normalized);
   EXPECT_EQ(decode_part(*normalized).cols, 40);
 }
@@ -39,7 +40,8 @@ TEST(ImageNormalizer, never_enlarges_a_small_image) {
 TEST(ImageNormalizer, applies_exif_orientation) {
   // Orientation 6: the stored landscape picture is shown rotated 90 degrees clockwise, so the
   // black left half ends up on top.
-  const auto jpeg = test::with_exif_orientation(test::encode(test::half_black(200, 100), ".jpg"), 6);
+  const auto jpeg =
+      test::with_exif_orientation(test::encode(test::half_black(200, 100), ".jpg"), 6);
   auto normalized = normalize_image(jpeg, "jpeg", Limits{});
   ASSERT_TRUE(normalized) << normalized.error().detail;
   const cv::Mat out = decode_part(*normalized);

@@ -26,8 +26,9 @@ inline cv::Mat half_black(int width, int height) {
 
 // Inserts an APP1 EXIF segment holding only an orientation tag right after the SOI marker.
 inline std::string with_exif_orientation(const std::string& jpeg, int orientation) {
-  const std::string tiff = std::string("MM\0*\0\0\0\x08", 8) + std::string("\0\x01", 2) +  // 1 entry
-                           std::string("\x01\x12\0\x03\0\0\0\x01", 8) +                    // 274 SHORT 1
+  const std::string tiff = std::string("MM\0*\0\0\0\x08", 8) +
+                           std::string("\0\x01", 2) +                    // 1 entry
+                           std::string("\x01\x12\0\x03\0\0\0\x01", 8) +  // 274 SHORT 1
                            std::string(1, '\0') + std::string(1, static_cast<char>(orientation)) +
                            std::string("\0\0", 2) + std::string("\0\0\0\0", 4);  // next IFD
   const std::string body = std::string("Exif\0\0", 6) + tiff;

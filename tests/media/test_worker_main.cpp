@@ -4,4 +4,6 @@
 
 #include "media/worker_server.h"
 
-int main() { return media::serve_worker(STDIN_FILENO, STDOUT_FILENO); }
+int main() {
+  return media::serve_worker(STDIN_FILENO, STDOUT_FILENO);
+}

@@ -16,7 +16,9 @@ TEST(TokenEstimate, large_images_follow_the_crop_unit_rule) {
   EXPECT_EQ(image_tokens(385, 100), 2 * 258);    // unit floored at 256: 2 x 1 tiles
 }
 
-TEST(TokenEstimate, empty_image_costs_nothing) { EXPECT_EQ(image_tokens(0, 10), 0); }
+TEST(TokenEstimate, empty_image_costs_nothing) {
+  EXPECT_EQ(image_tokens(0, 10), 0);
+}
 
 TEST(TokenEstimate, audio_and_video_are_billed_per_second) {
   EXPECT_EQ(audio_tokens(10), 320);

@@ -14,7 +14,8 @@ using test::error_code;
 using test::fixture;
 
 cv::Mat decode_part(const Part& part) {
-  const cv::Mat buffer(1, static_cast<int>(part.data.size()), CV_8U, const_cast<char*>(part.data.data()));
+  const cv::Mat buffer(1, static_cast<int>(part.data.size()), CV_8U,
+                       const_cast<char*>(part.data.data()));
   return cv::imdecode(buffer, cv::IMREAD_COLOR);
 }
 
@@ -54,7 +55,8 @@ TEST(VideoNormalizer, adds_an_audio_excerpt_when_configured) {
   ASSERT_EQ(out->parts.size(), 2u);
   EXPECT_EQ(out->parts[1].type, PartType::audio);
   EXPECT_EQ(out->parts[1].mime, "audio/wav");
-  EXPECT_NEAR(static_cast<double>(out->parts[1].data.size() - 44) / 32'000, 3.0, 0.1);  // AAC priming may eat a few ms
+  EXPECT_NEAR(static_cast<double>(out->parts[1].data.size() - 44) / 32'000, 3.0,
+              0.1);  // AAC priming may eat a few ms
   EXPECT_EQ(out->token_estimate, 258 + audio_tokens(3));
 }
 

@@ -27,7 +27,8 @@ TEST(WorkerProtocol, round_trips_a_normalized_value) {
   value.facts.duration_s = 61.5;
   value.facts.has_audio = true;
   value.facts.text_chars = 12;
-  value.parts.push_back(Part{PartType::image, "image/jpeg", std::string("\xFF\xD8\0\x01", 4), "sheet"});
+  value.parts.push_back(
+      Part{PartType::image, "image/jpeg", std::string("\xFF\xD8\0\x01", 4), "sheet"});
   value.token_estimate = 258;
   value.naive_tokens = 18'450;
   WorkerResponse response;
@@ -49,8 +50,7 @@ TEST(WorkerProtocol, round_trips_a_normalized_value) {
 }
 
 TEST(WorkerProtocol, round_trips_an_error) {
-  WorkerResponse response;
-  response.result = fail(ErrorCode::encrypted, "locked");
+  const WorkerResponse response{fail(ErrorCode::encrypted, "locked")};
   auto back = decode_response(encode_response(response));
   ASSERT_TRUE(back);
   ASSERT_FALSE(back->result);
