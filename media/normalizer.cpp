@@ -13,17 +13,22 @@
 namespace media {
 namespace {
 
-Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes) {
+// Every kind is refused over max_bytes, before any decoder sees it.
+Result<std::uint64_t> checked_size(const std::string& path, std::uint64_t max_bytes) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return fail(ErrorCode::io, "cannot stat " + path);
-  if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
-    return fail(
-        ErrorCode::too_large,
-        std::to_string(info.st_size) + " bytes is over the limit of " + std::to_string(max_bytes));
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  if (size > max_bytes) {
+    return fail(ErrorCode::too_large,
+                std::to_string(size) + " bytes is over the limit of " + std::to_string(max_bytes));
   }
+  return size;
+}
+
+Result<std::string> read_all(const std::string& path, std::uint64_t size) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::io, "cannot open " + path);
-  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
+  std::string bytes(static_cast<std::size_t>(size), '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   bytes.resize(static_cast<std::size_t>(in.gcount()));
   return bytes;
@@ -32,12 +37,14 @@ Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes) {
 }  // namespace
 
 Result<Normalized> normalize_file(const std::string& path, const Limits& limits) {
+  auto size = checked_size(path, limits.max_bytes);
+  if (!size) return tl::unexpected(size.error());
   auto probe = probe_file(path);
   if (!probe) return tl::unexpected(probe.error());
   Result<Normalized> result = fail(ErrorCode::internal, "no normalizer ran");
   switch (probe->kind) {
     case Kind::image: {
-      auto bytes = read_all(path, limits.max_bytes);
+      auto bytes = read_all(path, *size);
       if (!bytes) return tl::unexpected(bytes.error());
       result = normalize_image(*bytes, probe->format, limits);
       break;

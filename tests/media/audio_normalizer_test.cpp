@@ -79,5 +79,11 @@ TEST(AudioNormalizer, refuses_audio_over_the_duration_limit) {
   EXPECT_EQ(error_code(out), ErrorCode::too_large);
 }
 
+TEST(AudioNormalizer, refuses_files_over_the_byte_limit_before_decoding) {
+  Limits limits;
+  limits.max_bytes = 1000;
+  EXPECT_EQ(error_code(normalize_file(fixture("tone.mp3"), limits)), ErrorCode::too_large);
+}
+
 }  // namespace
 }  // namespace media
