@@ -1,5 +1,6 @@
 #include "media/worker_pool.h"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -118,6 +119,17 @@ TEST_F(WorkerPoolTest, concurrent_callers_get_their_own_answers) {
                                              : ErrorCode::crashed);
     }
   }
+}
+
+// The daemon's own binary: `siftd worker` is what the daemon starts. media_tests does not
+// depend on the siftd target, so this runs when a full build has made it.
+TEST(WorkerPoolSiftd, siftd_worker_serves_the_pool) {
+  if (::access(SIFTD_BINARY, X_OK) != 0) GTEST_SKIP() << SIFTD_BINARY << " is not built";
+  auto pool = WorkerPool::create(WorkerPoolOptions{SIFTD_BINARY, 1});
+  ASSERT_TRUE(pool) << pool.error().detail;
+  auto out = (*pool)->normalize(test::fixture("pattern.mp4"), Limits{});
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_EQ(out->kind, Kind::video);
 }
 
 TEST(WorkerPoolCreate, refuses_a_missing_executable) {
