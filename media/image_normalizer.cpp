@@ -53,6 +53,10 @@ Result<cv::Mat> decode(const std::string& bytes, const std::optional<ImageHeader
   try {
     image = cv::imdecode(buffer, flags);
   } catch (const cv::Exception& e) {
+    // Under the worker's RLIMIT_AS a too-large picture shows up as a failed allocation.
+    if (e.code == cv::Error::StsNoMem) {
+      return fail(ErrorCode::too_large, "decoding needs more memory than the worker may use");
+    }
     return fail(ErrorCode::corrupt, std::string("image decoder: ") + e.what());
   }
   if (!image.empty()) return image;
