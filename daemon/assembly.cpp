@@ -1,7 +1,10 @@
 #include "daemon/assembly.h"
 
 #include "daemon/backend_factory.h"
+#include "pipeline/dir_queue_publisher.h"
 #include "pipeline/folder_sink.h"
+#include "pipeline/queue_sink.h"
+#include "pipeline/redis_stream_publisher.h"
 #include "pipeline/placement.h"
 
 namespace daemon_core {
@@ -33,8 +36,34 @@ tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const
   return std::move(*journal);
 }
 
+namespace {
+
+std::shared_ptr<pipeline::QueuePublisher> make_publisher(const Config& config, const std::string& queue) {
+  if (queue.rfind("dir:", 0) == 0) return std::make_shared<pipeline::DirQueuePublisher>(queue.substr(4));
+  auto address = pipeline::parse_redis_url(queue);  // validated with the configuration
+  return std::make_shared<pipeline::RedisStreamPublisher>(*address, config.routes.redis_maxlen);
+}
+
+// Wraps each outcome's folder sink in a queue sink where a queue is configured.
+void add_queues(const Config& config, pipeline::Outbox& outbox, Runtime& runtime) {
+  const std::pair<const std::string*, std::unique_ptr<pipeline::Sink>*> outcomes[] = {
+      {&config.routes.route_queue, &runtime.sinks->route},
+      {&config.routes.escalate_queue, &runtime.sinks->escalate},
+      {&config.routes.review_queue, &runtime.sinks->review},
+      {&config.routes.failed_queue, &runtime.sinks->failed}};
+  for (const auto& [queue, sink] : outcomes) {
+    if (queue->empty()) continue;
+    auto& publisher = runtime.publishers[*queue];
+    if (!publisher) publisher = make_publisher(config, *queue);
+    *sink = std::make_unique<pipeline::QueueSink>(std::move(*sink), *queue, publisher, outbox);
+  }
+}
+
+}  // namespace
+
 tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Config& config,
-                                                                       pipeline::Journal& journal) {
+                                                                       pipeline::Journal& journal,
+                                                                       pipeline::Outbox* outbox) {
   auto runtime = std::make_shared<Runtime>();
   runtime->config = config;
   runtime->normalizer = make_normalizer(config);
@@ -42,6 +71,7 @@ tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Con
   if (!backend) return tl::unexpected(backend.error().message);
   runtime->backend = std::move(*backend);
   runtime->sinks = std::make_unique<pipeline::Sinks>(make_sinks(config));
+  if (outbox) add_queues(config, *outbox, *runtime);
   pipeline::JobSettings settings;
   settings.thresholds = config.thresholds;
   settings.max_attempts = config.max_attempts;

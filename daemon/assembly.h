@@ -2,6 +2,7 @@
 // Builds the pipeline's parts from a Config: journal, normalizer, backend, sinks, runner.
 // Shared by `run`, `once` and `eval`, so every command decides the same way.
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,8 @@
 #include "pipeline/job_runner.h"
 #include "pipeline/journal.h"
 #include "pipeline/normalizer.h"
+#include "pipeline/outbox.h"
+#include "pipeline/queue_publisher.h"
 
 namespace daemon_core {
 
@@ -27,6 +30,7 @@ struct PipelineParts {
 // the Runtime they started with (shared_ptr); new jobs take the newest.
 struct Runtime {
   Config config;
+  std::map<std::string, std::shared_ptr<pipeline::QueuePublisher>> publishers;  // by queue URL
   std::unique_ptr<pipeline::Normalizer> normalizer;
   std::unique_ptr<pipeline::Backend> backend;
   std::unique_ptr<pipeline::Sinks> sinks;
@@ -35,8 +39,10 @@ struct Runtime {
 };
 
 tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const Config& config);
+// `outbox` may be null for commands that never route (then queues are not announced).
 tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Config& config,
-                                                                       pipeline::Journal& journal);
+                                                                       pipeline::Journal& journal,
+                                                                       pipeline::Outbox* outbox);
 
 pipeline::Sinks make_sinks(const Config& config);
 std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config);

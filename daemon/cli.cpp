@@ -59,6 +59,21 @@ int run_cli(int argc, char** argv) {
   status->add_option("--inbox", options.inbox, "the inbox whose journal to read");
   status->add_flag("--json", options.json, "print JSON");
 
+  // Hidden: prints the configuration table for the documentation.
+  auto* keys = app.add_subcommand("config-keys", "print every configuration key")->group("");
+  keys->add_option("--format", options.format, "markdown or toml")->check(CLI::IsMember({"markdown", "toml"}));
+
+  auto* requeue = app.add_subcommand("requeue", "put quarantined files back through the pipeline");
+  requeue->add_option("--config", options.config_file, "TOML configuration file");
+  requeue->add_option("--inbox", options.inbox, "the inbox whose journal to read");
+  requeue->add_option("files", options.files, "quarantined files (their paths in the quarantine folder)");
+  requeue->add_flag("--all", options.all, "every quarantined file");
+
+  auto* undo = app.add_subcommand("undo", "move files routed since TIME back into the inbox");
+  undo->add_option("--config", options.config_file, "TOML configuration file");
+  undo->add_option("--inbox", options.inbox, "the inbox whose journal to read");
+  undo->add_option("--since", options.since, "ISO date/time (UTC) or an age: 90m, 1h, 2d")->required();
+
   auto* eval = app.add_subcommand("eval", "measure decisions on a labeled set; moves nothing");
   add_config_flags(*eval, options);
   eval->add_option("--labels", options.labels, "labels.csv: file,expected_category,expected_route")->required();
@@ -89,6 +104,9 @@ int run_cli(int argc, char** argv) {
   if (*normalize) return command_normalize(options);
   if (*check) return command_check_config(options);
   if (*status) return command_status(options);
+  if (*keys) return command_config_keys(options);
+  if (*requeue) return command_requeue(options);
+  if (*undo) return command_undo(options);
   if (*eval) return command_eval(options);
   if (*log) return command_log(options);
   return k_exit_usage;

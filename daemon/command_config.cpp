@@ -35,4 +35,24 @@ int command_check_config(const CommandOptions& options) {
   return k_exit_ok;
 }
 
+int command_config_keys(const CommandOptions& options) {
+  // The configuration table as documentation: Markdown rows for the README, or the TOML
+  // sections of siftd.toml.example. Tests check both documents list every key.
+  std::string section;
+  for (const auto& key : documented_keys()) {
+    const std::string name = key.key.substr(key.key.find('.') + 1);
+    const std::string key_section = key.key.substr(0, key.key.find('.'));
+    if (options.format == "markdown") {
+      std::cout << "| `" << key.key << "` | `" << key.default_value << "` | " << key.doc << " |\n";
+      continue;
+    }
+    if (key_section != section) {
+      std::cout << (section.empty() ? "" : "\n") << "[" << key_section << "]\n";
+      section = key_section;
+    }
+    std::cout << "# " << key.doc << "\n" << name << " = " << key.default_value << "\n";
+  }
+  return k_exit_ok;
+}
+
 }  // namespace daemon_core

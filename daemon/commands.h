@@ -29,6 +29,7 @@ struct CommandOptions {
   std::optional<std::string> since;  // log: ISO time or age
   std::string format = "jsonl";      // log: jsonl or csv
   bool json = false;                 // status: JSON instead of text
+  bool all = false;                  // requeue: every quarantined file
 };
 
 // The configuration file (or the defaults) with the command line's overrides applied.
@@ -39,6 +40,9 @@ int command_once(const CommandOptions& options);
 int command_normalize(const CommandOptions& options);
 int command_check_config(const CommandOptions& options);
 int command_status(const CommandOptions& options);
+int command_config_keys(const CommandOptions& options);
+int command_requeue(const CommandOptions& options);
+int command_undo(const CommandOptions& options);
 int command_eval(const CommandOptions& options);
 int command_log(const CommandOptions& options);
 

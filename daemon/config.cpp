@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "daemon/config_table.h"
+#include "pipeline/redis_stream_publisher.h"
 
 namespace daemon_core {
 namespace {
@@ -292,6 +293,24 @@ ConfigResult<void> validate(const Config& config) {
       {"routes.escalate", &config.routes.escalate},
       {"routes.review", &config.routes.review},
       {"routes.failed", &config.routes.failed}};
+  const std::pair<const char*, const std::string*> queues[] = {
+      {"routes.route_queue", &config.routes.route_queue},
+      {"routes.escalate_queue", &config.routes.escalate_queue},
+      {"routes.review_queue", &config.routes.review_queue},
+      {"routes.failed_queue", &config.routes.failed_queue}};
+  for (const auto& [key, value] : queues) {
+    if (value->empty()) continue;
+    if (value->rfind("dir:", 0) == 0) {
+      const std::string folder = value->substr(4);
+      if (folder.empty() || is_inside(folder, config.inbox)) {
+        return tl::unexpected(ConfigError{where + ": " + key + ": a dir: queue needs a folder outside the inbox"});
+      }
+      continue;
+    }
+    if (!pipeline::parse_redis_url(*value)) {
+      return tl::unexpected(ConfigError{where + ": " + key + ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\""});
+    }
+  }
   for (const auto& [key, value] : routes) {
     const std::string root = template_root(config.expand(*value));
     if (root.empty() || root == "/") {

@@ -19,6 +19,13 @@ struct RouteTemplates {
   std::string escalate = "{out}/_escalate/{category}";
   std::string review = "{out}/_review/{category}";
   std::string failed = "{out}/_quarantine";
+  // Optional queue announcing each placed file: "" (none), "dir:/path" (Maildir-style) or
+  // "redis://HOST:PORT/STREAM".
+  std::string route_queue;
+  std::string escalate_queue;
+  std::string review_queue;
+  std::string failed_queue;
+  int redis_maxlen = 1'000'000;
 };
 
 struct ModelConfig {

@@ -81,6 +81,17 @@ const std::vector<Option>& config_table() {
     {"routes.failed", +[](Config& c) -> std::string& { return c.routes.failed; }, 0, 0, {},
      "quarantine folder; each file gets <name>.error.json beside it"},
 
+    {"routes.route_queue", +[](Config& c) -> std::string& { return c.routes.route_queue; }, 0, 0, {},
+     "also announce accepted files on a queue: \"dir:/path\" or \"redis://HOST:PORT/STREAM\" (empty: none)"},
+    {"routes.escalate_queue", +[](Config& c) -> std::string& { return c.routes.escalate_queue; }, 0, 0, {},
+     "queue for files that need deeper analysis (the deep-analysis queue)"},
+    {"routes.review_queue", +[](Config& c) -> std::string& { return c.routes.review_queue; }, 0, 0, {},
+     "queue for files that need a person"},
+    {"routes.failed_queue", +[](Config& c) -> std::string& { return c.routes.failed_queue; }, 0, 0, {},
+     "queue for quarantined files"},
+    {"routes.redis_maxlen", +[](Config& c) -> int& { return c.routes.redis_maxlen; }, 0, 1'000'000'000, {},
+     "approximate cap on a Redis stream's length (XADD MAXLEN ~; 0: none)"},
+
     // [model]
     {"model.backend", +[](Config& c) -> std::string& { return c.model.backend; }, 0, 0,
      {"local", "openai"}, "local: offline rules; openai: any OpenAI-compatible endpoint"},

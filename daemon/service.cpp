@@ -60,16 +60,20 @@ tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config confi
                                                                     ConfigSource reload_source) {
   auto journal = open_journal(config);
   if (!journal) return tl::unexpected(journal.error());
-  auto runtime = make_runtime(config, **journal);
+  auto outbox = pipeline::Outbox::open(config.journal_path());
+  if (!outbox) return tl::unexpected(outbox.error().detail);
+  auto runtime = make_runtime(config, **journal, outbox->get());
   if (!runtime) return tl::unexpected(runtime.error());
   const std::string work_area = config.work_area();
   auto watcher = InotifyWatcher::create([work_area](const std::string& folder) {
     return folder == work_area || base_name(folder).front() == '.';
   });
   if (!watcher) return tl::unexpected(watcher.error());
-  return std::unique_ptr<Service>(new Service(std::move(config), clock, std::move(*journal),
-                                              std::move(*runtime), std::move(*watcher),
-                                              open_signal_fd(), std::move(reload_source)));
+  auto service = std::unique_ptr<Service>(new Service(std::move(config), clock, std::move(*journal),
+                                                      std::move(*runtime), std::move(*watcher),
+                                                      open_signal_fd(), std::move(reload_source)));
+  service->m_outbox = std::move(*outbox);
+  return service;
 }
 
 void Service::describe_metrics() {
@@ -87,6 +91,7 @@ void Service::describe_metrics() {
   m_metrics.describe("siftd_in_flight", MetricType::gauge, "Files a worker is processing.");
   m_metrics.describe("siftd_settling", MetricType::gauge, "Files seen but not yet complete.");
   m_metrics.describe("siftd_reloads_total", MetricType::counter, "Configuration reloads, by result.");
+  m_metrics.describe("siftd_outbox_pending", MetricType::gauge, "Queue messages recorded but not yet published.");
   m_metrics.describe("siftd_rescans_total", MetricType::counter, "Full rescans of the inbox, by reason.");
 }
 
@@ -217,6 +222,14 @@ void Service::requeue_parked() {
   }
 }
 
+void Service::flush_outbox() {
+  // Messages a queue could not take at delivery time (it was down): retried every few seconds.
+  if (m_clock.now() - m_last_flush < std::chrono::seconds(2)) return;
+  m_last_flush = m_clock.now();
+  const std::size_t left = m_outbox->flush(runtime()->publishers);
+  m_metrics.set("siftd_outbox_pending", {}, static_cast<double>(left));
+}
+
 void Service::release(const std::string& source) {
   std::lock_guard lock(m_claim_mutex);
   m_claiming.erase(source);
@@ -241,6 +254,7 @@ void Service::step(std::chrono::milliseconds max_wait) {
     }
     requeue_parked();
     feed_queue();
+    flush_outbox();
   }
   m_notifier.ping_watchdog();
   update_status();
@@ -285,7 +299,7 @@ bool Service::reload() {
   if (config->journal_path() != m_config.journal_path() || config->workers != m_config.workers) {
     spdlog::warn("reload: daemon.journal, daemon.work_dir and daemon.workers take effect at the next start");
   }
-  auto fresh = make_runtime(*config, *m_journal);
+  auto fresh = make_runtime(*config, *m_journal, m_outbox.get());
   if (!fresh) {
     spdlog::error("reload refused, the running configuration stays in force: {}", fresh.error());
     m_metrics.add("siftd_reloads_total", {{"result", "refused"}});

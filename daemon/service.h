@@ -79,6 +79,7 @@ class Service {
   bool is_special_file(const std::string& path);
   void feed_queue();
   void requeue_parked();
+  void flush_outbox();
   void handle_signal(int signal);
   bool is_excluded_folder(const std::string& folder) const;
   void record(const pipeline::JobReport& report);
@@ -89,6 +90,7 @@ class Service {
   Config m_config;  // the loop thread's copy; workers read the Runtime's
   const Clock& m_clock;
   std::unique_ptr<pipeline::Journal> m_journal;
+  std::unique_ptr<pipeline::Outbox> m_outbox;
   mutable std::mutex m_runtime_mutex;
   std::shared_ptr<const Runtime> m_runtime;
   InotifyWatcher m_watcher;
@@ -112,6 +114,7 @@ class Service {
   SystemdNotifier m_notifier;
   pipeline::Metrics m_metrics;
   Clock::time_point m_last_rescan{};
+  Clock::time_point m_last_flush{};
   Clock::time_point m_last_status{};
   std::string m_last_status_text;
   std::string m_inbox;

@@ -6,6 +6,7 @@
 
 #include "pipeline/decision.h"
 #include "pipeline/display_text.h"
+#include "pipeline/stored_json.h"
 #include "pipeline/file_hash.h"
 #include "pipeline/placement.h"
 #include "pipeline/taxonomy.h"
@@ -15,15 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-json parse_or_null(const std::string& text) {
-  if (text.empty()) return nullptr;
-  json value = json::parse(text, nullptr, false);
-  return value.is_discarded() ? json(nullptr) : value;
-}
-
 // The category the sink may use in a path: only a validated taxonomy name, never raw text.
 std::string safe_category(const FileRecord& record) {
-  const json decision = parse_or_null(record.decision_json);
+  const json decision = parse_stored_json(record.decision_json);
   if (!decision.is_object() || !decision.contains("category") || !decision["category"].is_string()) {
     return "_unknown";
   }
@@ -44,7 +39,7 @@ json common_sidecar(const FileRecord& record, const std::string& target) {
               {"sha256", record.sha256},
               {"size", record.size},
               {"kind", record.kind},
-              {"facts", parse_or_null(record.facts_json)},
+              {"facts", parse_stored_json(record.facts_json)},
               {"token_estimate", record.token_estimate},
               {"naive_tokens", record.naive_tokens},
               {"discovered_at", utc_time(record.discovered_ms)},
@@ -60,7 +55,7 @@ std::string dump(const json& value) {
 std::string decision_sidecar(const FileRecord& record, const std::string& target) {
   json sidecar = common_sidecar(record, target);
   sidecar["outcome"] = record.outcome;
-  sidecar["decision"] = parse_or_null(record.decision_json);
+  sidecar["decision"] = parse_stored_json(record.decision_json);
   return dump(sidecar);
 }
 
