@@ -66,11 +66,10 @@ Result<Normalized> normalize_audio(const std::string& path, const Limits& limits
 
   const double sent_s = static_cast<double>(clip->samples.size()) / k_pcm_rate;
   if (!clip->samples.empty()) {
-    std::string mime;
-    auto bytes = encode_audio(clip->samples, limits.audio_mp3, mime);
-    if (!bytes) return tl::unexpected(bytes.error());
-    out.parts.push_back(Part{PartType::audio, mime, std::move(*bytes),
-                             "audio " + seconds_label(sent_s) + ", 16 kHz mono"});
+    auto part = encode_audio_part(clip->samples, limits.audio_mp3,
+                                  "audio " + seconds_label(sent_s) + ", 16 kHz mono");
+    if (!part) return tl::unexpected(part.error());
+    out.parts.push_back(std::move(*part));
   } else {
     out.parts.push_back(
         Part{PartType::text, "text/plain", "The audio is silent throughout.", "silence note"});

@@ -311,18 +311,17 @@ Result<std::string> encode_mp3(const std::vector<float>& samples) {
   return out;
 }
 
-Result<std::string> encode_audio(const std::vector<float>& samples, bool want_mp3,
-                                 std::string& mime) {
+Result<Part> encode_audio_part(const std::vector<float>& samples, bool want_mp3,
+                               std::string label) {
   if (want_mp3) {
     auto mp3 = encode_mp3(samples);
-    if (mp3) {
-      mime = "audio/mpeg";
-      return mp3;
-    }
-    // Without an MP3 encoder WAV still works; it is only larger.
+    if (mp3) return Part{PartType::audio, "audio/mpeg", std::move(*mp3), std::move(label)};
+    // WAV still works without an MP3 encoder; it is only about 8x larger.
+    label += " (WAV: " + mp3.error().detail + ")";
   }
-  mime = "audio/wav";
-  return encode_wav(samples);
+  auto wav = encode_wav(samples);
+  if (!wav) return tl::unexpected(wav.error());
+  return Part{PartType::audio, "audio/wav", std::move(*wav), std::move(label)};
 }
 
 }  // namespace media

@@ -8,6 +8,7 @@
 
 #include "media/error.h"
 #include "media/ffmpeg_support.h"
+#include "media/normalized.h"
 
 namespace media {
 
@@ -39,9 +40,8 @@ void trim_trailing_silence(std::vector<float>& samples);
 Result<std::string> encode_wav(const std::vector<float>& samples);
 Result<std::string> encode_mp3(const std::vector<float>& samples);
 
-// MP3 when asked for and this libavcodec has an MP3 encoder, else WAV. Returns the bytes and
-// sets `mime` to "audio/mpeg" or "audio/wav".
-Result<std::string> encode_audio(const std::vector<float>& samples, bool want_mp3,
-                                 std::string& mime);
+// An audio part: MP3 when asked for and this libavcodec has an MP3 encoder, else WAV, in which
+// case the label says why, so the fallback shows in `siftd normalize` and the journal.
+Result<Part> encode_audio_part(const std::vector<float>& samples, bool want_mp3, std::string label);
 
 }  // namespace media

@@ -188,12 +188,9 @@ Result<Part> audio_excerpt(const std::string& path, const Limits& limits,
   options.max_decode_s = limits.video_audio_excerpt_s;
   auto clip = decode_pcm(**context, options, deadline);
   if (!clip) return tl::unexpected(clip.error());
-  std::string mime;
-  auto bytes = encode_audio(clip->samples, limits.audio_mp3, mime);
-  if (!bytes) return tl::unexpected(bytes.error());
   const auto seconds = static_cast<double>(clip->samples.size()) / k_pcm_rate;
-  return Part{PartType::audio, mime, std::move(*bytes),
-              "excerpt 0-" + std::to_string(std::lround(seconds)) + "s"};
+  return encode_audio_part(clip->samples, limits.audio_mp3,
+                           "excerpt 0-" + std::to_string(std::lround(seconds)) + "s");
 }
 
 }  // namespace
