@@ -111,7 +111,12 @@ std::uint64_t run_client(const std::string& base_url, const Options& options, st
       std::lock_guard inner(mutex);
       --outstanding;
       ++done;
-      if (!result || result->status != 200) ++failed;
+      if (!result || result->status != 200) {
+        if (failed++ == 0) {
+          std::fprintf(stderr, "client_bench: first failure: %s\n",
+                       result ? ("HTTP " + std::to_string(result->status)).c_str() : result.error().detail.c_str());
+        }
+      }
       changed.notify_one();
     });
     lock.lock();

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -80,6 +82,7 @@ struct FakeModelServer::Impl {
   std::condition_variable stop_signal;
   std::atomic<std::uint64_t> served{0};
   std::atomic<int> in_flight{0};
+  int listen_socket = -1;
   std::atomic<int> max_in_flight{0};
   mutable std::mutex mutex;
   std::deque<ScriptedReply> script;
@@ -217,6 +220,12 @@ FakeModelServer::FakeModelServer(FakeServerOptions options) : m_impl(std::make_u
   impl->server.set_tcp_nodelay(true);
   impl->server.set_keep_alive_max_count(100'000);
   impl->server.set_keep_alive_timeout(30);
+  // httplib listens with a backlog of 5; a client opening dozens of connections at once would
+  // see some of them stall. Keep the socket to listen again with a deeper backlog once bound.
+  impl->server.set_socket_options([impl](int socket) {
+    httplib::default_socket_options(socket);
+    impl->listen_socket = socket;
+  });
   const auto handler = [impl](const httplib::Request& request, httplib::Response& response) {
     impl->handle(request, response);
   };
@@ -232,6 +241,7 @@ bool FakeModelServer::start() {
                                                   ? m_impl->options.port
                                                   : -1);
   if (m_impl->port <= 0) return false;
+  if (m_impl->listen_socket >= 0) ::listen(m_impl->listen_socket, 1024);
   m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
   return true;
 }
