@@ -171,3 +171,38 @@ TEST(Operations, sighup_applies_a_good_configuration_and_refuses_a_bad_one) {
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(), 0);
 }
+
+TEST(Operations, logs_are_json_lines_or_journald_lines_as_asked) {
+  siftd_test::TempDir dir;
+  {
+    siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "50",
+                                      "--log-format", "json"},
+                                     dir / "json.log");
+    ASSERT_TRUE(wait_for([&] { return read_file(dir / "json.log").find("watching") != std::string::npos; }));
+    write_file(dir / "inbox/new\nline.jpg", siftd_test::photo_jpeg(640, 480, 1));
+    ASSERT_TRUE(wait_for([&] { return read_file(dir / "json.log").find("file=1") != std::string::npos; }));
+    daemon.signal(SIGTERM);
+    ASSERT_EQ(daemon.wait_exit(), 0);
+  }
+  std::istringstream lines(read_file(dir / "json.log"));
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    const auto entry = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(entry.is_discarded()) << line;
+    EXPECT_TRUE(entry.contains("time") && entry.contains("level") && entry.contains("message")) << line;
+  }
+  EXPECT_GE(count, 3);
+
+  // Under systemd (JOURNAL_STREAM set): no timestamps, a syslog priority prefix on each line.
+  siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox2", "--out", dir / "sorted2"}, dir / "journal.log",
+                                   {"JOURNAL_STREAM=8:12345"});
+  ASSERT_TRUE(wait_for([&] { return read_file(dir / "journal.log").find("watching") != std::string::npos; }));
+  daemon.signal(SIGTERM);
+  ASSERT_EQ(daemon.wait_exit(), 0);
+  std::istringstream journal(read_file(dir / "journal.log"));
+  for (std::string line; std::getline(journal, line);) {
+    EXPECT_TRUE(line.rfind("<6>", 0) == 0 || line.rfind("<4>", 0) == 0 || line.rfind("<3>", 0) == 0) << line;
+    static const std::regex timestamp(R"(^<\d>\d{4}-\d{2}-\d{2})");
+    EXPECT_FALSE(std::regex_search(line, timestamp)) << line;
+  }
+}
