@@ -3,7 +3,11 @@
 
 #include "pipeline/openai_backend.h"
 
+#include <sstream>
+
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "pipeline/curl_llm_client.h"
 #include "tests/fakes/fake_model_server.h"
@@ -268,6 +272,22 @@ TEST_F(OpenAiBackendTest, sends_reasoning_effort_only_when_configured) {
   const auto requests = m_server.requests();
   EXPECT_EQ(requests[0].body.find("reasoning_effort"), std::string::npos);
   EXPECT_NE(requests[1].body.find(R"("reasoning_effort":"low")"), std::string::npos);
+}
+
+TEST_F(OpenAiBackendTest, never_logs_the_api_key) {
+  std::ostringstream log;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  spdlog::set_level(spdlog::level::trace);
+  m_server.script({reply(Fault::unauthorized), reply(Fault::server_error), reply(Fault::malformed_json),
+                   reply(Fault::malformed_json)});
+  auto b = backend();
+  (void)decide(*b);
+  (void)decide(*b);
+  spdlog::set_default_logger(previous);
+  EXPECT_FALSE(log.str().empty());
+  EXPECT_EQ(log.str().find("test-key"), std::string::npos) << log.str();
 }
 
 }  // namespace
