@@ -45,6 +45,7 @@ class WorkerPoolTest : public testing::Test {
 
 TEST_F(WorkerPoolTest, normalizes_in_a_worker_process) {
   auto pool = make_pool(1);
+  ASSERT_TRUE(pool);
   auto out = pool->normalize(path("good.mp3"), m_limits);
   ASSERT_TRUE(out) << out.error().detail;
   EXPECT_EQ(out->kind, Kind::audio);
@@ -57,6 +58,7 @@ TEST_F(WorkerPoolTest, normalizes_in_a_worker_process) {
 
 TEST_F(WorkerPoolTest, a_crash_costs_only_that_file_after_one_retry) {
   auto pool = make_pool(1);
+  ASSERT_TRUE(pool);
   auto crashed = pool->normalize(path("siftd-fault-crash.mp3"), m_limits);
   ASSERT_FALSE(crashed);
   EXPECT_EQ(crashed.error().code, ErrorCode::crashed);
@@ -72,6 +74,7 @@ TEST_F(WorkerPoolTest, a_crash_costs_only_that_file_after_one_retry) {
 
 TEST_F(WorkerPoolTest, a_crash_that_does_not_repeat_is_retried_to_success) {
   auto pool = make_pool(1);
+  ASSERT_TRUE(pool);
   auto out = pool->normalize(path("siftd-fault-crash-once.mp3"), m_limits);
   EXPECT_TRUE(out) << out.error().detail;
   EXPECT_EQ(pool->stats().killed, 1);
@@ -79,6 +82,7 @@ TEST_F(WorkerPoolTest, a_crash_that_does_not_repeat_is_retried_to_success) {
 
 TEST_F(WorkerPoolTest, a_hang_becomes_a_timeout_and_the_worker_is_replaced) {
   auto pool = make_pool(1);
+  ASSERT_TRUE(pool);
   auto hung = pool->normalize(path("siftd-fault-hang.mp3"), m_limits);
   ASSERT_FALSE(hung);
   EXPECT_EQ(hung.error().code, ErrorCode::timeout);
@@ -89,6 +93,7 @@ TEST_F(WorkerPoolTest, a_hang_becomes_a_timeout_and_the_worker_is_replaced) {
 
 TEST_F(WorkerPoolTest, a_memory_blow_up_is_stopped_and_costs_only_that_file) {
   auto pool = make_pool(1);
+  ASSERT_TRUE(pool);
   m_limits.decode_timeout_ms = 5000;  // the default 512 MiB limit stops it long before
   auto bloated = pool->normalize(path("siftd-fault-bloat.mp3"), m_limits);
   ASSERT_FALSE(bloated);
@@ -99,6 +104,7 @@ TEST_F(WorkerPoolTest, a_memory_blow_up_is_stopped_and_costs_only_that_file) {
 
 TEST_F(WorkerPoolTest, concurrent_callers_get_their_own_answers) {
   auto pool = make_pool(2);
+  ASSERT_TRUE(pool);
   const std::vector<std::string> names = {"good.mp3", "siftd-fault-crash.mp3",
                                           "good.mp3", "siftd-fault-hang.mp3",
                                           "good.mp3", "good.mp3"};
