@@ -229,6 +229,14 @@ std::string Config::expand(const std::string& path_template) const {
   return absolute(path);
 }
 
+std::vector<std::string> Config::destination_roots() const {
+  std::vector<std::string> roots;
+  for (const auto* value : {&routes.route, &routes.escalate, &routes.review, &routes.failed}) {
+    roots.push_back(template_root(expand(*value)));
+  }
+  return roots;
+}
+
 ConfigResult<Config> parse_config_text(const std::string& text, const std::string& source) {
   toml::table root;
   try {

@@ -76,6 +76,7 @@ struct Config {
   int rescan_s = 300;
   int max_attempts = 2;
   int shutdown_timeout_s = 30;
+  int min_free_mb = 256;  // intake pauses when the work area or a destination has less free
   std::string log_level = "info";
   std::vector<std::string> ignore_patterns;  // extra temp-name patterns (fnmatch)
 
@@ -92,6 +93,8 @@ struct Config {
   std::string work_area() const;
   std::string journal_path() const;
   std::string expand(const std::string& path_template) const;
+  // The fixed folder each route template starts with (before any {field}).
+  std::vector<std::string> destination_roots() const;
 };
 
 struct ConfigError {

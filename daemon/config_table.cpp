@@ -26,6 +26,8 @@ const std::vector<Option>& config_table() {
      "a file that crashed or hung a worker this many times is quarantined as poison"},
     {"daemon.shutdown_timeout_s", +[](Config& c) -> int& { return c.shutdown_timeout_s; }, 0, 3600, {},
      "on SIGTERM, in-flight files get this long to finish before they are parked"},
+    {"daemon.min_free_mb", +[](Config& c) -> int& { return c.min_free_mb; }, 0, 1'000'000, {},
+     "intake pauses while the work area or a destination has less free space than this (MiB; 0: off)"},
     {"daemon.log_level", +[](Config& c) -> std::string& { return c.log_level; }, 0, 0,
      {"trace", "debug", "info", "warn", "error"}, "least severe log level shown"},
 

@@ -35,6 +35,12 @@ json parse_or_empty(const std::string& text) {
   return value.is_discarded() ? json::object() : value;
 }
 
+std::vector<std::string> disk_space_folders(const Config& config) {
+  std::vector<std::string> folders = config.destination_roots();
+  folders.push_back(config.work_area());
+  return folders;
+}
+
 }  // namespace
 
 Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
@@ -50,6 +56,7 @@ Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Jo
       m_settler(clock, std::chrono::milliseconds(m_config.settle_ms)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
       m_inbox(absolute(m_config.inbox)),
+      m_disk_space(disk_space_folders(m_config), static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock),
       m_work_area(m_config.work_area()) {
   describe_metrics();
 }
@@ -207,6 +214,7 @@ void Service::offer(const std::string& path) {
 }
 
 void Service::feed_queue() {
+  if (!m_disk_space.allows_intake()) return;  // files wait where they are
   while (!m_backlog.empty()) {
     if (!m_queue.try_push(m_backlog.front())) return;
     m_backlog.pop_front();
@@ -316,6 +324,8 @@ bool Service::reload() {
   m_config.journal = previous.journal;
   m_config.work_dir = previous.work_dir;
   m_settler.set_settle(std::chrono::milliseconds(m_config.settle_ms));
+  m_disk_space = DiskSpaceGuard(disk_space_folders(m_config), static_cast<std::uint64_t>(m_config.min_free_mb) << 20,
+                                m_clock);
   if (inbox != m_inbox) {
     m_work_area = m_config.work_area();
     if (auto ok = watch_inbox(inbox); !ok) spdlog::error("reload: cannot watch {}: {}", inbox, ok.error());

@@ -29,6 +29,7 @@
 #include "daemon/assembly.h"
 #include "daemon/clock.h"
 #include "daemon/config.h"
+#include "daemon/disk_space_guard.h"
 #include "daemon/inotify_watcher.h"
 #include "daemon/job_queue.h"
 #include "daemon/settler.h"
@@ -118,6 +119,7 @@ class Service {
   Clock::time_point m_last_status{};
   std::string m_last_status_text;
   std::string m_inbox;
+  DiskSpaceGuard m_disk_space;
   std::string m_work_area;
   std::int64_t m_started_ms = 0;
 };

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <sys/un.h>
 
 #include "../temp_dir.h"
@@ -205,4 +206,28 @@ TEST(Operations, logs_are_json_lines_or_journald_lines_as_asked) {
     static const std::regex timestamp(R"(^<\d>\d{4}-\d{2}-\d{2})");
     EXPECT_FALSE(std::regex_search(line, timestamp)) << line;
   }
+}
+
+TEST(Operations, intake_pauses_while_disk_space_is_short_and_resumes_after) {
+  siftd_test::TempDir dir;
+  const std::string config = dir / "siftd.toml";
+  const std::string base = "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
+                           "\"\nsettle_ms = 50\n";
+  struct statvfs disk {};
+  ASSERT_EQ(::statvfs(dir.path().c_str(), &disk), 0);
+  const std::uint64_t free_mb = (static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize) >> 20;
+  if (free_mb + 1024 > 1'000'000) GTEST_SKIP() << "this disk has more free space than the key's bound";
+  write_file(config, base + "min_free_mb = " + std::to_string(free_mb + 1024) + "\n");  // more than is free
+  siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", "text"}, dir / "log");
+  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  write_file(dir / "inbox/waits.jpg", siftd_test::photo_jpeg(640, 480, 1));
+  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("pausing intake") != std::string::npos; }))
+      << read_file(dir / "log");
+  EXPECT_TRUE(fs::exists(dir / "inbox/waits.jpg")) << "the file stays where it is";
+
+  write_file(config, base + "min_free_mb = 0\n");
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/waits.jpg.siftd.json"); })) << read_file(dir / "log");
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0);
 }
