@@ -43,8 +43,11 @@ Result<std::unique_ptr<ModelStack>> ModelStack::create(ModelStackSettings settin
     auto cache = ResultCache::open(settings.cache_path);
     if (!cache) return tl::unexpected(cache.error());
     stack->m_cache = std::move(*cache);
+    // A cascade answers differently from its first tier alone: both models name the key.
+    const std::string models =
+        stack->m_first->model() + (stack->m_second ? " > " + stack->m_second->model() : std::string());
     stack->m_caching = std::make_unique<CachingBackend>(*stack->m_fallback, *stack->m_cache, taxonomy,
-                                                        stack->m_first->prompt_version(), stack->m_first->model());
+                                                        stack->m_first->prompt_version(), models);
     stack->m_top = stack->m_caching.get();
   }
   return stack;
