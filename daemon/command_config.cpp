@@ -10,7 +10,10 @@ ConfigResult<Config> load_config(const CommandOptions& options) {
                                                             : parse_config_file(options.config_file);
   if (!loaded) return loaded;
   Config& config = *loaded;
-  if (options.inbox) config.inbox = *options.inbox;
+  if (options.inbox) {
+    config.inbox = *options.inbox;
+    config.watch.clear();  // --inbox names the one folder to watch
+  }
   if (options.out) config.out = *options.out;
   if (options.backend) config.model.backend = *options.backend;
   if (options.base_url) config.model.base_url = *options.base_url;

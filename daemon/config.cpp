@@ -181,6 +181,37 @@ ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section, co
   return {};
 }
 
+ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::string& source) {
+  WatchConfig watch;
+  for (const auto& [name, node] : table) {
+    const std::string key = "watch." + std::string(name.str());
+    if (name == "path" && node.is_string()) {
+      watch.path = *node.value<std::string>();
+    } else if (name == "settle_ms" && node.is_integer()) {
+      const auto value = *node.value<std::int64_t>();
+      if (value < 0 || value > 3'600'000) return error_at(source, node, key, "must be between 0 and 3600000");
+      watch.settle_ms = static_cast<int>(value);
+    } else if (name == "mode" && node.is_string()) {
+      watch.mode = *node.value<std::string>();
+      if (watch.mode != "auto" && watch.mode != "inotify" && watch.mode != "poll") {
+        return error_at(source, node, key, "must be one of \"auto\", \"inotify\", \"poll\"");
+      }
+    } else if (name == "poll_interval_ms" && node.is_integer()) {
+      const auto value = *node.value<std::int64_t>();
+      if (value < 100 || value > 3'600'000) return error_at(source, node, key, "must be between 100 and 3600000");
+      watch.poll_interval_ms = static_cast<int>(value);
+    } else if (name == "ignore") {
+      auto patterns = string_list(node, key, source);
+      if (!patterns) return tl::unexpected(patterns.error());
+      watch.ignore = std::move(*patterns);
+    } else {
+      return error_at(source, node, key, "unknown key or wrong type");
+    }
+  }
+  if (watch.path.empty()) return error_at(source, table, "watch.path", "every [[watch]] needs a path");
+  return watch;
+}
+
 ConfigResult<void> parse_headers(Config& config, const toml::node& node, const std::string& source) {
   const auto* table = node.as_table();
   if (!table) return error_at(source, node, "model.extra_headers", "must be a table of strings");
@@ -212,9 +243,26 @@ std::string template_root(const std::string& path) {
 
 }  // namespace
 
-std::string Config::work_area() const {
-  return work_dir.empty() ? absolute(inbox) + "/.siftd" : absolute(work_dir);
+std::vector<FolderSettings> Config::folders() const {
+  std::vector<FolderSettings> out;
+  auto add = [&](const std::string& path, const WatchConfig* settings) {
+    FolderSettings folder;
+    folder.path = absolute(path);
+    folder.work_area = work_dir.empty() ? folder.path + "/.siftd" : absolute(work_dir);
+    folder.settle_ms = settings && settings->settle_ms ? *settings->settle_ms : settle_ms;
+    folder.mode = settings ? settings->mode : "auto";
+    folder.poll_interval_ms = settings ? settings->poll_interval_ms : 2000;
+    folder.rescan_s = rescan_s;
+    folder.ignore = ignore_patterns;
+    if (settings) folder.ignore.insert(folder.ignore.end(), settings->ignore.begin(), settings->ignore.end());
+    out.push_back(std::move(folder));
+  };
+  if (watch.empty()) add(inbox, nullptr);
+  for (const auto& entry : watch) add(entry.path, &entry);
+  return out;
 }
+
+std::string Config::work_area() const { return folders().front().work_area; }
 
 std::string Config::journal_path() const {
   return journal.empty() ? work_area() + "/journal.db" : absolute(journal);
@@ -251,6 +299,14 @@ ConfigResult<Config> parse_config_text(const std::string& text, const std::strin
   config.source = source;
   for (const auto& [section_name, section_node] : root) {
     const std::string section(section_name.str());
+    if (section == "watch" && section_node.is_array_of_tables()) {
+      for (const auto& item : *section_node.as_array()) {
+        auto watch = parse_watch(*item.as_table(), source);
+        if (!watch) return tl::unexpected(watch.error());
+        config.watch.push_back(std::move(*watch));
+      }
+      continue;
+    }
     const auto* section_table = section_node.as_table();
     if (!section_table) {
       return error_at(source, section_node, section, "unknown key (settings live in [sections])");
@@ -296,6 +352,15 @@ ConfigResult<void> validate(const Config& config) {
     return tl::unexpected(ConfigError{where + ": decide.review must not be above decide.accept"});
   }
   if (config.inbox.empty()) return tl::unexpected(ConfigError{where + ": daemon.inbox is empty"});
+  const auto folders = config.folders();
+  for (std::size_t i = 0; i < folders.size(); ++i) {
+    for (std::size_t j = 0; j < folders.size(); ++j) {
+      if (i != j && is_inside(folders[i].path, folders[j].path)) {
+        return tl::unexpected(ConfigError{where + ": watch: " + folders[i].path + " lies inside " + folders[j].path +
+                                          "; watched folders must not nest"});
+      }
+    }
+  }
   const std::pair<const char*, const std::string*> routes[] = {
       {"routes.route", &config.routes.route},
       {"routes.escalate", &config.routes.escalate},
@@ -310,7 +375,8 @@ ConfigResult<void> validate(const Config& config) {
     if (value->empty()) continue;
     if (value->rfind("dir:", 0) == 0) {
       const std::string folder = value->substr(4);
-      if (folder.empty() || is_inside(folder, config.inbox)) {
+      if (folder.empty() || std::any_of(folders.begin(), folders.end(),
+                                        [&](const FolderSettings& f) { return is_inside(folder, f.path); })) {
         return tl::unexpected(ConfigError{where + ": " + key + ": a dir: queue needs a folder outside the inbox"});
       }
       continue;
@@ -324,10 +390,11 @@ ConfigResult<void> validate(const Config& config) {
     if (root.empty() || root == "/") {
       return tl::unexpected(ConfigError{where + ": " + key + ": must name a folder"});
     }
-    if (is_inside(root, config.inbox)) {
-      return tl::unexpected(ConfigError{where + ": " + key + ": " + root +
-                                        " is inside the watched inbox " + absolute(config.inbox) +
-                                        "; files would be taken again"});
+    for (const auto& folder : folders) {
+      if (is_inside(root, folder.path)) {
+        return tl::unexpected(ConfigError{where + ": " + key + ": " + root + " and the watched folder " +
+                                          folder.path + " overlap (the destination is inside it); files would be taken again"});
+      }
     }
   }
   return {};

@@ -3,6 +3,7 @@
 // keys (config_table.cpp) and then overridden by command-line flags. Passed by const&.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,26 @@ struct ModelConfig {
   double escalation_below = 0.6;
 };
 
+// One watched folder as configured in a [[watch]] table.
+struct WatchConfig {
+  std::string path;
+  std::optional<int> settle_ms;  // default: daemon.settle_ms
+  std::string mode = "auto";     // "auto" (poll network and FUSE filesystems), "inotify", "poll"
+  int poll_interval_ms = 2000;
+  std::vector<std::string> ignore;
+};
+
+// A watched folder with everything resolved: absolute paths, its work area, its settings.
+struct FolderSettings {
+  std::string path;
+  std::string work_area;  // on the folder's filesystem, so claiming is a rename; never watched
+  int settle_ms = 1000;
+  std::string mode = "auto";
+  int poll_interval_ms = 2000;
+  int rescan_s = 300;
+  std::vector<std::string> ignore;
+};
+
 struct Config {
   std::string source;  // the file it came from, or "" for defaults
 
@@ -80,6 +101,9 @@ struct Config {
   std::string log_level = "info";
   std::vector<std::string> ignore_patterns;  // extra temp-name patterns (fnmatch)
 
+  // [[watch]]: several folders, each with its own settings; when empty, daemon.inbox alone.
+  std::vector<WatchConfig> watch;
+
   // [http]
   std::string http_listen;  // "127.0.0.1:PORT"; empty: off
 
@@ -90,7 +114,8 @@ struct Config {
   pipeline::Taxonomy taxonomy = pipeline::default_taxonomy();
 
   // Derived at load: absolute paths with defaults filled in.
-  std::string work_area() const;
+  std::vector<FolderSettings> folders() const;
+  std::string work_area() const;  // the first folder's; the journal lives there by default
   std::string journal_path() const;
   std::string expand(const std::string& path_template) const;
   // The fixed folder each route template starts with (before any {field}).

@@ -21,15 +21,6 @@ using pipeline::printable;
 
 constexpr auto k_park_retry = std::chrono::seconds(60);
 
-std::string base_name(const std::string& path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string absolute(const std::string& path) {
-  return std::filesystem::absolute(path).lexically_normal().string();
-}
-
 json parse_or_empty(const std::string& text) {
   json value = json::parse(text, nullptr, false);
   return value.is_discarded() ? json::object() : value;
@@ -44,20 +35,15 @@ std::vector<std::string> disk_space_folders(const Config& config) {
 }  // namespace
 
 Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
-                 std::shared_ptr<const Runtime> runtime, InotifyWatcher watcher, UniqueFd signals,
-                 ConfigSource reload_source)
+                 std::shared_ptr<const Runtime> runtime, UniqueFd signals, ConfigSource reload_source)
     : m_config(std::move(config)),
       m_clock(clock),
       m_journal(std::move(journal)),
       m_runtime(std::move(runtime)),
-      m_watcher(std::move(watcher)),
       m_signals(std::move(signals)),
       m_reload_source(std::move(reload_source)),
-      m_settler(clock, std::chrono::milliseconds(m_config.settle_ms)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
-      m_inbox(absolute(m_config.inbox)),
-      m_disk_space(disk_space_folders(m_config), static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock),
-      m_work_area(m_config.work_area()) {
+      m_disk_space(disk_space_folders(m_config), static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock) {
   describe_metrics();
 }
 
@@ -71,14 +57,9 @@ tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config confi
   if (!outbox) return tl::unexpected(outbox.error().detail);
   auto runtime = make_runtime(config, **journal, outbox->get());
   if (!runtime) return tl::unexpected(runtime.error());
-  const std::string work_area = config.work_area();
-  auto watcher = InotifyWatcher::create([work_area](const std::string& folder) {
-    return folder == work_area || base_name(folder).front() == '.';
-  });
-  if (!watcher) return tl::unexpected(watcher.error());
   auto service = std::unique_ptr<Service>(new Service(std::move(config), clock, std::move(*journal),
-                                                      std::move(*runtime), std::move(*watcher),
-                                                      open_signal_fd(), std::move(reload_source)));
+                                                      std::move(*runtime), open_signal_fd(),
+                                                      std::move(reload_source)));
   service->m_outbox = std::move(*outbox);
   return service;
 }
@@ -107,23 +88,11 @@ std::shared_ptr<const Runtime> Service::runtime() const {
   return m_runtime;
 }
 
-bool Service::is_excluded_folder(const std::string& folder) const {
-  return folder == m_work_area || base_name(folder).front() == '.';
-}
-
-tl::expected<void, std::string> Service::watch_inbox(const std::string& inbox) {
-  if (auto ok = pipeline::make_directories(inbox); !ok) return tl::unexpected(ok.error().detail);
-  const std::string work_area = m_work_area;
-  auto watcher = InotifyWatcher::create([work_area](const std::string& folder) {
-    return folder == work_area || base_name(folder).front() == '.';
-  });
-  if (!watcher) return tl::unexpected(watcher.error());
-  if (auto ok = watcher->watch_tree(inbox); !ok) return ok;
-  m_watcher = std::move(*watcher);
-  m_inbox = inbox;
-  m_watching = m_watcher.watch_count() > 0;
-  scan(inbox);
-  m_last_rescan = m_clock.now();
+tl::expected<void, std::string> Service::watch_folders() {
+  auto folders = WatchedFolders::create(m_config.folders(), m_clock);
+  if (!folders) return tl::unexpected(folders.error());
+  m_folders = std::move(*folders);
+  m_watching = true;
   return {};
 }
 
@@ -137,80 +106,25 @@ tl::expected<void, std::string> Service::start() {
   auto current = runtime();
   for (auto& row : *unfinished) {
     auto resumed = current->runner->resume(std::move(row));
-    if (resumed) m_backlog.push_back(Job{"", std::move(*resumed)});
+    if (resumed) m_backlog.push_back(Job{"", "", std::move(*resumed)});
   }
   if (!m_backlog.empty()) spdlog::info("resuming {} unfinished files from the journal", m_backlog.size());
 
-  if (auto ok = watch_inbox(m_inbox); !ok) return ok;
+  if (auto ok = watch_folders(); !ok) return ok;
   feed_queue();
   m_started = true;
-  m_notifier.ready("watching " + m_inbox);
-  spdlog::info("siftd {} watching {} -> {} with the {} backend ({} workers)", SIFTD_VERSION, m_inbox,
+  m_notifier.ready("watching " + m_folders->describe());
+  spdlog::info("siftd {} watching {} -> {} with the {} backend ({} workers)", SIFTD_VERSION, m_folders->describe(),
                m_config.expand(m_config.routes.route), current->backend->name(), m_config.workers);
   return {};
 }
 
-void Service::scan(const std::string& root) {
-  scan_tree(
-      root, [this](const std::string& folder) { return is_excluded_folder(folder); },
-      [this](const std::string& file) {
-        if (!is_temporary_name(base_name(file), m_config.ignore_patterns) && !m_settler.is_pending(file)) m_settler.changed(file);
-      },
-      [this](const std::string& path, const char* why) {
-        if (m_skipped.insert(path).second) spdlog::info("skipping \"{}\": {}", printable(path), why);
-      });
-}
-
-void Service::handle_events(const std::vector<WatchEvent>& events) {
-  using Type = WatchEvent::Type;
-  for (const auto& event : events) {
-    if (event.type == Type::overflow) {
-      spdlog::warn("the inotify queue overflowed; rescanning the inbox");
-      m_metrics.add("siftd_rescans_total", {{"reason", "overflow"}});
-      scan(m_inbox);
-      continue;
-    }
-    if (event.type == Type::folder_added) {
-      scan(event.path);  // files can land before the new folder's watch exists
-      continue;
-    }
-    if (is_temporary_name(base_name(event.path), m_config.ignore_patterns)) continue;
-    if ((event.type == Type::changed || event.type == Type::moved_in) && !m_settler.is_pending(event.path) &&
-        is_special_file(event.path)) {
-      continue;  // logged once by is_special_file
-    }
-    switch (event.type) {
-      case Type::opened: m_settler.opened_for_writing(event.path); break;
-      case Type::closed_write:
-      case Type::closed_read: m_settler.closed_after_writing(event.path); break;
-      case Type::changed: m_settler.changed(event.path); break;
-      case Type::moved_in: m_settler.moved_in(event.path); break;
-      case Type::removed: m_settler.removed(event.path); break;
-      default: break;
-    }
-  }
-}
-
-bool Service::is_special_file(const std::string& path) {
-  struct stat info {};
-  if (::lstat(path.c_str(), &info) != 0 || S_ISREG(info.st_mode)) return false;
-  if (S_ISDIR(info.st_mode)) return true;
-  if (m_skipped.insert(path).second) {
-    const char* why = S_ISLNK(info.st_mode)    ? "a symlink (never followed)"
-                      : S_ISFIFO(info.st_mode) ? "a FIFO"
-                      : S_ISSOCK(info.st_mode) ? "a socket"
-                                               : "a device or other special file";
-    spdlog::info("skipping \"{}\": {}", printable(path), why);
-  }
-  return true;
-}
-
-void Service::offer(const std::string& path) {
+void Service::offer(const ReadyFile& file) {
   {
     std::lock_guard lock(m_claim_mutex);
-    if (!m_claiming.insert(path).second) return;  // already queued or being claimed
+    if (!m_claiming.insert(file.path).second) return;  // already queued or being claimed
   }
-  m_backlog.push_back(Job{path, std::nullopt});
+  m_backlog.push_back(Job{file.path, file.work_area, std::nullopt});
 }
 
 void Service::feed_queue() {
@@ -225,7 +139,7 @@ void Service::requeue_parked() {
   std::lock_guard lock(m_parked_mutex);
   const auto now = m_clock.now();
   while (!m_parked.empty() && m_parked.front().first <= now) {
-    m_backlog.push_back(Job{"", std::move(m_parked.front().second)});
+    m_backlog.push_back(Job{"", "", std::move(m_parked.front().second)});
     m_parked.pop_front();
   }
 }
@@ -244,22 +158,21 @@ void Service::release(const std::string& source) {
 }
 
 void Service::step(std::chrono::milliseconds max_wait) {
-  auto wait = std::min(max_wait, m_settler.next_check());
+  auto wait = std::min(max_wait, m_folders->next_check());
   if (!m_backlog.empty()) wait = std::min(wait, std::chrono::milliseconds(50));
-  pollfd fds[2] = {{m_watcher.fd(), POLLIN, 0}, {m_signals.get(), POLLIN, 0}};
-  const int ready = ::poll(fds, m_signals ? 2 : 1, static_cast<int>(wait.count()));
-  if (ready > 0 && (fds[1].revents & POLLIN)) {
+  // A negative descriptor is ignored by poll(): every folder may be polled by scans.
+  pollfd fds[2] = {{m_signals.get(), POLLIN, 0}, {m_folders->fd(), POLLIN, 0}};
+  const int ready = ::poll(fds, 2, static_cast<int>(wait.count()));
+  if (ready > 0 && (fds[0].revents & POLLIN)) {
     while (auto signal = read_signal(m_signals.get())) handle_signal(*signal);
   }
-  if (ready > 0 && (fds[0].revents & POLLIN)) handle_events(m_watcher.drain());
+  if (ready > 0 && (fds[1].revents & POLLIN)) m_folders->handle_events();
 
   if (!m_stopping) {
-    for (const auto& path : m_settler.take_ready()) offer(path);
-    if (m_config.rescan_s > 0 && m_clock.now() - m_last_rescan >= std::chrono::seconds(m_config.rescan_s)) {
-      m_metrics.add("siftd_rescans_total", {{"reason", "periodic"}});
-      scan(m_inbox);
-      m_last_rescan = m_clock.now();
-    }
+    const std::size_t rescans = m_folders->rescans();
+    m_folders->scan_due();
+    if (m_folders->rescans() != rescans) m_metrics.add("siftd_rescans_total", {}, double(m_folders->rescans() - rescans));
+    for (const auto& file : m_folders->take_ready()) offer(file);
     requeue_parked();
     feed_queue();
     flush_outbox();
@@ -271,10 +184,10 @@ void Service::step(std::chrono::milliseconds max_wait) {
 void Service::update_status() {
   m_metrics.set("siftd_queue_depth", {}, static_cast<double>(m_queue.size() + m_backlog.size()));
   m_metrics.set("siftd_in_flight", {}, static_cast<double>(m_busy.load()));
-  m_metrics.set("siftd_settling", {}, static_cast<double>(m_settler.pending()));
+  m_metrics.set("siftd_settling", {}, static_cast<double>(m_folders->settling()));
   const std::string text = std::to_string(m_done.load()) + " done, " + std::to_string(m_quarantined.load()) +
                            " quarantined, " + std::to_string(m_busy.load()) + " in flight, " +
-                           std::to_string(m_settler.pending()) + " settling";
+                           std::to_string(m_folders->settling()) + " settling";
   // At most once a second, and only when something changed.
   if (text == m_last_status_text || m_clock.now() - m_last_status < std::chrono::seconds(1)) return;
   m_last_status = m_clock.now();
@@ -314,7 +227,6 @@ bool Service::reload() {
     m_notifier.ready(m_last_status_text);
     return false;
   }
-  const std::string inbox = absolute(config->inbox);
   {
     std::lock_guard lock(m_runtime_mutex);
     m_runtime = std::move(*fresh);
@@ -323,15 +235,13 @@ bool Service::reload() {
   m_config.workers = previous.workers;
   m_config.journal = previous.journal;
   m_config.work_dir = previous.work_dir;
-  m_settler.set_settle(std::chrono::milliseconds(m_config.settle_ms));
   m_disk_space = DiskSpaceGuard(disk_space_folders(m_config), static_cast<std::uint64_t>(m_config.min_free_mb) << 20,
                                 m_clock);
-  if (inbox != m_inbox) {
-    m_work_area = m_config.work_area();
-    if (auto ok = watch_inbox(inbox); !ok) spdlog::error("reload: cannot watch {}: {}", inbox, ok.error());
-  }
+  // New watches for the (maybe changed) folders; a rescan picks up what the old settlers held.
+  if (auto ok = watch_folders(); !ok) spdlog::error("reload: cannot watch the folders: {}", ok.error());
   m_metrics.add("siftd_reloads_total", {{"result", "applied"}});
-  spdlog::info("configuration reloaded: watching {} with the {} backend", m_inbox, runtime()->backend->name());
+  spdlog::info("configuration reloaded: watching {} with the {} backend", m_folders->describe(),
+               runtime()->backend->name());
   m_notifier.ready(m_last_status_text);
   return true;
 }
@@ -372,7 +282,7 @@ void Service::worker_loop() {
     const auto current = runtime();  // a reload never changes a job halfway
     std::optional<pipeline::FileRecord> row = std::move(job->resumed);
     if (!row) {
-      auto claimed = current->runner->claim(job->source, current->config.work_area());
+      auto claimed = current->runner->claim(job->source, job->work_area);
       release(job->source);
       if (!claimed) spdlog::error("cannot claim \"{}\": {}", printable(job->source), claimed.error().detail);
       if (claimed && *claimed) row = std::move(**claimed);
@@ -431,7 +341,7 @@ std::string Service::status_json() const {
   }
   const auto current = runtime();
   return json{{"version", SIFTD_VERSION},
-              {"inbox", m_inbox},
+              {"watching", m_folders ? m_folders->describe() : ""},
               {"backend", current->backend->name()},
               {"started_ms", m_started_ms},
               {"ready", m_started.load() && !m_stopping.load()},

@@ -30,16 +30,16 @@
 #include "daemon/clock.h"
 #include "daemon/config.h"
 #include "daemon/disk_space_guard.h"
-#include "daemon/inotify_watcher.h"
+#include "daemon/watched_folders.h"
 #include "daemon/job_queue.h"
-#include "daemon/settler.h"
 #include "daemon/systemd_notify.h"
 #include "pipeline/metrics.h"
 
 namespace daemon_core {
 
 struct Job {
-  std::string source;                           // a path to claim, or
+  std::string source;                           // a path to claim (into work_area), or
+  std::string work_area;
   std::optional<pipeline::FileRecord> resumed;  // a journal row to resume
 };
 
@@ -69,20 +69,15 @@ class Service {
 
  private:
   Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
-          std::shared_ptr<const Runtime> runtime, InotifyWatcher watcher, UniqueFd signals,
-          ConfigSource reload_source);
+          std::shared_ptr<const Runtime> runtime, UniqueFd signals, ConfigSource reload_source);
   std::shared_ptr<const Runtime> runtime() const;
-  tl::expected<void, std::string> watch_inbox(const std::string& inbox);
+  tl::expected<void, std::string> watch_folders();
   void worker_loop();
-  void handle_events(const std::vector<WatchEvent>& events);
-  void scan(const std::string& root);
-  void offer(const std::string& path);
-  bool is_special_file(const std::string& path);
+  void offer(const ReadyFile& file);
   void feed_queue();
   void requeue_parked();
   void flush_outbox();
   void handle_signal(int signal);
-  bool is_excluded_folder(const std::string& folder) const;
   void record(const pipeline::JobReport& report);
   void release(const std::string& source);
   void update_status();
@@ -94,15 +89,13 @@ class Service {
   std::unique_ptr<pipeline::Outbox> m_outbox;
   mutable std::mutex m_runtime_mutex;
   std::shared_ptr<const Runtime> m_runtime;
-  InotifyWatcher m_watcher;
+  std::unique_ptr<WatchedFolders> m_folders;
   UniqueFd m_signals;
   ConfigSource m_reload_source;
-  Settler m_settler;
   JobQueue<Job> m_queue;
   std::deque<Job> m_backlog;  // ready, but the queue is full: files wait where they are
   std::mutex m_claim_mutex;
   std::set<std::string> m_claiming;  // sources queued or being claimed: never queued twice
-  std::set<std::string> m_skipped;   // special files already logged once
   std::mutex m_parked_mutex;
   std::deque<std::pair<Clock::time_point, pipeline::FileRecord>> m_parked;
   std::vector<std::jthread> m_workers;
@@ -114,13 +107,10 @@ class Service {
   std::atomic<std::uint64_t> m_quarantined{0};
   SystemdNotifier m_notifier;
   pipeline::Metrics m_metrics;
-  Clock::time_point m_last_rescan{};
   Clock::time_point m_last_flush{};
   Clock::time_point m_last_status{};
   std::string m_last_status_text;
-  std::string m_inbox;
   DiskSpaceGuard m_disk_space;
-  std::string m_work_area;
   std::int64_t m_started_ms = 0;
 };
 

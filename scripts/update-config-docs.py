@@ -18,6 +18,9 @@ EXTRA_ROWS = {
     "daemon.log_level": "| `daemon.ignore` | `[]` | extra names never taken (shell patterns), beside the built-in temp names of sync tools |",
     "model.reasoning_effort": "| `model.extra_headers` | `{}` | a table of extra HTTP headers sent with every request (for routers such as OpenRouter) |",
 }
+WATCH_ROW = ("| `[[watch]]` | `daemon.inbox` alone | several watched folders instead of `daemon.inbox`: `path`, "
+             "`settle_ms`, `mode` (`auto` polls NFS, SMB, FUSE and 9p folders, `inotify`, `poll`), "
+             "`poll_interval_ms` (2000), `ignore`; each claims into its own `<path>/.siftd` |")
 TAXONOMY_ROW = ("| `[[taxonomy.category]]` | 10 categories | `name` (a folder-safe name), `description`, "
                 "`examples`, and `[[taxonomy.category.fields]]` with `name`, `type` (`string`, `number`, "
                 "`boolean`), `description` |")
@@ -28,6 +31,7 @@ for row in keys("markdown").splitlines():
     key = row.split("`")[1]
     if key in EXTRA_ROWS:
         rows.append(EXTRA_ROWS[key])
+rows.append(WATCH_ROW)
 rows.append(TAXONOMY_ROW)
 
 readme = root / "README.md"
@@ -49,5 +53,5 @@ for old, new in [('inbox = "./inbox"', 'inbox = "/srv/siftd/inbox"'),
 example = root / "systemd" / "siftd.toml.example"
 text = example.read_text()
 head = text[:text.index("[daemon]")]
-tail = text[text.index("# Extra HTTP headers"):]
+tail = text[text.index("# Several watched folders"):]
 example.write_text(head + toml + "\n" + tail)
