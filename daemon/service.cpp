@@ -79,6 +79,15 @@ void Service::describe_metrics() {
   m_metrics.describe("siftd_in_flight", MetricType::gauge, "Files a worker is processing.");
   m_metrics.describe("siftd_settling", MetricType::gauge, "Files seen but not yet complete.");
   m_metrics.describe("siftd_reloads_total", MetricType::counter, "Configuration reloads, by result.");
+  m_metrics.describe("siftd_cache_hits_total", MetricType::counter,
+                     "Decisions answered from the result cache, with no request sent.");
+  m_metrics.describe("siftd_model_requests_total", MetricType::counter,
+                     "HTTP requests sent to the model, retries and repairs included, by model.");
+  m_metrics.describe("siftd_model_retries_total", MetricType::counter, "Requests beyond the first for a file.");
+  m_metrics.describe("siftd_escalations_total", MetricType::counter,
+                     "Files the first model was unsure of and a stronger one answered.");
+  m_metrics.describe("siftd_fallbacks_total", MetricType::counter,
+                     "Decisions a fallback made because the model could not, by reason.");
   m_metrics.describe("siftd_outbox_pending", MetricType::gauge, "Queue messages recorded but not yet published.");
   m_metrics.describe("siftd_rescans_total", MetricType::counter, "Full rescans of the inbox, by reason.");
 }
@@ -298,6 +307,7 @@ void Service::record(const pipeline::JobReport& report) {
   m_metrics.observe("siftd_stage_duration_ms", {{"stage", "normalize"}}, report.normalize_ms);
   if (report.decide_ms > 0) m_metrics.observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.decide_ms);
   if (report.route_ms > 0) m_metrics.observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
+  if (report.answer) record_answer(*report.answer);
   if (!report.parked.empty()) {
     m_metrics.add("siftd_parked_total", {{"reason", report.parked}});
     if (report.parked != "cancelled") {
@@ -331,6 +341,23 @@ void Service::record(const pipeline::JobReport& report) {
                printable(r.name), kind, decision.value("category", "?"), decision.value("confidence", 0.0),
                r.outcome, printable(r.destination), r.token_estimate, r.naive_tokens, report.backend,
                report.normalize_ms, report.decide_ms, report.route_ms);
+}
+
+void Service::record_answer(const pipeline::Answer& answer) {
+  if (answer.backend == "cache") {
+    m_metrics.add("siftd_cache_hits_total");
+    return;
+  }
+  if (answer.backend != "openai") return;
+  const int tiers = std::max<int>(1, static_cast<int>(answer.tiers.size()));
+  m_metrics.add("siftd_model_requests_total", {{"model", answer.model}}, answer.attempts);
+  // Requests beyond one per tier were retries or the repair attempt.
+  m_metrics.add("siftd_model_retries_total", {}, std::max(0, answer.attempts - tiers));
+  if (answer.tiers.size() > 1) m_metrics.add("siftd_escalations_total", {{"model", answer.tiers.back().model}});
+  if (!answer.fallback_reason.empty()) {
+    // Only the error code: the detail would make a label per message.
+    m_metrics.add("siftd_fallbacks_total", {{"reason", answer.fallback_reason.substr(0, answer.fallback_reason.find(':'))}});
+  }
 }
 
 std::string Service::status_json() const {

@@ -79,6 +79,7 @@ class Service {
   void flush_outbox();
   void handle_signal(int signal);
   void record(const pipeline::JobReport& report);
+  void record_answer(const pipeline::Answer& answer);
   void release(const std::string& source);
   void update_status();
   void describe_metrics();

@@ -17,6 +17,7 @@
 #include "../temp_dir.h"
 #include "daemon_process.h"
 #include "test_media.h"
+#include "tests/fakes/fake_model_server.h"
 
 namespace {
 
@@ -228,6 +229,39 @@ TEST(Operations, intake_pauses_while_disk_space_is_short_and_resumes_after) {
   write_file(config, base + "min_free_mb = 0\n");
   daemon.signal(SIGHUP);
   ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/waits.jpg.siftd.json"); })) << read_file(dir / "log");
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0);
+}
+
+TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
+  siftd_test::TempDir dir;
+  fakes::FakeModelServer model;
+  ASSERT_TRUE(model.start());
+  model.script({{fakes::Fault::rate_limited, "", 1, "1s"}});  // then the default: a valid photo decision
+  siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "50",
+                                    "--log-format", "text", "--http", "127.0.0.1:0", "--backend", "openai",
+                                    "--base-url", model.base_url()},
+                                   dir / "log", {"SIFTD_API_KEY=test-key-not-logged"});
+  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  const int port = logged_http_port(read_file(dir / "log"));
+  const std::string photo = siftd_test::photo_jpeg(800, 600, 1);
+  write_file(dir / "inbox/first.jpg", photo);
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/first.jpg.siftd.json"); })) << read_file(dir / "log");
+  write_file(dir / "inbox/same-again.jpg", photo);  // the same content: answered from the cache
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/same-again.jpg.siftd.json"); }))
+      << read_file(dir / "log");
+
+  httplib::Client client("127.0.0.1", port);
+  std::string metrics;
+  ASSERT_TRUE(wait_for([&] {
+    auto response = client.Get("/metrics");
+    metrics = response ? response->body : "";
+    return metrics.find("siftd_cache_hits_total 1") != std::string::npos;
+  })) << metrics;
+  EXPECT_NE(metrics.find("siftd_model_requests_total{model=\"gemini-2.5-flash-lite\"} 2"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("siftd_model_retries_total 1"), std::string::npos) << metrics;
+  EXPECT_EQ(model.requests().size(), 2u) << "one 429, one answer; the second file sent nothing";
+  EXPECT_EQ(read_file(dir / "log").find("test-key-not-logged"), std::string::npos) << "the key never appears in a log";
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(), 0);
 }
