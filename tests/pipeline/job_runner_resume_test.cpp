@@ -1,0 +1,142 @@
+// JobRunner's crash recovery with fakes at every port: a decided file is never asked (or
+// billed) again, a file already moved before a crash is not moved twice, and a file that
+// keeps killing workers is quarantined as poison.
+#include "pipeline/job_runner.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "pipeline/file_hash.h"
+#include "pipeline/folder_sink.h"
+#include "tests/temp_dir.h"
+
+namespace pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FakeNormalizer final : public Normalizer {
+ public:
+  media::Result<media::Normalized> normalize(const std::string&) override {
+    ++calls;
+    media::Normalized normalized;
+    normalized.kind = media::Kind::image;
+    normalized.facts.format = "jpeg";
+    normalized.token_estimate = 258;
+    return normalized;
+  }
+  int calls = 0;
+};
+
+class FakeBackend final : public Backend {
+ public:
+  std::string_view name() const override { return "fake"; }
+  Result<Answer> decide(const media::Normalized&, const DecideContext&) override {
+    ++calls;
+    Answer answer;
+    answer.decision = Decision{"photo", 0.9, Route::accept, "a photo", {}};
+    answer.backend = "fake";
+    return answer;
+  }
+  int calls = 0;
+};
+
+class JobRunnerResume : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto journal = Journal::open(m_dir / "journal.db");
+    ASSERT_TRUE(journal);
+    m_journal = std::move(*journal);
+    fs::create_directories(m_dir / "work");
+    m_sinks.route = std::make_unique<FolderSink>(m_dir / "out/{category}", SidecarKind::decision);
+    m_sinks.escalate = std::make_unique<FolderSink>(m_dir / "out/_escalate", SidecarKind::decision);
+    m_sinks.review = std::make_unique<FolderSink>(m_dir / "out/_review", SidecarKind::decision);
+    m_sinks.failed = std::make_unique<FolderSink>(m_dir / "out/_quarantine", SidecarKind::error);
+    m_runner = std::make_unique<JobRunner>(JobPorts{*m_journal, m_normalizer, m_backend, m_sinks}, JobSettings{});
+  }
+
+  FileRecord claimed(const std::string& name, const std::string& content) {
+    siftd_test::write_file(m_dir / ("inbox/" + name), content);
+    auto record = m_runner->claim(m_dir / ("inbox/" + name), m_dir / "work");
+    EXPECT_TRUE(record && *record);
+    return **record;
+  }
+
+  siftd_test::TempDir m_dir;
+  std::unique_ptr<Journal> m_journal;
+  FakeNormalizer m_normalizer;
+  FakeBackend m_backend;
+  Sinks m_sinks;
+  std::unique_ptr<JobRunner> m_runner;
+};
+
+}  // namespace
+
+TEST_F(JobRunnerResume, a_decided_file_is_routed_without_asking_again) {
+  FileRecord record = claimed("a.jpg", "bytes of a");
+  record.state = FileState::decided;  // as journaled just before a crash
+  record.kind = "image";
+  record.decision_json = to_json(Decision{"photo", 0.9, Route::accept, "a photo", {}});
+  record.outcome = "route";
+  ASSERT_TRUE(m_journal->update(record));
+
+  auto resumed = m_runner->resume(*(*m_journal->get(record.id)));
+  ASSERT_TRUE(resumed);
+  const JobReport report = m_runner->run(*resumed);
+  EXPECT_EQ(report.record.state, FileState::done);
+  EXPECT_EQ(m_backend.calls, 0) << "never billed twice";
+  EXPECT_EQ(m_normalizer.calls, 0);
+  EXPECT_EQ(siftd_test::read_file(m_dir / "out/photo/a.jpg"), "bytes of a");
+}
+
+TEST_F(JobRunnerResume, a_file_moved_before_the_crash_is_not_moved_again) {
+  FileRecord record = claimed("b.jpg", "bytes of b");
+  record = m_runner->run(record).record;
+  ASSERT_EQ(record.state, FileState::done);
+  // Pretend the crash came after the move but before `done` (and before the sidecar).
+  fs::remove(record.destination + ".siftd.json");
+  record.state = FileState::routing;
+  ASSERT_TRUE(m_journal->update(record));
+
+  const JobReport report = m_runner->run(*m_runner->resume(record));
+  EXPECT_EQ(report.record.state, FileState::done);
+  EXPECT_EQ(report.record.destination, m_dir / "out/photo/b.jpg");
+  EXPECT_TRUE(fs::exists(m_dir / "out/photo/b.jpg.siftd.json")) << "the sidecar is written on recovery";
+  EXPECT_FALSE(fs::exists(m_dir / "out/photo/b (1).jpg"));
+  EXPECT_EQ(m_backend.calls, 1);
+}
+
+TEST_F(JobRunnerResume, a_claim_interrupted_before_its_journal_entry_is_finished) {
+  FileRecord record;
+  record.source_path = m_dir / "inbox/c.jpg";
+  record.name = "c.jpg";
+  record.work_path = m_dir / "work/abc";
+  ASSERT_TRUE(m_journal->insert(record));  // state discovered, then the rename, then a crash
+  siftd_test::write_file(record.work_path, "bytes of c");
+
+  auto resumed = m_runner->resume(record);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->state, FileState::claimed);
+  EXPECT_EQ(resumed->sha256, sha256_bytes("bytes of c"));
+
+  FileRecord never_moved;
+  never_moved.source_path = m_dir / "inbox/d.jpg";
+  never_moved.name = "d.jpg";
+  never_moved.work_path = m_dir / "work/def";
+  ASSERT_TRUE(m_journal->insert(never_moved));
+  EXPECT_FALSE(m_runner->resume(never_moved)) << "nothing to resume: a scan finds the file again";
+}
+
+TEST_F(JobRunnerResume, a_file_that_keeps_killing_workers_is_quarantined_as_poison) {
+  FileRecord record = claimed("poison.jpg", "bytes that crash decoders");
+  record.attempts = 2;  // two workers died on it already
+  ASSERT_TRUE(m_journal->update(record));
+  const JobReport report = m_runner->run(record);
+  EXPECT_EQ(report.record.state, FileState::quarantined);
+  EXPECT_EQ(report.record.error_stage, "poison");
+  EXPECT_EQ(m_normalizer.calls, 0);
+  EXPECT_TRUE(fs::exists(m_dir / "out/_quarantine/poison.jpg.error.json"));
+}
+
+}  // namespace pipeline
