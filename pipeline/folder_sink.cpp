@@ -84,11 +84,17 @@ Result<std::string> FolderSink::plan(const FileRecord& record) {
   if (auto ok = make_directories(*directory); !ok) return tl::unexpected(ok.error());
   // Reserve room for the sidecar's name as well: both must be free.
   const std::string suffix = m_sidecar == SidecarKind::decision ? ".siftd.json" : ".error.json";
+  // A target planned by another worker and not yet delivered is taken too: two files of the
+  // same name (and maybe the same bytes) must never share one, or recovery could mistake one
+  // for the other.
+  std::lock_guard lock(m_mutex);
   for (int number = 0; number < 10'000; ++number) {
     const std::string candidate = *directory + "/" + numbered_name(record.name, number);
     struct stat info {};
+    if (m_reserved.count(candidate)) continue;
     if (::lstat(candidate.c_str(), &info) == 0) continue;
     if (::lstat((candidate + suffix).c_str(), &info) == 0) continue;
+    m_reserved.insert(candidate);
     return candidate;
   }
   return fail(ErrorCode::exists, "no free name in " + *directory);
@@ -103,8 +109,15 @@ Result<void> FolderSink::write_sidecar(const FileRecord& record, const std::stri
   return write_file_atomic(path, content, /*replace=*/true);
 }
 
+void FolderSink::release(const std::string& target) {
+  std::lock_guard lock(m_mutex);
+  m_reserved.erase(target);
+}
+
 Result<void> FolderSink::deliver(const FileRecord& record, const std::string& target) {
-  if (auto ok = place_file_at(record.work_path, target, record.sha256); !ok) return ok;
+  auto placed = place_file_at(record.work_path, target, record.sha256);
+  release(target);  // placed, or failed: either way the reservation has done its job
+  if (!placed) return placed;
   return write_sidecar(record, target);
 }
 

@@ -4,6 +4,8 @@
 // Template fields are filled only from validated values: {category} (a taxonomy name),
 // {kind}, {outcome}, {date} (the day siftd saw the file, UTC). Never from free model text.
 
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "pipeline/sink.h"
@@ -27,9 +29,12 @@ class FolderSink final : public Sink {
 
  private:
   Result<void> write_sidecar(const FileRecord& record, const std::string& target) const;
+  void release(const std::string& target);
 
   std::string m_template;
   SidecarKind m_sidecar;
+  std::mutex m_mutex;
+  std::set<std::string> m_reserved;  // planned by a worker, not yet delivered
 };
 
 // The sidecar's JSON text for a record placed at `target`.

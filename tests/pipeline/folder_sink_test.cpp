@@ -98,3 +98,21 @@ TEST_F(FolderSinkTest, recovers_a_delivery_interrupted_before_its_sidecar) {
 
 }  // namespace
 }  // namespace pipeline
+
+namespace pipeline {
+
+TEST_F(FolderSinkTest, two_workers_planning_the_same_name_get_different_targets) {
+  FolderSink sink(m_dir + "/out/{category}", SidecarKind::decision);
+  const FileRecord first = record("same.jpg", "identical bytes");
+  const FileRecord second = record("same.jpg", "identical bytes");
+  auto a = sink.plan(first);
+  auto b = sink.plan(second);  // before the first is delivered
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(*a, *b);
+  ASSERT_TRUE(sink.deliver(second, *b));
+  ASSERT_TRUE(sink.deliver(first, *a));
+  EXPECT_EQ(siftd_test::read_file(*a), "identical bytes");
+  EXPECT_EQ(siftd_test::read_file(*b), "identical bytes");
+}
+
+}  // namespace pipeline
