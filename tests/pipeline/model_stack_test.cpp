@@ -53,7 +53,8 @@ class ModelStackTest : public ::testing::Test {
   std::unique_ptr<ModelStack> stack(ModelStackSettings s) {
     auto client = CurlLlmClient::create(CurlClientOptions{});
     EXPECT_TRUE(client);
-    ModelStackPorts ports{std::move(*client), m_clock, [] { return 0.5; }};
+    // A clock of its own: destroying a stack interrupts its clock for good, as at shutdown.
+    ModelStackPorts ports{std::move(*client), std::make_shared<pipeline_test::FakeClock>(), [] { return 0.5; }};
     auto created = ModelStack::create(std::move(s), default_taxonomy(), std::move(ports));
     EXPECT_TRUE(created) << created.error().detail;
     return std::move(*created);
@@ -61,7 +62,6 @@ class ModelStackTest : public ::testing::Test {
 
   fakes::FakeModelServer m_server;
   siftd_test::TempDir m_dir;
-  std::shared_ptr<pipeline_test::FakeClock> m_clock = std::make_shared<pipeline_test::FakeClock>();
 };
 
 TEST_F(ModelStackTest, reuses_a_cached_decision_for_the_same_content_prompt_and_model) {
