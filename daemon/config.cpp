@@ -244,7 +244,7 @@ std::string template_root(const std::string& path) {
 }  // namespace
 
 std::vector<FolderSettings> Config::folders() const {
-  std::vector<FolderSettings> out;
+  std::vector<FolderSettings> resolved;
   auto add = [&](const std::string& path, const WatchConfig* settings) {
     FolderSettings folder;
     folder.path = absolute(path);
@@ -255,11 +255,11 @@ std::vector<FolderSettings> Config::folders() const {
     folder.rescan_s = rescan_s;
     folder.ignore = ignore_patterns;
     if (settings) folder.ignore.insert(folder.ignore.end(), settings->ignore.begin(), settings->ignore.end());
-    out.push_back(std::move(folder));
+    resolved.push_back(std::move(folder));
   };
   if (watch.empty()) add(inbox, nullptr);
   for (const auto& entry : watch) add(entry.path, &entry);
-  return out;
+  return resolved;
 }
 
 std::string Config::work_area() const { return folders().front().work_area; }
