@@ -267,10 +267,22 @@ std::size_t Service::shutdown() {
   // Queued files were never claimed: they stay in the inbox for the next start.
   m_queue.close();
   m_backlog.clear();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m_config.shutdown_timeout_s);
-  while (m_busy.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Half the shutdown time to finish what is in flight; then decisions still waiting on the
+  // network or on a retry are cancelled (they stay `normalized` and resume at the next start),
+  // and the rest of the time lets the workers wind down.
+  const auto start = std::chrono::steady_clock::now();
+  const auto timeout = std::chrono::seconds(m_config.shutdown_timeout_s);
+  auto wait_until = [&](std::chrono::steady_clock::time_point deadline) {
+    while (m_busy.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  wait_until(start + timeout / 2);
+  if (m_busy.load() > 0) {
+    spdlog::info("cancelling {} decisions still waiting; they resume at the next start", m_busy.load());
+    runtime()->backend->cancel();
   }
+  wait_until(start + timeout);
   const std::size_t parked = m_busy.load();
   if (parked > 0) {
     // Their journal rows hold their last durable stage; the next start resumes them.

@@ -265,3 +265,32 @@ TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(), 0);
 }
+
+TEST(Operations, sigterm_cancels_a_slow_decision_which_resumes_at_the_next_start) {
+  siftd_test::TempDir dir;
+  fakes::FakeServerOptions options;
+  options.slow = std::chrono::milliseconds(20'000);
+  fakes::FakeModelServer model(options);
+  ASSERT_TRUE(model.start());
+  model.script({{fakes::Fault::slow, "", 1, "1s"}});  // then the default answer
+  write_file(dir / "siftd.toml", "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
+                                     "\"\nsettle_ms = 50\nshutdown_timeout_s = 2\n[model]\nbackend = \"openai\"\n"
+                                     "base_url = \"" + model.base_url() + "\"\n");
+  write_file(dir / "inbox/slow.jpg", siftd_test::photo_jpeg(640, 480, 1));
+  {
+    siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"}, dir / "log",
+                                     {"SIFTD_API_KEY=k"});
+    ASSERT_TRUE(wait_for([&] { return model.requests().size() == 1; })) << read_file(dir / "log");
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait_exit(std::chrono::seconds(15)), 0) << read_file(dir / "log");
+  }
+  EXPECT_FALSE(fs::exists(dir / "sorted/photo/slow.jpg"));
+  EXPECT_NE(read_file(dir / "log").find("cancelling 1 decisions"), std::string::npos) << read_file(dir / "log");
+
+  siftd_test::DaemonProcess again({"run", "--config", dir / "siftd.toml", "--log-format", "text"}, dir / "log2",
+                                  {"SIFTD_API_KEY=k"});
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/slow.jpg.siftd.json"); })) << read_file(dir / "log2");
+  EXPECT_NE(read_file(dir / "log2").find("resuming 1 unfinished"), std::string::npos);
+  again.signal(SIGTERM);
+  EXPECT_EQ(again.wait_exit(), 0);
+}
