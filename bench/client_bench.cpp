@@ -53,7 +53,8 @@ class FakeServerProcess {
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&m_pid, SIFTD_FAKE_MODEL, &actions, nullptr, argv.data(), environ) != 0) m_pid = -1;
+    if (posix_spawn(&m_pid, SIFTD_FAKE_MODEL, &actions, nullptr, argv.data(), environ) != 0)
+      m_pid = -1;
     posix_spawn_file_actions_destroy(&actions);
     ::close(fds[1]);
     char c;
@@ -79,13 +80,15 @@ media::Normalized sample_input() {
   input.facts.format = "jpeg";
   input.facts.width = 384;
   input.facts.height = 288;
-  input.parts.push_back(media::Part{media::PartType::image, "image/jpeg", std::string(12'000, 'x'), "image"});
+  input.parts.push_back(
+      media::Part{media::PartType::image, "image/jpeg", std::string(12'000, 'x'), "image"});
   input.token_estimate = 258;
   return input;
 }
 
 // Keeps `in_flight` requests outstanding until the deadline; returns the number completed.
-std::uint64_t run_client(const std::string& base_url, const Options& options, std::uint64_t& failures) {
+std::uint64_t run_client(const std::string& base_url, const Options& options,
+                         std::uint64_t& failures) {
   pipeline::CurlClientOptions client_options;
   client_options.max_in_flight = options.in_flight;
   auto client = pipeline::CurlLlmClient::create(client_options);
@@ -93,7 +96,8 @@ std::uint64_t run_client(const std::string& base_url, const Options& options, st
   const pipeline::RequestBuilder builder(pipeline::default_taxonomy());
   pipeline::HttpRequest request;
   request.url = base_url + "/chat/completions";
-  request.body = *builder.build(sample_input(), pipeline::RequestOptions{"gemini-2.5-flash-lite", 0, 256, ""});
+  request.body =
+      *builder.build(sample_input(), pipeline::RequestOptions{"gemini-2.5-flash-lite", 0, 256, ""});
   request.headers = {"Authorization: Bearer bench"};
 
   std::mutex mutex;
@@ -114,7 +118,8 @@ std::uint64_t run_client(const std::string& base_url, const Options& options, st
       if (!result || result->status != 200) {
         if (failed++ == 0) {
           std::fprintf(stderr, "client_bench: first failure: %s\n",
-                       result ? ("HTTP " + std::to_string(result->status)).c_str() : result.error().detail.c_str());
+                       result ? ("HTTP " + std::to_string(result->status)).c_str()
+                              : result.error().detail.c_str());
         }
       }
       changed.notify_one();
@@ -126,7 +131,8 @@ std::uint64_t run_client(const std::string& base_url, const Options& options, st
   return done;
 }
 
-std::uint64_t run_backend(const std::string& base_url, const Options& options, std::uint64_t& failures) {
+std::uint64_t run_backend(const std::string& base_url, const Options& options,
+                          std::uint64_t& failures) {
   pipeline::CurlClientOptions client_options;
   client_options.max_in_flight = options.in_flight;
   auto client = pipeline::CurlLlmClient::create(client_options);
@@ -175,11 +181,14 @@ int main(int argc, char** argv) {
   }
   const auto start = Clock::now();
   std::uint64_t failures = 0;
-  const std::uint64_t done = options.mode == "backend" ? run_backend(server.base_url(), options, failures)
-                                                       : run_client(server.base_url(), options, failures);
+  const std::uint64_t done = options.mode == "backend"
+                                 ? run_backend(server.base_url(), options, failures)
+                                 : run_client(server.base_url(), options, failures);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("mode=%s in_flight=%d latency_ms=%d requests=%llu failures=%llu seconds=%.2f rps=%.1f\n",
-              options.mode.c_str(), options.in_flight, options.latency_ms, static_cast<unsigned long long>(done),
-              static_cast<unsigned long long>(failures), seconds, static_cast<double>(done) / seconds);
+  std::printf(
+      "mode=%s in_flight=%d latency_ms=%d requests=%llu failures=%llu seconds=%.2f rps=%.1f\n",
+      options.mode.c_str(), options.in_flight, options.latency_ms,
+      static_cast<unsigned long long>(done), static_cast<unsigned long long>(failures), seconds,
+      static_cast<double>(done) / seconds);
   return failures == 0 ? 0 : 1;
 }

@@ -3,9 +3,9 @@
 #include "daemon/backend_factory.h"
 #include "pipeline/dir_queue_publisher.h"
 #include "pipeline/folder_sink.h"
+#include "pipeline/placement.h"
 #include "pipeline/queue_sink.h"
 #include "pipeline/redis_stream_publisher.h"
-#include "pipeline/placement.h"
 
 namespace daemon_core {
 
@@ -13,10 +13,14 @@ pipeline::Sinks make_sinks(const Config& config) {
   using pipeline::FolderSink;
   using pipeline::SidecarKind;
   pipeline::Sinks sinks;
-  sinks.route = std::make_unique<FolderSink>(config.expand(config.routes.route), SidecarKind::decision);
-  sinks.escalate = std::make_unique<FolderSink>(config.expand(config.routes.escalate), SidecarKind::decision);
-  sinks.review = std::make_unique<FolderSink>(config.expand(config.routes.review), SidecarKind::decision);
-  sinks.failed = std::make_unique<FolderSink>(config.expand(config.routes.failed), SidecarKind::error);
+  sinks.route =
+      std::make_unique<FolderSink>(config.expand(config.routes.route), SidecarKind::decision);
+  sinks.escalate =
+      std::make_unique<FolderSink>(config.expand(config.routes.escalate), SidecarKind::decision);
+  sinks.review =
+      std::make_unique<FolderSink>(config.expand(config.routes.review), SidecarKind::decision);
+  sinks.failed =
+      std::make_unique<FolderSink>(config.expand(config.routes.failed), SidecarKind::error);
   return sinks;
 }
 
@@ -28,7 +32,8 @@ std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config) {
 }
 
 tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const Config& config) {
-  if (auto ok = pipeline::make_directories(config.work_area()); !ok) return tl::unexpected(ok.error().detail);
+  if (auto ok = pipeline::make_directories(config.work_area()); !ok)
+    return tl::unexpected(ok.error().detail);
   auto journal = pipeline::Journal::open(config.journal_path(), config.journal_sync == "normal"
                                                                     ? pipeline::SyncMode::normal
                                                                     : pipeline::SyncMode::full);
@@ -38,8 +43,10 @@ tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const
 
 namespace {
 
-std::shared_ptr<pipeline::QueuePublisher> make_publisher(const Config& config, const std::string& queue) {
-  if (queue.rfind("dir:", 0) == 0) return std::make_shared<pipeline::DirQueuePublisher>(queue.substr(4));
+std::shared_ptr<pipeline::QueuePublisher> make_publisher(const Config& config,
+                                                         const std::string& queue) {
+  if (queue.rfind("dir:", 0) == 0)
+    return std::make_shared<pipeline::DirQueuePublisher>(queue.substr(4));
   auto address = pipeline::parse_redis_url(queue);  // validated with the configuration
   return std::make_shared<pipeline::RedisStreamPublisher>(*address, config.routes.redis_maxlen);
 }
@@ -89,8 +96,9 @@ tl::expected<PipelineParts, std::string> assemble(const Config& config) {
   PipelineParts parts;
   const std::string work = config.work_area();
   if (auto ok = pipeline::make_directories(work); !ok) return tl::unexpected(ok.error().detail);
-  auto journal = pipeline::Journal::open(
-      config.journal_path(), config.journal_sync == "normal" ? pipeline::SyncMode::normal : pipeline::SyncMode::full);
+  auto journal = pipeline::Journal::open(config.journal_path(), config.journal_sync == "normal"
+                                                                    ? pipeline::SyncMode::normal
+                                                                    : pipeline::SyncMode::full);
   if (!journal) return tl::unexpected(journal.error().detail);
   parts.journal = std::move(*journal);
   parts.normalizer = make_normalizer(config);

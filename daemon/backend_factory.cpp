@@ -13,17 +13,21 @@ pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::stri
   pipeline::OpenAiSettings tier;
   tier.base_url = base_url;
   tier.api_key = api_key;
-  tier.request = pipeline::RequestOptions{name, model.temperature, model.max_output_tokens, model.reasoning_effort};
-  for (const auto& [header, value] : model.extra_headers) tier.extra_headers.push_back(header + ": " + value);
+  tier.request = pipeline::RequestOptions{name, model.temperature, model.max_output_tokens,
+                                          model.reasoning_effort};
+  for (const auto& [header, value] : model.extra_headers)
+    tier.extra_headers.push_back(header + ": " + value);
   tier.timeout = std::chrono::milliseconds(model.timeout_ms);
-  tier.retry = pipeline::RetrySettings{model.max_retries, std::chrono::milliseconds(model.backoff_base_ms),
-                                       std::chrono::milliseconds(model.backoff_max_ms)};
+  tier.retry =
+      pipeline::RetrySettings{model.max_retries, std::chrono::milliseconds(model.backoff_base_ms),
+                              std::chrono::milliseconds(model.backoff_max_ms)};
   tier.limits = pipeline::RateLimits{model.requests_per_minute, model.tokens_per_minute};
   tier.breaker_failures = model.breaker_failures;
   tier.breaker_cooldown = std::chrono::seconds(model.breaker_cooldown_s);
   tier.quota_reset_hour_utc = model.quota_reset_hour_utc;
-  tier.prices = pipeline::Prices{model.price_input_text, model.price_input_image, model.price_input_audio,
-                                 model.price_input_cached, model.price_output};
+  tier.prices =
+      pipeline::Prices{model.price_input_text, model.price_input_image, model.price_input_audio,
+                       model.price_input_cached, model.price_output};
   return tier;
 }
 
@@ -36,7 +40,8 @@ pipeline::OnFailure on_failure(const std::string& text) {
 ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config) {
   const ModelConfig& model = config.model;
   auto api_key = pipeline::load_api_key();
-  if (!api_key) return tl::unexpected(ConfigError{"model.backend = \"openai\": " + api_key.error().detail});
+  if (!api_key)
+    return tl::unexpected(ConfigError{"model.backend = \"openai\": " + api_key.error().detail});
 
   pipeline::ModelStackSettings settings;
   settings.first = tier_settings(model, model.base_url, model.name, *api_key);
@@ -47,8 +52,8 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
   }
   settings.escalation_below = model.escalation_below;
   settings.fallback = pipeline::FallbackPolicy{
-      on_failure(model.fallback),
-      model.on_over_budget == "local" ? pipeline::OnOverBudget::local : pipeline::OnOverBudget::park};
+      on_failure(model.fallback), model.on_over_budget == "local" ? pipeline::OnOverBudget::local
+                                                                  : pipeline::OnOverBudget::park};
   settings.caps = pipeline::SpendCaps{model.daily_budget_usd, model.monthly_budget_usd};
   settings.max_in_flight = model.max_in_flight;
   // One SQLite file holds the result cache and the spend ledger (so caps survive restarts).
@@ -71,10 +76,12 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
 
 ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config) {
   if (config.model.backend == "local") {
-    return std::unique_ptr<pipeline::Backend>(std::make_unique<pipeline::LocalBackend>(config.taxonomy));
+    return std::unique_ptr<pipeline::Backend>(
+        std::make_unique<pipeline::LocalBackend>(config.taxonomy));
   }
   if (config.model.backend == "openai") return make_openai_backend(config);
-  return tl::unexpected(ConfigError{"model.backend: \"" + config.model.backend + "\" is not available"});
+  return tl::unexpected(
+      ConfigError{"model.backend: \"" + config.model.backend + "\" is not available"});
 }
 
 }  // namespace daemon_core

@@ -1,10 +1,10 @@
 #include "daemon/cli.h"
 
-#include <iostream>
 #include <unistd.h>
+#include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "daemon/commands.h"
 #include "media/worker_server.h"
@@ -19,7 +19,9 @@ void add_config_flags(CLI::App& command, CommandOptions& options) {
       ->check(CLI::IsMember({"local", "openai"}));
   command.add_option("--base-url", options.base_url, "OpenAI-compatible endpoint base URL");
   command.add_option("--model", options.model, "model name");
-  command.add_option("--log-format", options.log_format, "text, json, or auto (journald under systemd)")
+  command
+      .add_option("--log-format", options.log_format,
+                  "text, json, or auto (journald under systemd)")
       ->check(CLI::IsMember({"auto", "text", "json"}));
   command.add_option("--log-level", options.log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -28,7 +30,8 @@ void add_config_flags(CLI::App& command, CommandOptions& options) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"siftd: watches folders and triages every image, audio clip, video and PDF that lands there"};
+  CLI::App app{
+      "siftd: watches folders and triages every image, audio clip, video and PDF that lands there"};
   app.set_version_flag("--version", std::string("siftd ") + SIFTD_VERSION);
   app.require_subcommand(1);
   CommandOptions options;
@@ -37,12 +40,15 @@ int run_cli(int argc, char** argv) {
   add_config_flags(*run, options);
   run->add_option("--inbox", options.inbox, "folder to watch");
   run->add_option("--out", options.out, "root of the destination folders");
-  run->add_option("--workers", options.workers, "files processed at once")->check(CLI::Range(1, 256));
+  run->add_option("--workers", options.workers, "files processed at once")
+      ->check(CLI::Range(1, 256));
   run->add_option("--settle-ms", options.settle_ms, "quiet time before a written file is taken")
       ->check(CLI::Range(0, 3'600'000));
-  run->add_option("--http", options.http_listen, "serve /healthz /readyz /metrics /status on HOST:PORT");
+  run->add_option("--http", options.http_listen,
+                  "serve /healthz /readyz /metrics /status on HOST:PORT");
 
-  auto* once = app.add_subcommand("once", "triage files without moving them; one JSON decision per line");
+  auto* once =
+      app.add_subcommand("once", "triage files without moving them; one JSON decision per line");
   add_config_flags(*once, options);
   once->add_option("files", options.files, "files to triage")->required();
 
@@ -54,29 +60,34 @@ int run_cli(int argc, char** argv) {
   auto* check = app.add_subcommand("check-config", "validate a configuration file");
   check->add_option("file", options.config_file, "TOML configuration file")->required();
 
-  auto* status = app.add_subcommand("status", "summarize the journal; works while the daemon is down");
+  auto* status =
+      app.add_subcommand("status", "summarize the journal; works while the daemon is down");
   status->add_option("--config", options.config_file, "TOML configuration file");
   status->add_option("--inbox", options.inbox, "the inbox whose journal to read");
   status->add_flag("--json", options.json, "print JSON");
 
   // Hidden: prints the configuration table for the documentation.
   auto* keys = app.add_subcommand("config-keys", "print every configuration key")->group("");
-  keys->add_option("--format", options.format, "markdown or toml")->check(CLI::IsMember({"markdown", "toml"}));
+  keys->add_option("--format", options.format, "markdown or toml")
+      ->check(CLI::IsMember({"markdown", "toml"}));
 
   auto* requeue = app.add_subcommand("requeue", "put quarantined files back through the pipeline");
   requeue->add_option("--config", options.config_file, "TOML configuration file");
   requeue->add_option("--inbox", options.inbox, "the inbox whose journal to read");
-  requeue->add_option("files", options.files, "quarantined files (their paths in the quarantine folder)");
+  requeue->add_option("files", options.files,
+                      "quarantined files (their paths in the quarantine folder)");
   requeue->add_flag("--all", options.all, "every quarantined file");
 
   auto* undo = app.add_subcommand("undo", "move files routed since TIME back into the inbox");
   undo->add_option("--config", options.config_file, "TOML configuration file");
   undo->add_option("--inbox", options.inbox, "the inbox whose journal to read");
-  undo->add_option("--since", options.since, "ISO date/time (UTC) or an age: 90m, 1h, 2d")->required();
+  undo->add_option("--since", options.since, "ISO date/time (UTC) or an age: 90m, 1h, 2d")
+      ->required();
 
   auto* eval = app.add_subcommand("eval", "measure decisions on a labeled set; moves nothing");
   add_config_flags(*eval, options);
-  eval->add_option("--labels", options.labels, "labels.csv: file,expected_category,expected_route")->required();
+  eval->add_option("--labels", options.labels, "labels.csv: file,expected_category,expected_route")
+      ->required();
   eval->add_option("--report", options.report, "write a self-contained HTML report here");
   eval->add_option("--compare", options.compare, "run under two configurations, side by side")
       ->expected(2)
@@ -86,7 +97,8 @@ int run_cli(int argc, char** argv) {
   add_config_flags(*log, options);
   log->add_option("--inbox", options.inbox, "the inbox whose journal to read");
   log->add_option("--since", options.since, "ISO date/time (UTC) or an age: 90m, 1h, 2d");
-  log->add_option("--format", options.format, "jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
+  log->add_option("--format", options.format, "jsonl or csv")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
 
   // Hidden: the decoding process media::WorkerPool starts; it speaks on stdin and stdout.
   auto* worker = app.add_subcommand("worker", "decode files for the daemon (internal)")->group("");

@@ -6,8 +6,9 @@
 namespace daemon_core {
 
 ConfigResult<Config> load_config(const CommandOptions& options) {
-  ConfigResult<Config> loaded = options.config_file.empty() ? ConfigResult<Config>(Config{})
-                                                            : parse_config_file(options.config_file);
+  ConfigResult<Config> loaded = options.config_file.empty()
+                                    ? ConfigResult<Config>(Config{})
+                                    : parse_config_file(options.config_file);
   if (!loaded) return loaded;
   Config& config = *loaded;
   if (options.inbox) {
@@ -33,8 +34,8 @@ int command_check_config(const CommandOptions& options) {
     return k_exit_usage;
   }
   std::cout << options.config_file << ": ok (" << config->taxonomy.categories.size()
-            << " categories, backend " << config->model.backend << ", inbox "
-            << config->inbox << ")\n";
+            << " categories, backend " << config->model.backend << ", inbox " << config->inbox
+            << ")\n";
   return k_exit_ok;
 }
 

@@ -11,8 +11,8 @@
 
 #include <unistd.h>
 
-#include "daemon/backend_factory.h"
 #include "daemon/assembly.h"
+#include "daemon/backend_factory.h"
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/logging.h"
@@ -80,7 +80,8 @@ pipeline::EvalItem evaluate_file(const pipeline::LabeledFile& label, const std::
   auto normalized = normalizer.normalize(path);
   item.normalize_ms = ms_since(normalize_start);
   if (!normalized) {
-    item.error = "normalize: " + std::string(media::to_string(normalized.error().code)) + ": " + normalized.error().detail;
+    item.error = "normalize: " + std::string(media::to_string(normalized.error().code)) + ": " +
+                 normalized.error().detail;
     return item;
   }
   item.kind = media::to_string(normalized->kind);
@@ -90,22 +91,25 @@ pipeline::EvalItem evaluate_file(const pipeline::LabeledFile& label, const std::
   auto answer = backend.decide(*normalized, pipeline::DecideContext{});
   item.decide_ms = ms_since(decide_start);
   if (!answer) {
-    item.error = "decide: " + std::string(pipeline::to_string(answer.error().code)) + ": " + answer.error().detail;
+    item.error = "decide: " + std::string(pipeline::to_string(answer.error().code)) + ": " +
+                 answer.error().detail;
     return item;
   }
   item.category = answer->decision.category;
   item.confidence = answer->decision.confidence;
-  item.first_category = answer->tiers.empty() ? item.category : answer->tiers.front().decision.category;
+  item.first_category =
+      answer->tiers.empty() ? item.category : answer->tiers.front().decision.category;
   item.asked_stronger = answer->tiers.size() > 1;
   item.fell_back = !answer->fallback_reason.empty();
-  item.outcome = std::string(pipeline::to_string(pipeline::decide_outcome(answer->decision, thresholds)));
+  item.outcome =
+      std::string(pipeline::to_string(pipeline::decide_outcome(answer->decision, thresholds)));
   item.usage = answer->usage;
   return item;
 }
 
-tl::expected<pipeline::EvalRun, std::string> run_set(Config config, const std::string& name,
-                                                     const std::vector<pipeline::LabeledFile>& labels,
-                                                     const std::filesystem::path& folder) {
+tl::expected<pipeline::EvalRun, std::string> run_set(
+    Config config, const std::string& name, const std::vector<pipeline::LabeledFile>& labels,
+    const std::filesystem::path& folder) {
   config.model.cache = false;
   auto backend = make_backend(config);
   if (!backend) return tl::unexpected(backend.error().message);

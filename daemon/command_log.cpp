@@ -43,7 +43,8 @@ int command_log(const CommandOptions& options) {
   }
   const bool csv = options.format == "csv";
   if (csv) std::cout << pipeline::decision_csv_header();
-  for (const auto& row : *rows) std::cout << (csv ? pipeline::to_csv_line(row) : pipeline::to_json_line(row));
+  for (const auto& row : *rows)
+    std::cout << (csv ? pipeline::to_csv_line(row) : pipeline::to_json_line(row));
   return std::cout.flush() ? k_exit_ok : k_exit_failure;
 }
 

@@ -19,7 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using pipeline::printable;
 
-std::string absolute(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
+std::string absolute(const std::string& path) {
+  return fs::absolute(path).lexically_normal().string();
+}
 
 // Moves one placed file back into the inbox under its original name (or a free variant),
 // removes its sidecar, and notes it on the journal row. False when it was skipped.
@@ -28,11 +30,13 @@ bool move_back(pipeline::Journal& journal, pipeline::FileRecord record, const st
   const std::string placed = record.destination;
   auto hash = pipeline::sha256_file(placed);
   if (!hash) {
-    std::cerr << "skipped file=" << record.id << " \"" << printable(placed) << "\": it is no longer there\n";
+    std::cerr << "skipped file=" << record.id << " \"" << printable(placed)
+              << "\": it is no longer there\n";
     return false;
   }
   if (*hash != record.sha256) {
-    std::cerr << "skipped file=" << record.id << " \"" << printable(placed) << "\": it changed since siftd placed it\n";
+    std::cerr << "skipped file=" << record.id << " \"" << printable(placed)
+              << "\": it changed since siftd placed it\n";
     return false;
   }
   auto moved = pipeline::place_file(placed, inbox, record.name, record.sha256);
@@ -98,9 +102,11 @@ int command_requeue(const CommandOptions& options) {
     if (move_back(*opened->journal, record, inbox, ".error.json", "requeued")) ++moved;
   }
   for (const auto& missing : wanted) {
-    std::cerr << "siftd: \"" << printable(missing) << "\" is not a quarantined file in the journal\n";
+    std::cerr << "siftd: \"" << printable(missing)
+              << "\" is not a quarantined file in the journal\n";
   }
-  std::cerr << "requeued " << moved << " of " << asked + wanted.size() << " files into " << inbox << "\n";
+  std::cerr << "requeued " << moved << " of " << asked + wanted.size() << " files into " << inbox
+            << "\n";
   return moved == asked + wanted.size() ? k_exit_ok : k_exit_failure;
 }
 
@@ -122,8 +128,9 @@ int command_undo(const CommandOptions& options) {
   std::size_t moved = 0;
   std::size_t skipped = 0;
   for (const auto& record : *rows) {
-    if (record.state != pipeline::FileState::done || record.destination.empty() || record.outcome == "vanished" ||
-        record.outcome == "undone" || record.outcome == "requeued") {
+    if (record.state != pipeline::FileState::done || record.destination.empty() ||
+        record.outcome == "vanished" || record.outcome == "undone" ||
+        record.outcome == "requeued") {
       continue;
     }
     if (move_back(*opened->journal, record, inbox, ".siftd.json", "undone")) {

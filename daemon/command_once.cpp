@@ -2,8 +2,8 @@
 #include <fstream>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "daemon/assembly.h"
 #include "daemon/backend_factory.h"
@@ -75,7 +75,8 @@ int command_once(const CommandOptions& options) {
     auto normalized = normalizer->normalize(path);
     const double normalize_ms = ms_since(normalize_start);
     if (!normalized) {
-      std::cout << dump(error_line(path, "normalize", std::string(media::to_string(normalized.error().code)),
+      std::cout << dump(error_line(path, "normalize",
+                                   std::string(media::to_string(normalized.error().code)),
                                    normalized.error().detail))
                 << "\n";
       status = k_exit_failure;
@@ -87,7 +88,8 @@ int command_once(const CommandOptions& options) {
     auto answer = (*backend)->decide(*normalized, pipeline::DecideContext{sha256 ? *sha256 : ""});
     const double decide_ms = ms_since(decide_start);
     if (!answer) {
-      std::cout << dump(error_line(path, "decide", std::string(pipeline::to_string(answer.error().code)),
+      std::cout << dump(error_line(path, "decide",
+                                   std::string(pipeline::to_string(answer.error().code)),
                                    answer.error().detail))
                 << "\n";
       status = k_exit_failure;
@@ -140,7 +142,8 @@ int command_normalize(const CommandOptions& options) {
   for (const auto& path : options.files) {
     auto normalized = normalizer->normalize(path);
     if (!normalized) {
-      std::cout << dump(error_line(path, "normalize", std::string(media::to_string(normalized.error().code)),
+      std::cout << dump(error_line(path, "normalize",
+                                   std::string(media::to_string(normalized.error().code)),
                                    normalized.error().detail))
                 << "\n";
       status = k_exit_failure;

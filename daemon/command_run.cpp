@@ -46,7 +46,8 @@ int command_run(const CommandOptions& options) {
       return k_exit_failure;
     }
     http = std::move(*server);
-    spdlog::info("http listening on {}:{}", http_listen.substr(0, http_listen.rfind(':')), http->port());
+    spdlog::info("http listening on {}:{}", http_listen.substr(0, http_listen.rfind(':')),
+                 http->port());
   }
   if (auto started = running.start(); !started) {
     spdlog::critical("cannot start: {}", started.error());

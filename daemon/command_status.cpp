@@ -27,17 +27,17 @@ void print_text(const std::string& path, const pipeline::JournalStatus& s) {
     stages += (stages.empty() ? "" : ", ") + state + " " + std::to_string(n);
   }
   std::cout << "journal: " << path << "\n"
-            << "files: " << count("done") << " done, " << count("quarantined") << " quarantined, " << in_progress
-            << " in progress" << (stages.empty() ? "" : " (" + stages + ")") << "\n"
+            << "files: " << count("done") << " done, " << count("quarantined") << " quarantined, "
+            << in_progress << " in progress" << (stages.empty() ? "" : " (" + stages + ")") << "\n"
             << "last hour: " << s.finished_last_hour << " finished\n"
-            << "today (UTC): " << s.finished_today << " finished, " << s.tokens_today << " prompt tokens (naive "
-            << s.naive_tokens_today << "), model reported " << s.model_tokens_today << " tokens, $"
-            << s.cost_today_usd << "\n";
+            << "today (UTC): " << s.finished_today << " finished, " << s.tokens_today
+            << " prompt tokens (naive " << s.naive_tokens_today << "), model reported "
+            << s.model_tokens_today << " tokens, $" << s.cost_today_usd << "\n";
   if (s.last_errors.empty()) return;
   std::cout << "last errors:\n";
   for (const auto& e : s.last_errors) {
-    std::cout << "  " << utc_time(e.at_ms) << " file=" << e.id << " \"" << printable(e.name) << "\" " << e.stage
-              << " " << e.code << ": " << printable(e.detail) << "\n";
+    std::cout << "  " << utc_time(e.at_ms) << " file=" << e.id << " \"" << printable(e.name)
+              << "\" " << e.stage << " " << e.code << ": " << printable(e.detail) << "\n";
   }
 }
 
@@ -61,8 +61,12 @@ int command_status(const CommandOptions& options) {
   }
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : status->last_errors) {
-    errors.push_back({{"id", e.id}, {"name", e.name}, {"stage", e.stage}, {"code", e.code},
-                      {"message", e.detail}, {"time", utc_time(e.at_ms)}});
+    errors.push_back({{"id", e.id},
+                      {"name", e.name},
+                      {"stage", e.stage},
+                      {"code", e.code},
+                      {"message", e.detail},
+                      {"time", utc_time(e.at_ms)}});
   }
   const nlohmann::json out{{"journal", path},
                            {"by_state", status->by_state},

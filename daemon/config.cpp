@@ -77,7 +77,8 @@ struct Assign {
     if (!option.choices.empty() &&
         std::find(option.choices.begin(), option.choices.end(), value) == option.choices.end()) {
       std::string list;
-      for (const auto choice : option.choices) list += (list.empty() ? "" : ", ") + std::string("\"") + std::string(choice) + "\"";
+      for (const auto choice : option.choices)
+        list += (list.empty() ? "" : ", ") + std::string("\"") + std::string(choice) + "\"";
       return error_at(source, node, std::string(option.key), "must be one of " + list);
     }
     ref(config) = std::move(value);
@@ -118,27 +119,34 @@ ConfigResult<pipeline::Field> parse_field(const toml::table& table, const std::s
       field.description = *node.value<std::string>();
     } else if (name == "type" && node.is_string()) {
       const std::string type = *node.value<std::string>();
-      if (type == "string") field.type = pipeline::FieldType::string;
-      else if (type == "number") field.type = pipeline::FieldType::number;
-      else if (type == "boolean") field.type = pipeline::FieldType::boolean;
-      else return error_at(source, node, key, "must be \"string\", \"number\" or \"boolean\"");
+      if (type == "string")
+        field.type = pipeline::FieldType::string;
+      else if (type == "number")
+        field.type = pipeline::FieldType::number;
+      else if (type == "boolean")
+        field.type = pipeline::FieldType::boolean;
+      else
+        return error_at(source, node, key, "must be \"string\", \"number\" or \"boolean\"");
     } else {
       return error_at(source, node, key, "unknown key or wrong type");
     }
   }
-  if (field.name.empty()) return error_at(source, table, "taxonomy.category.fields", "needs a name");
+  if (field.name.empty())
+    return error_at(source, table, "taxonomy.category.fields", "needs a name");
   return field;
 }
 
-ConfigResult<pipeline::Category> parse_category(const toml::table& table, const std::string& source) {
+ConfigResult<pipeline::Category> parse_category(const toml::table& table,
+                                                const std::string& source) {
   pipeline::Category category;
   for (const auto& [name, node] : table) {
     const std::string key = "taxonomy.category." + std::string(name.str());
     if (name == "name" && node.is_string()) {
       category.name = *node.value<std::string>();
       if (!pipeline::is_valid_category_name(category.name)) {
-        return error_at(source, node, key,
-                        "must be 1-64 of a-z 0-9 _ - and not start with _ or - (it names a folder)");
+        return error_at(
+            source, node, key,
+            "must be 1-64 of a-z 0-9 _ - and not start with _ or - (it names a folder)");
       }
     } else if (name == "description" && node.is_string()) {
       category.description = *node.value<std::string>();
@@ -160,7 +168,8 @@ ConfigResult<pipeline::Category> parse_category(const toml::table& table, const 
   return category;
 }
 
-ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section, const std::string& source) {
+ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section,
+                                  const std::string& source) {
   pipeline::Taxonomy taxonomy;
   for (const auto& [name, node] : section) {
     if (name != "category" || !node.is_array_of_tables()) {
@@ -171,12 +180,14 @@ ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section, co
       auto category = parse_category(*item.as_table(), source);
       if (!category) return tl::unexpected(category.error());
       if (taxonomy.find(category->name)) {
-        return error_at(source, item, "taxonomy.category.name", "'" + category->name + "' is defined twice");
+        return error_at(source, item, "taxonomy.category.name",
+                        "'" + category->name + "' is defined twice");
       }
       taxonomy.categories.push_back(std::move(*category));
     }
   }
-  if (taxonomy.categories.empty()) return error_at(source, section, "taxonomy", "needs at least one category");
+  if (taxonomy.categories.empty())
+    return error_at(source, section, "taxonomy", "needs at least one category");
   config.taxonomy = std::move(taxonomy);
   return {};
 }
@@ -189,7 +200,8 @@ ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::strin
       watch.path = *node.value<std::string>();
     } else if (name == "settle_ms" && node.is_integer()) {
       const auto value = *node.value<std::int64_t>();
-      if (value < 0 || value > 3'600'000) return error_at(source, node, key, "must be between 0 and 3600000");
+      if (value < 0 || value > 3'600'000)
+        return error_at(source, node, key, "must be between 0 and 3600000");
       watch.settle_ms = static_cast<int>(value);
     } else if (name == "mode" && node.is_string()) {
       watch.mode = *node.value<std::string>();
@@ -198,7 +210,8 @@ ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::strin
       }
     } else if (name == "poll_interval_ms" && node.is_integer()) {
       const auto value = *node.value<std::int64_t>();
-      if (value < 100 || value > 3'600'000) return error_at(source, node, key, "must be between 100 and 3600000");
+      if (value < 100 || value > 3'600'000)
+        return error_at(source, node, key, "must be between 100 and 3600000");
       watch.poll_interval_ms = static_cast<int>(value);
     } else if (name == "ignore") {
       auto patterns = string_list(node, key, source);
@@ -208,15 +221,19 @@ ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::strin
       return error_at(source, node, key, "unknown key or wrong type");
     }
   }
-  if (watch.path.empty()) return error_at(source, table, "watch.path", "every [[watch]] needs a path");
+  if (watch.path.empty())
+    return error_at(source, table, "watch.path", "every [[watch]] needs a path");
   return watch;
 }
 
-ConfigResult<void> parse_headers(Config& config, const toml::node& node, const std::string& source) {
+ConfigResult<void> parse_headers(Config& config, const toml::node& node,
+                                 const std::string& source) {
   const auto* table = node.as_table();
   if (!table) return error_at(source, node, "model.extra_headers", "must be a table of strings");
   for (const auto& [name, value] : *table) {
-    if (!value.is_string()) return error_at(source, value, "model.extra_headers." + std::string(name.str()), "must be a string");
+    if (!value.is_string())
+      return error_at(source, value, "model.extra_headers." + std::string(name.str()),
+                      "must be a string");
     config.model.extra_headers[std::string(name.str())] = *value.value<std::string>();
   }
   return {};
@@ -254,7 +271,8 @@ std::vector<FolderSettings> Config::folders() const {
     folder.poll_interval_ms = settings ? settings->poll_interval_ms : 2000;
     folder.rescan_s = rescan_s;
     folder.ignore = ignore_patterns;
-    if (settings) folder.ignore.insert(folder.ignore.end(), settings->ignore.begin(), settings->ignore.end());
+    if (settings)
+      folder.ignore.insert(folder.ignore.end(), settings->ignore.begin(), settings->ignore.end());
     resolved.push_back(std::move(folder));
   };
   if (watch.empty()) add(inbox, nullptr);
@@ -262,7 +280,9 @@ std::vector<FolderSettings> Config::folders() const {
   return resolved;
 }
 
-std::string Config::work_area() const { return folders().front().work_area; }
+std::string Config::work_area() const {
+  return folders().front().work_area;
+}
 
 std::string Config::journal_path() const {
   return journal.empty() ? work_area() + "/journal.db" : absolute(journal);
@@ -312,7 +332,8 @@ ConfigResult<Config> parse_config_text(const std::string& text, const std::strin
       return error_at(source, section_node, section, "unknown key (settings live in [sections])");
     }
     if (section == "taxonomy") {
-      if (auto ok = parse_taxonomy(config, *section_table, source); !ok) return tl::unexpected(ok.error());
+      if (auto ok = parse_taxonomy(config, *section_table, source); !ok)
+        return tl::unexpected(ok.error());
       continue;
     }
     for (const auto& [name, node] : *section_table) {
@@ -356,8 +377,8 @@ ConfigResult<void> validate(const Config& config) {
   for (std::size_t i = 0; i < folders.size(); ++i) {
     for (std::size_t j = 0; j < folders.size(); ++j) {
       if (i != j && is_inside(folders[i].path, folders[j].path)) {
-        return tl::unexpected(ConfigError{where + ": watch: " + folders[i].path + " lies inside " + folders[j].path +
-                                          "; watched folders must not nest"});
+        return tl::unexpected(ConfigError{where + ": watch: " + folders[i].path + " lies inside " +
+                                          folders[j].path + "; watched folders must not nest"});
       }
     }
   }
@@ -375,14 +396,17 @@ ConfigResult<void> validate(const Config& config) {
     if (value->empty()) continue;
     if (value->rfind("dir:", 0) == 0) {
       const std::string folder = value->substr(4);
-      if (folder.empty() || std::any_of(folders.begin(), folders.end(),
-                                        [&](const FolderSettings& f) { return is_inside(folder, f.path); })) {
-        return tl::unexpected(ConfigError{where + ": " + key + ": a dir: queue needs a folder outside the inbox"});
+      if (folder.empty() ||
+          std::any_of(folders.begin(), folders.end(),
+                      [&](const FolderSettings& f) { return is_inside(folder, f.path); })) {
+        return tl::unexpected(
+            ConfigError{where + ": " + key + ": a dir: queue needs a folder outside the inbox"});
       }
       continue;
     }
     if (!pipeline::parse_redis_url(*value)) {
-      return tl::unexpected(ConfigError{where + ": " + key + ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\""});
+      return tl::unexpected(ConfigError{where + ": " + key +
+                                        ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\""});
     }
   }
   for (const auto& [key, value] : routes) {
@@ -392,8 +416,9 @@ ConfigResult<void> validate(const Config& config) {
     }
     for (const auto& folder : folders) {
       if (is_inside(root, folder.path)) {
-        return tl::unexpected(ConfigError{where + ": " + key + ": " + root + " and the watched folder " +
-                                          folder.path + " overlap (the destination is inside it); files would be taken again"});
+        return tl::unexpected(ConfigError{
+            where + ": " + key + ": " + root + " and the watched folder " + folder.path +
+            " overlap (the destination is inside it); files would be taken again"});
       }
     }
   }

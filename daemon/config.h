@@ -57,7 +57,7 @@ struct ModelConfig {
   double price_input_cached = 0.025;
   double price_output = 0.40;
   bool cache = true;
-  std::string cache_path;  // result cache and spend ledger; empty: <work_dir>/result_cache.db
+  std::string cache_path;        // result cache and spend ledger; empty: <work_dir>/result_cache.db
   std::string escalation_model;  // empty: no cascade
   std::string escalation_base_url;  // empty: base_url
   double escalation_below = 0.6;
@@ -89,8 +89,8 @@ struct Config {
   // [daemon]
   std::string inbox = "./inbox";
   std::string out = "./sorted";
-  std::string work_dir;   // empty: <inbox>/.siftd
-  std::string journal;    // empty: <work_dir>/journal.db
+  std::string work_dir;  // empty: <inbox>/.siftd
+  std::string journal;   // empty: <work_dir>/journal.db
   std::string journal_sync = "full";
   int workers = 2;
   int settle_ms = 1000;

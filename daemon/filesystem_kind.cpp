@@ -6,23 +6,22 @@ namespace daemon_core {
 
 bool is_network_filesystem_magic(long magic) {
   switch (static_cast<unsigned long>(magic) & 0xFFFFFFFFul) {
-    case 0x6969:       // nfs
-    case 0x517B:       // smb
-    case 0xFF534D42:   // cifs
-    case 0xFE534D42:   // smb2
-    case 0x65735546:   // fuse (sshfs, rclone mount, s3fs, gcsfuse, ...)
-    case 0x01021997:   // 9p (v9fs)
-    case 0x00C36400:   // ceph
-    case 0x5346414F:   // afs
-    case 0x73757245:   // coda
-    case 0x0BD00BD0:   // lustre
-    case 0x47504653:   // gpfs
-    case 0x013111A8:   // ibrix
-    case 0x6B414653:   // kafs
-    case 0x564C:       // ncp
+    case 0x6969:      // nfs
+    case 0x517B:      // smb
+    case 0xFF534D42:  // cifs
+    case 0xFE534D42:  // smb2
+    case 0x65735546:  // fuse (sshfs, rclone mount, s3fs, gcsfuse, ...)
+    case 0x01021997:  // 9p (v9fs)
+    case 0x00C36400:  // ceph
+    case 0x5346414F:  // afs
+    case 0x73757245:  // coda
+    case 0x0BD00BD0:  // lustre
+    case 0x47504653:  // gpfs
+    case 0x013111A8:  // ibrix
+    case 0x6B414653:  // kafs
+    case 0x564C:      // ncp
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 

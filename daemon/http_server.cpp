@@ -19,7 +19,8 @@ HttpServer::~HttpServer() {
 tl::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(const std::string& listen,
                                                                          HttpHandlers handlers) {
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return tl::unexpected("http listen address must be HOST:PORT, not " + listen);
+  if (colon == std::string::npos)
+    return tl::unexpected("http listen address must be HOST:PORT, not " + listen);
   const std::string host = listen.substr(0, colon);
   int port = 0;
   try {
@@ -32,19 +33,23 @@ tl::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(const s
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("ok\n", "text/plain");
   });
-  server.Get("/readyz", [ready = handlers.ready](const httplib::Request&, httplib::Response& response) {
-    std::string why;
-    const bool ok = ready(why);
-    response.status = ok ? 200 : 503;
-    response.set_content(why + "\n", "text/plain");
-  });
-  server.Get("/metrics", [metrics = handlers.metrics](const httplib::Request&, httplib::Response& response) {
-    response.set_content(metrics(), "text/plain; version=0.0.4; charset=utf-8");
-  });
-  server.Get("/status", [status = handlers.status](const httplib::Request&, httplib::Response& response) {
-    response.set_content(status(), "application/json");
-  });
-  const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
+  server.Get("/readyz",
+             [ready = handlers.ready](const httplib::Request&, httplib::Response& response) {
+               std::string why;
+               const bool ok = ready(why);
+               response.status = ok ? 200 : 503;
+               response.set_content(why + "\n", "text/plain");
+             });
+  server.Get("/metrics",
+             [metrics = handlers.metrics](const httplib::Request&, httplib::Response& response) {
+               response.set_content(metrics(), "text/plain; version=0.0.4; charset=utf-8");
+             });
+  server.Get("/status",
+             [status = handlers.status](const httplib::Request&, httplib::Response& response) {
+               response.set_content(status(), "application/json");
+             });
+  const int bound =
+      port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
   if (bound <= 0) return tl::unexpected("cannot listen on " + listen);
   impl->thread = std::thread([&server] { server.listen_after_bind(); });
   auto result = std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));

@@ -31,8 +31,8 @@ tl::expected<InotifyWatcher, std::string> InotifyWatcher::create(Skip skip) {
   UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
   if (!fd) {
     if (errno == EMFILE) {
-      return tl::unexpected(std::string(
-          "out of inotify instances: raise the sysctl fs.inotify.max_user_instances"));
+      return tl::unexpected(
+          std::string("out of inotify instances: raise the sysctl fs.inotify.max_user_instances"));
     }
     return tl::unexpected(std::string("inotify_init1: ") + std::strerror(errno));
   }
@@ -102,7 +102,8 @@ std::vector<WatchEvent> InotifyWatcher::drain() {
       }
       using Type = WatchEvent::Type;
       if (event->mask & IN_OPEN) events.push_back({Type::opened, path});
-      if (event->mask & (IN_MODIFY | IN_ATTRIB | IN_CREATE)) events.push_back({Type::changed, path});
+      if (event->mask & (IN_MODIFY | IN_ATTRIB | IN_CREATE))
+        events.push_back({Type::changed, path});
       if (event->mask & IN_CLOSE_WRITE) events.push_back({Type::closed_write, path});
       if (event->mask & IN_CLOSE_NOWRITE) events.push_back({Type::closed_read, path});
       if (event->mask & IN_MOVED_TO) events.push_back({Type::moved_in, path});

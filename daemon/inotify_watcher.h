@@ -17,14 +17,14 @@ namespace daemon_core {
 
 struct WatchEvent {
   enum class Type {
-    opened,         // someone opened the file
-    closed_write,   // closed after writing
-    closed_read,    // closed without writing
-    changed,        // modified or attributes changed
-    moved_in,       // renamed into a watched folder
-    removed,        // deleted or renamed away
-    folder_added,   // a new subfolder, now watched: scan it
-    overflow,       // the kernel queue overflowed: rescan everything
+    opened,        // someone opened the file
+    closed_write,  // closed after writing
+    closed_read,   // closed without writing
+    changed,       // modified or attributes changed
+    moved_in,      // renamed into a watched folder
+    removed,       // deleted or renamed away
+    folder_added,  // a new subfolder, now watched: scan it
+    overflow,      // the kernel queue overflowed: rescan everything
   };
   Type type;
   std::string path;

@@ -4,9 +4,9 @@
 #include <filesystem>
 
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "daemon/signals.h"
 #include "daemon/temp_names.h"
@@ -35,7 +35,8 @@ std::vector<std::string> disk_space_folders(const Config& config) {
 }  // namespace
 
 Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
-                 std::shared_ptr<const Runtime> runtime, UniqueFd signals, ConfigSource reload_source)
+                 std::shared_ptr<const Runtime> runtime, UniqueFd signals,
+                 ConfigSource reload_source)
     : m_config(std::move(config)),
       m_clock(clock),
       m_journal(std::move(journal)),
@@ -43,13 +44,17 @@ Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Jo
       m_signals(std::move(signals)),
       m_reload_source(std::move(reload_source)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
-      m_disk_space(disk_space_folders(m_config), static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock) {
+      m_disk_space(disk_space_folders(m_config),
+                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock) {
   describe_metrics();
 }
 
-Service::~Service() { shutdown(); }
+Service::~Service() {
+  shutdown();
+}
 
-tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config config, const Clock& clock,
+tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config config,
+                                                                    const Clock& clock,
                                                                     ConfigSource reload_source) {
   auto journal = open_journal(config);
   if (!journal) return tl::unexpected(journal.error());
@@ -66,30 +71,38 @@ tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config confi
 
 void Service::describe_metrics() {
   using pipeline::MetricType;
-  m_metrics.describe("siftd_files_total", MetricType::counter, "Files finished, by outcome and kind.");
-  m_metrics.describe("siftd_quarantined_total", MetricType::counter, "Files quarantined, by stage.");
-  m_metrics.describe("siftd_tokens_total", MetricType::counter,
-                     "Prompt tokens the normalized parts cost (estimate) and the naive tokens, by kind.");
+  m_metrics.describe("siftd_files_total", MetricType::counter,
+                     "Files finished, by outcome and kind.");
+  m_metrics.describe("siftd_quarantined_total", MetricType::counter,
+                     "Files quarantined, by stage.");
+  m_metrics.describe(
+      "siftd_tokens_total", MetricType::counter,
+      "Prompt tokens the normalized parts cost (estimate) and the naive tokens, by kind.");
   m_metrics.describe("siftd_model_tokens_total", MetricType::counter,
                      "Tokens the model reported, by model and type (prompt, cached, completion).");
   m_metrics.describe("siftd_cost_usd_total", MetricType::counter, "Model spend in USD, by model.");
   m_metrics.describe("siftd_stage_duration_ms", MetricType::histogram, "Time per pipeline stage.");
   m_metrics.describe("siftd_parked_total", MetricType::counter, "Decisions put off, by reason.");
-  m_metrics.describe("siftd_queue_depth", MetricType::gauge, "Files ready and waiting for a worker.");
+  m_metrics.describe("siftd_queue_depth", MetricType::gauge,
+                     "Files ready and waiting for a worker.");
   m_metrics.describe("siftd_in_flight", MetricType::gauge, "Files a worker is processing.");
   m_metrics.describe("siftd_settling", MetricType::gauge, "Files seen but not yet complete.");
-  m_metrics.describe("siftd_reloads_total", MetricType::counter, "Configuration reloads, by result.");
+  m_metrics.describe("siftd_reloads_total", MetricType::counter,
+                     "Configuration reloads, by result.");
   m_metrics.describe("siftd_cache_hits_total", MetricType::counter,
                      "Decisions answered from the result cache, with no request sent.");
   m_metrics.describe("siftd_model_requests_total", MetricType::counter,
                      "HTTP requests sent to the model, retries and repairs included, by model.");
-  m_metrics.describe("siftd_model_retries_total", MetricType::counter, "Requests beyond the first for a file.");
+  m_metrics.describe("siftd_model_retries_total", MetricType::counter,
+                     "Requests beyond the first for a file.");
   m_metrics.describe("siftd_escalations_total", MetricType::counter,
                      "Files the first model was unsure of and a stronger one answered.");
   m_metrics.describe("siftd_fallbacks_total", MetricType::counter,
                      "Decisions a fallback made because the model could not, by reason.");
-  m_metrics.describe("siftd_outbox_pending", MetricType::gauge, "Queue messages recorded but not yet published.");
-  m_metrics.describe("siftd_rescans_total", MetricType::counter, "Full rescans of the inbox, by reason.");
+  m_metrics.describe("siftd_outbox_pending", MetricType::gauge,
+                     "Queue messages recorded but not yet published.");
+  m_metrics.describe("siftd_rescans_total", MetricType::counter,
+                     "Full rescans of the inbox, by reason.");
 }
 
 std::shared_ptr<const Runtime> Service::runtime() const {
@@ -117,14 +130,16 @@ tl::expected<void, std::string> Service::start() {
     auto resumed = current->runner->resume(std::move(row));
     if (resumed) m_backlog.push_back(Job{"", "", std::move(*resumed)});
   }
-  if (!m_backlog.empty()) spdlog::info("resuming {} unfinished files from the journal", m_backlog.size());
+  if (!m_backlog.empty())
+    spdlog::info("resuming {} unfinished files from the journal", m_backlog.size());
 
   if (auto ok = watch_folders(); !ok) return ok;
   feed_queue();
   m_started = true;
   m_notifier.ready("watching " + m_folders->describe());
-  spdlog::info("siftd {} watching {} -> {} with the {} backend ({} workers)", SIFTD_VERSION, m_folders->describe(),
-               m_config.expand(m_config.routes.route), current->backend->name(), m_config.workers);
+  spdlog::info("siftd {} watching {} -> {} with the {} backend ({} workers)", SIFTD_VERSION,
+               m_folders->describe(), m_config.expand(m_config.routes.route),
+               current->backend->name(), m_config.workers);
   return {};
 }
 
@@ -180,7 +195,8 @@ void Service::step(std::chrono::milliseconds max_wait) {
   if (!m_stopping) {
     const std::size_t rescans = m_folders->rescans();
     m_folders->scan_due();
-    if (m_folders->rescans() != rescans) m_metrics.add("siftd_rescans_total", {}, double(m_folders->rescans() - rescans));
+    if (m_folders->rescans() != rescans)
+      m_metrics.add("siftd_rescans_total", {}, double(m_folders->rescans() - rescans));
     for (const auto& file : m_folders->take_ready()) offer(file);
     requeue_parked();
     feed_queue();
@@ -194,8 +210,9 @@ void Service::update_status() {
   m_metrics.set("siftd_queue_depth", {}, static_cast<double>(m_queue.size() + m_backlog.size()));
   m_metrics.set("siftd_in_flight", {}, static_cast<double>(m_busy.load()));
   m_metrics.set("siftd_settling", {}, static_cast<double>(m_folders->settling()));
-  const std::string text = std::to_string(m_done.load()) + " done, " + std::to_string(m_quarantined.load()) +
-                           " quarantined, " + std::to_string(m_busy.load()) + " in flight, " +
+  const std::string text = std::to_string(m_done.load()) + " done, " +
+                           std::to_string(m_quarantined.load()) + " quarantined, " +
+                           std::to_string(m_busy.load()) + " in flight, " +
                            std::to_string(m_folders->settling()) + " settling";
   // At most once a second, and only when something changed.
   if (text == m_last_status_text || m_clock.now() - m_last_status < std::chrono::seconds(1)) return;
@@ -221,13 +238,15 @@ bool Service::reload() {
   m_notifier.reloading();
   auto config = m_reload_source();
   if (!config) {
-    spdlog::error("reload refused, the running configuration stays in force: {}", config.error().message);
+    spdlog::error("reload refused, the running configuration stays in force: {}",
+                  config.error().message);
     m_metrics.add("siftd_reloads_total", {{"result", "refused"}});
     m_notifier.ready(m_last_status_text);
     return false;
   }
   if (config->journal_path() != m_config.journal_path() || config->workers != m_config.workers) {
-    spdlog::warn("reload: daemon.journal, daemon.work_dir and daemon.workers take effect at the next start");
+    spdlog::warn(
+        "reload: daemon.journal, daemon.work_dir and daemon.workers take effect at the next start");
   }
   auto fresh = make_runtime(*config, *m_journal, m_outbox.get());
   if (!fresh) {
@@ -244,10 +263,11 @@ bool Service::reload() {
   m_config.workers = previous.workers;
   m_config.journal = previous.journal;
   m_config.work_dir = previous.work_dir;
-  m_disk_space = DiskSpaceGuard(disk_space_folders(m_config), static_cast<std::uint64_t>(m_config.min_free_mb) << 20,
-                                m_clock);
+  m_disk_space = DiskSpaceGuard(disk_space_folders(m_config),
+                                static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock);
   // New watches for the (maybe changed) folders; a rescan picks up what the old settlers held.
-  if (auto ok = watch_folders(); !ok) spdlog::error("reload: cannot watch the folders: {}", ok.error());
+  if (auto ok = watch_folders(); !ok)
+    spdlog::error("reload: cannot watch the folders: {}", ok.error());
   m_metrics.add("siftd_reloads_total", {{"result", "applied"}});
   spdlog::info("configuration reloaded: watching {} with the {} backend", m_folders->describe(),
                runtime()->backend->name());
@@ -279,15 +299,16 @@ std::size_t Service::shutdown() {
   };
   wait_until(start + timeout / 2);
   if (m_busy.load() > 0) {
-    spdlog::info("cancelling {} decisions still waiting; they resume at the next start", m_busy.load());
+    spdlog::info("cancelling {} decisions still waiting; they resume at the next start",
+                 m_busy.load());
     runtime()->backend->cancel();
   }
   wait_until(start + timeout);
   const std::size_t parked = m_busy.load();
   if (parked > 0) {
     // Their journal rows hold their last durable stage; the next start resumes them.
-    spdlog::warn("parking {} files still in flight after {} s; they resume at the next start", parked,
-                 m_config.shutdown_timeout_s);
+    spdlog::warn("parking {} files still in flight after {} s; they resume at the next start",
+                 parked, m_config.shutdown_timeout_s);
     for (auto& worker : m_workers) worker.detach();
   } else {
     for (auto& worker : m_workers) worker.join();
@@ -305,7 +326,8 @@ void Service::worker_loop() {
     if (!row) {
       auto claimed = current->runner->claim(job->source, job->work_area);
       release(job->source);
-      if (!claimed) spdlog::error("cannot claim \"{}\": {}", printable(job->source), claimed.error().detail);
+      if (!claimed)
+        spdlog::error("cannot claim \"{}\": {}", printable(job->source), claimed.error().detail);
       if (claimed && *claimed) row = std::move(**claimed);
     }
     if (row) record(current->runner->run(std::move(*row)));
@@ -317,13 +339,16 @@ void Service::record(const pipeline::JobReport& report) {
   const auto& r = report.record;
   const std::string kind = r.kind.empty() ? "unknown" : r.kind;
   m_metrics.observe("siftd_stage_duration_ms", {{"stage", "normalize"}}, report.normalize_ms);
-  if (report.decide_ms > 0) m_metrics.observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.decide_ms);
-  if (report.route_ms > 0) m_metrics.observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
+  if (report.decide_ms > 0)
+    m_metrics.observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.decide_ms);
+  if (report.route_ms > 0)
+    m_metrics.observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
   if (report.answer) record_answer(*report.answer);
   if (!report.parked.empty()) {
     m_metrics.add("siftd_parked_total", {{"reason", report.parked}});
     if (report.parked != "cancelled") {
-      spdlog::warn("file={} decision put off ({}); retrying in {} s", r.id, report.parked, k_park_retry.count());
+      spdlog::warn("file={} decision put off ({}); retrying in {} s", r.id, report.parked,
+                   k_park_retry.count());
       std::lock_guard lock(m_parked_mutex);
       m_parked.emplace_back(m_clock.now() + k_park_retry, r);
     }
@@ -339,8 +364,10 @@ void Service::record(const pipeline::JobReport& report) {
   m_metrics.add("siftd_tokens_total", {{"kind", kind}, {"type", "estimate"}}, r.token_estimate);
   m_metrics.add("siftd_tokens_total", {{"kind", kind}, {"type", "naive"}}, r.naive_tokens);
   if (!report.model.empty()) {
-    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "prompt"}}, report.usage.prompt_tokens);
-    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "cached"}}, report.usage.cached_tokens);
+    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "prompt"}},
+                  report.usage.prompt_tokens);
+    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "cached"}},
+                  report.usage.cached_tokens);
     m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "completion"}},
                   report.usage.completion_tokens);
     m_metrics.add("siftd_cost_usd_total", {{"model", report.model}}, report.usage.cost_usd);
@@ -349,10 +376,11 @@ void Service::record(const pipeline::JobReport& report) {
   ++m_done;
   m_metrics.add("siftd_files_total", {{"outcome", r.outcome}, {"kind", kind}});
   const json decision = parse_or_empty(r.decision_json);
-  spdlog::info("file={} \"{}\" {} -> {} {:.2f} {} at \"{}\" tokens={} (naive {}) {} {:.0f}+{:.0f}+{:.0f} ms", r.id,
-               printable(r.name), kind, decision.value("category", "?"), decision.value("confidence", 0.0),
-               r.outcome, printable(r.destination), r.token_estimate, r.naive_tokens, report.backend,
-               report.normalize_ms, report.decide_ms, report.route_ms);
+  spdlog::info(
+      "file={} \"{}\" {} -> {} {:.2f} {} at \"{}\" tokens={} (naive {}) {} {:.0f}+{:.0f}+{:.0f} ms",
+      r.id, printable(r.name), kind, decision.value("category", "?"),
+      decision.value("confidence", 0.0), r.outcome, printable(r.destination), r.token_estimate,
+      r.naive_tokens, report.backend, report.normalize_ms, report.decide_ms, report.route_ms);
 }
 
 void Service::record_answer(const pipeline::Answer& answer) {
@@ -365,10 +393,12 @@ void Service::record_answer(const pipeline::Answer& answer) {
   m_metrics.add("siftd_model_requests_total", {{"model", answer.model}}, answer.attempts);
   // Requests beyond one per tier were retries or the repair attempt.
   m_metrics.add("siftd_model_retries_total", {}, std::max(0, answer.attempts - tiers));
-  if (answer.tiers.size() > 1) m_metrics.add("siftd_escalations_total", {{"model", answer.tiers.back().model}});
+  if (answer.tiers.size() > 1)
+    m_metrics.add("siftd_escalations_total", {{"model", answer.tiers.back().model}});
   if (!answer.fallback_reason.empty()) {
     // Only the error code: the detail would make a label per message.
-    m_metrics.add("siftd_fallbacks_total", {{"reason", answer.fallback_reason.substr(0, answer.fallback_reason.find(':'))}});
+    m_metrics.add("siftd_fallbacks_total",
+                  {{"reason", answer.fallback_reason.substr(0, answer.fallback_reason.find(':'))}});
   }
 }
 

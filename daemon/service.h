@@ -30,15 +30,15 @@
 #include "daemon/clock.h"
 #include "daemon/config.h"
 #include "daemon/disk_space_guard.h"
-#include "daemon/watched_folders.h"
 #include "daemon/job_queue.h"
 #include "daemon/systemd_notify.h"
+#include "daemon/watched_folders.h"
 #include "pipeline/metrics.h"
 
 namespace daemon_core {
 
 struct Job {
-  std::string source;                           // a path to claim (into work_area), or
+  std::string source;  // a path to claim (into work_area), or
   std::string work_area;
   std::optional<pipeline::FileRecord> resumed;  // a journal row to resume
 };
@@ -48,8 +48,8 @@ using ConfigSource = std::function<ConfigResult<Config>()>;
 
 class Service {
  public:
-  static tl::expected<std::unique_ptr<Service>, std::string> create(Config config, const Clock& clock,
-                                                                    ConfigSource reload_source = {});
+  static tl::expected<std::unique_ptr<Service>, std::string> create(
+      Config config, const Clock& clock, ConfigSource reload_source = {});
   ~Service();
 
   tl::expected<void, std::string> start();

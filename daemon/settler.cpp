@@ -8,7 +8,8 @@ bool stat_identity(const std::string& path, FileIdentity& identity) {
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return false;
   identity.size = info.st_size;
-  identity.mtime_ns = static_cast<long long>(info.st_mtim.tv_sec) * 1'000'000'000LL + info.st_mtim.tv_nsec;
+  identity.mtime_ns =
+      static_cast<long long>(info.st_mtim.tv_sec) * 1'000'000'000LL + info.st_mtim.tv_nsec;
   identity.inode = info.st_ino;
   return true;
 }
@@ -43,7 +44,9 @@ void Settler::moved_in(const std::string& path) {
   entry.writers = 0;
 }
 
-void Settler::removed(const std::string& path) { m_files.erase(path); }
+void Settler::removed(const std::string& path) {
+  m_files.erase(path);
+}
 
 std::vector<std::string> Settler::take_ready() {
   std::vector<std::string> ready;

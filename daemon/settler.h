@@ -6,10 +6,10 @@
 // (the way careful tools publish a finished file) is ready at once, after one stat check.
 // mtime is compared only for change, never read as an arrival time.
 
+#include <sys/types.h>
 #include <chrono>
 #include <map>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "daemon/clock.h"
@@ -25,13 +25,14 @@ struct FileIdentity {
 
 class Settler {
  public:
-  Settler(const Clock& clock, std::chrono::milliseconds settle) : m_clock(clock), m_settle(settle) {}
+  Settler(const Clock& clock, std::chrono::milliseconds settle)
+      : m_clock(clock), m_settle(settle) {}
 
   void opened_for_writing(const std::string& path);
   void closed_after_writing(const std::string& path);
-  void changed(const std::string& path);        // modify, attrib, or seen by a scan
+  void changed(const std::string& path);  // modify, attrib, or seen by a scan
   void moved_in(const std::string& path);
-  void removed(const std::string& path);        // deleted or moved away
+  void removed(const std::string& path);  // deleted or moved away
   void set_settle(std::chrono::milliseconds settle) { m_settle = settle; }
 
   // Paths that are ready now; each is returned once and forgotten.

@@ -32,7 +32,8 @@ UniqueFd open_signal_fd() {
 
 std::optional<int> read_signal(int signal_fd) {
   signalfd_siginfo info{};
-  if (::read(signal_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return std::nullopt;
+  if (::read(signal_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info))
+    return std::nullopt;
   return static_cast<int>(info.ssi_signo);
 }
 

@@ -19,13 +19,18 @@ void SystemdNotifier::status(const std::string& status) {
   sd_notify(0, ("STATUS=" + status).c_str());
 }
 
-void SystemdNotifier::stopping() { sd_notify(0, "STOPPING=1"); }
+void SystemdNotifier::stopping() {
+  sd_notify(0, "STOPPING=1");
+}
 
-void SystemdNotifier::reloading() { sd_notify(0, "RELOADING=1"); }
+void SystemdNotifier::reloading() {
+  sd_notify(0, "RELOADING=1");
+}
 
 std::chrono::milliseconds SystemdNotifier::max_wait(std::chrono::milliseconds wanted) const {
   if (!watchdog_enabled()) return wanted;
-  const auto quarter = std::chrono::duration_cast<std::chrono::milliseconds>(m_watchdog_interval / 4);
+  const auto quarter =
+      std::chrono::duration_cast<std::chrono::milliseconds>(m_watchdog_interval / 4);
   return std::max(std::chrono::milliseconds(1), std::min(wanted, quarter));
 }
 

@@ -30,8 +30,8 @@ bool is_aws_temp(std::string_view name) {
 
 bool is_temporary_name(std::string_view name, const std::vector<std::string>& extra) {
   if (name.empty() || name.front() == '.') return true;  // dotfiles, rsync, Syncthing
-  static constexpr std::string_view k_suffixes[] = {".partial", "_.gstmp", ".filepart",
-                                                    ".crdownload", ".part", ".tmp", "~"};
+  static constexpr std::string_view k_suffixes[] = {
+      ".partial", "_.gstmp", ".filepart", ".crdownload", ".part", ".tmp", "~"};
   for (const auto suffix : k_suffixes) {
     if (ends_with(name, suffix)) return true;
   }

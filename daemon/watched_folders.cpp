@@ -19,27 +19,32 @@ std::string base_name(const std::string& path) {
 }
 
 bool is_under(const std::string& path, const std::string& folder) {
-  return path.size() > folder.size() && path.compare(0, folder.size(), folder) == 0 && path[folder.size()] == '/';
+  return path.size() > folder.size() && path.compare(0, folder.size(), folder) == 0 &&
+         path[folder.size()] == '/';
 }
 
 }  // namespace
 
-tl::expected<std::unique_ptr<WatchedFolders>, std::string> WatchedFolders::create(std::vector<FolderSettings> settings,
-                                                                                  const Clock& clock) {
+tl::expected<std::unique_ptr<WatchedFolders>, std::string> WatchedFolders::create(
+    std::vector<FolderSettings> settings, const Clock& clock) {
   std::vector<Folder> folders;
   std::vector<std::string> work_areas;
   for (auto& folder : settings) {
-    if (auto ok = pipeline::make_directories(folder.path); !ok) return tl::unexpected(ok.error().detail);
-    if (auto ok = pipeline::make_directories(folder.work_area); !ok) return tl::unexpected(ok.error().detail);
+    if (auto ok = pipeline::make_directories(folder.path); !ok)
+      return tl::unexpected(ok.error().detail);
+    if (auto ok = pipeline::make_directories(folder.work_area); !ok)
+      return tl::unexpected(ok.error().detail);
     work_areas.push_back(folder.work_area);
     Folder entry;
-    entry.polled = folder.mode == "poll" || (folder.mode == "auto" && is_network_filesystem(folder.path));
+    entry.polled =
+        folder.mode == "poll" || (folder.mode == "auto" && is_network_filesystem(folder.path));
     entry.settler = std::make_unique<Settler>(clock, std::chrono::milliseconds(folder.settle_ms));
     entry.settings = std::move(folder);
     folders.push_back(std::move(entry));
   }
   std::unique_ptr<InotifyWatcher> inotify;
-  const bool any_watched = std::any_of(folders.begin(), folders.end(), [](const Folder& f) { return !f.polled; });
+  const bool any_watched =
+      std::any_of(folders.begin(), folders.end(), [](const Folder& f) { return !f.polled; });
   if (any_watched) {
     auto watcher = InotifyWatcher::create([work_areas](const std::string& folder) {
       return base_name(folder).front() == '.' ||
@@ -48,10 +53,12 @@ tl::expected<std::unique_ptr<WatchedFolders>, std::string> WatchedFolders::creat
     if (!watcher) return tl::unexpected(watcher.error());
     inotify = std::make_unique<InotifyWatcher>(std::move(*watcher));
   }
-  auto result = std::unique_ptr<WatchedFolders>(new WatchedFolders(std::move(folders), std::move(inotify), clock));
+  auto result = std::unique_ptr<WatchedFolders>(
+      new WatchedFolders(std::move(folders), std::move(inotify), clock));
   for (auto& folder : result->m_folders) {
     if (!folder.polled) {
-      if (auto ok = result->m_inotify->watch_tree(folder.settings.path); !ok) return tl::unexpected(ok.error());
+      if (auto ok = result->m_inotify->watch_tree(folder.settings.path); !ok)
+        return tl::unexpected(ok.error());
     }
     // Everything already there is taken too (a watch only reports what happens after it).
     result->scan(folder, folder.settings.path);
@@ -105,12 +112,14 @@ void WatchedFolders::scan(Folder& folder, const std::string& root) {
       root, [this](const std::string& sub) { return is_excluded(sub); },
       [&](const std::string& file) {
         // Only news goes to the settler: re-noting a file it holds would restart its quiet time.
-        if (!is_temporary_name(base_name(file), folder.settings.ignore) && !folder.settler->is_pending(file)) {
+        if (!is_temporary_name(base_name(file), folder.settings.ignore) &&
+            !folder.settler->is_pending(file)) {
           folder.settler->changed(file);
         }
       },
       [this](const std::string& path, const char* why) {
-        if (m_skipped.insert(path).second) spdlog::info("skipping \"{}\": {}", printable(path), why);
+        if (m_skipped.insert(path).second)
+          spdlog::info("skipping \"{}\": {}", printable(path), why);
       });
 }
 
@@ -131,8 +140,8 @@ void WatchedFolders::handle_events() {
     }
     if (is_temporary_name(base_name(event.path), folder->settings.ignore)) continue;
     Settler& settler = *folder->settler;
-    if ((event.type == Type::changed || event.type == Type::moved_in) && !settler.is_pending(event.path) &&
-        is_special_file(event.path)) {
+    if ((event.type == Type::changed || event.type == Type::moved_in) &&
+        !settler.is_pending(event.path) && is_special_file(event.path)) {
       continue;
     }
     switch (event.type) {
@@ -159,8 +168,9 @@ void WatchedFolders::rescan_all(const char* why) {
 void WatchedFolders::scan_due() {
   const auto now = m_clock.now();
   for (auto& folder : m_folders) {
-    const auto interval = folder.polled ? std::chrono::milliseconds(folder.settings.poll_interval_ms)
-                                        : std::chrono::milliseconds(std::int64_t{folder.settings.rescan_s} * 1000);
+    const auto interval =
+        folder.polled ? std::chrono::milliseconds(folder.settings.poll_interval_ms)
+                      : std::chrono::milliseconds(std::int64_t{folder.settings.rescan_s} * 1000);
     if (interval.count() <= 0 || now - folder.last_scan < interval) continue;
     if (!folder.polled) ++m_rescans;
     scan(folder, folder.settings.path);
@@ -171,7 +181,8 @@ void WatchedFolders::scan_due() {
 std::vector<ReadyFile> WatchedFolders::take_ready() {
   std::vector<ReadyFile> ready;
   for (auto& folder : m_folders) {
-    for (auto& path : folder.settler->take_ready()) ready.push_back({std::move(path), folder.settings.work_area});
+    for (auto& path : folder.settler->take_ready())
+      ready.push_back({std::move(path), folder.settings.work_area});
   }
   return ready;
 }
@@ -182,9 +193,11 @@ std::chrono::milliseconds WatchedFolders::next_check() const {
   for (const auto& folder : m_folders) {
     soonest = std::min(soonest, folder.settler->next_check());
     if (folder.polled) {
-      const auto due = folder.last_scan + std::chrono::milliseconds(folder.settings.poll_interval_ms);
-      soonest = std::min(soonest, due <= now ? std::chrono::milliseconds(0)
-                                             : std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
+      const auto due =
+          folder.last_scan + std::chrono::milliseconds(folder.settings.poll_interval_ms);
+      soonest = std::min(
+          soonest, due <= now ? std::chrono::milliseconds(0)
+                              : std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
     }
   }
   return soonest;

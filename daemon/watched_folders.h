@@ -20,7 +20,6 @@
 
 namespace daemon_core {
 
-
 struct ReadyFile {
   std::string path;
   std::string work_area;
@@ -28,8 +27,8 @@ struct ReadyFile {
 
 class WatchedFolders {
  public:
-  static tl::expected<std::unique_ptr<WatchedFolders>, std::string> create(std::vector<FolderSettings> folders,
-                                                                           const Clock& clock);
+  static tl::expected<std::unique_ptr<WatchedFolders>, std::string> create(
+      std::vector<FolderSettings> folders, const Clock& clock);
 
   // The inotify descriptor to poll (-1 when every folder is polled).
   int fd() const { return m_inotify ? m_inotify->fd() : -1; }
@@ -51,7 +50,8 @@ class WatchedFolders {
     Clock::time_point last_scan{};
   };
 
-  WatchedFolders(std::vector<Folder> folders, std::unique_ptr<InotifyWatcher> inotify, const Clock& clock)
+  WatchedFolders(std::vector<Folder> folders, std::unique_ptr<InotifyWatcher> inotify,
+                 const Clock& clock)
       : m_folders(std::move(folders)), m_inotify(std::move(inotify)), m_clock(clock) {}
   Folder* folder_of(const std::string& path);
   bool is_excluded(const std::string& folder) const;

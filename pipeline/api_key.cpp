@@ -34,12 +34,14 @@ std::optional<std::string> process_environment(const std::string& name) {
 
 Result<std::string> load_api_key(const EnvironmentLookup& environment) {
   if (auto key = environment("SIFTD_API_KEY"); key && !trimmed(*key).empty()) return trimmed(*key);
-  if (auto file = environment("SIFTD_API_KEY_FILE"); file && !file->empty()) return read_key_file(*file);
+  if (auto file = environment("SIFTD_API_KEY_FILE"); file && !file->empty())
+    return read_key_file(*file);
   if (auto directory = environment("CREDENTIALS_DIRECTORY"); directory && !directory->empty()) {
     return read_key_file(*directory + "/api-key");
   }
-  return fail(ErrorCode::client,
-              "no API key: set SIFTD_API_KEY, SIFTD_API_KEY_FILE, or a systemd credential named api-key");
+  return fail(
+      ErrorCode::client,
+      "no API key: set SIFTD_API_KEY, SIFTD_API_KEY_FILE, or a systemd credential named api-key");
 }
 
 }  // namespace pipeline

@@ -34,9 +34,9 @@ struct Answer {
   std::string model;       // model name, or the rules' version for local
   std::string request_id;  // the provider's id, when it gives one
   std::string raw_reply;   // the reply text as received (untrusted)
-  Usage usage;              // everything billed for this file, all tiers together
+  Usage usage;             // everything billed for this file, all tiers together
   double latency_ms = 0;
-  std::string prompt_version;   // hash of the stable prefix and schema; empty for local
+  std::string prompt_version;     // hash of the stable prefix and schema; empty for local
   std::vector<TierAnswer> tiers;  // each model asked, in order, when more than one was
   std::string fallback_reason;    // why a fallback answered instead of the configured model
   int attempts = 0;               // HTTP requests sent, retries and repairs included

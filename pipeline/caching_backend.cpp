@@ -4,7 +4,8 @@
 
 namespace pipeline {
 
-Result<Answer> CachingBackend::decide(const media::Normalized& input, const DecideContext& context) {
+Result<Answer> CachingBackend::decide(const media::Normalized& input,
+                                      const DecideContext& context) {
   if (context.sha256.empty()) return m_inner.decide(input, context);
   const CacheKey key{context.sha256, m_prompt_version, m_model};
   if (auto found = m_cache.find(key); found && *found) {
@@ -23,7 +24,8 @@ Result<Answer> CachingBackend::decide(const media::Normalized& input, const Deci
   }
   auto answer = m_inner.decide(input, context);
   if (answer && answer->fallback_reason.empty() && answer->backend == m_inner.name()) {
-    if (auto ok = m_cache.store(key, CachedDecision{to_json(answer->decision), answer->model, answer->usage.cost_usd});
+    if (auto ok = m_cache.store(
+            key, CachedDecision{to_json(answer->decision), answer->model, answer->usage.cost_usd});
         !ok) {
       spdlog::warn("result cache: {}", ok.error().detail);
     }

@@ -6,23 +6,25 @@ namespace pipeline {
 namespace {
 
 TierAnswer tier_of(const Answer& answer) {
-  return TierAnswer{answer.model, answer.decision, answer.usage, answer.latency_ms, answer.request_id};
+  return TierAnswer{answer.model, answer.decision, answer.usage, answer.latency_ms,
+                    answer.request_id};
 }
 
 }  // namespace
 
-Result<Answer> CascadeBackend::decide(const media::Normalized& input, const DecideContext& context) {
+Result<Answer> CascadeBackend::decide(const media::Normalized& input,
+                                      const DecideContext& context) {
   auto first = m_first.decide(input, context);
   if (!first) return first;
-  const bool unsure =
-      first->decision.route == Route::use_stronger_model || first->decision.confidence < m_threshold;
+  const bool unsure = first->decision.route == Route::use_stronger_model ||
+                      first->decision.confidence < m_threshold;
   if (!unsure) return first;
 
   auto second = m_second.decide(input, context);
   if (!second) {
     // The first answer stands; the thresholds will escalate or review it.
-    spdlog::warn("stronger model failed ({}: {}); keeping the first answer", to_string(second.error().code),
-                 second.error().detail);
+    spdlog::warn("stronger model failed ({}: {}); keeping the first answer",
+                 to_string(second.error().code), second.error().detail);
     first->tiers.push_back(tier_of(*first));
     return first;
   }

@@ -21,7 +21,9 @@ class Clock {
 class SystemClock final : public Clock {
  public:
   std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
-  std::chrono::system_clock::time_point wall_now() override { return std::chrono::system_clock::now(); }
+  std::chrono::system_clock::time_point wall_now() override {
+    return std::chrono::system_clock::now();
+  }
   bool sleep_for(std::chrono::milliseconds duration) override {
     std::unique_lock lock(m_mutex);
     return !m_wake.wait_for(lock, duration, [this] { return m_interrupted; });

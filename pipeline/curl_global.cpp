@@ -4,7 +4,11 @@
 
 namespace pipeline {
 
-CurlGlobal::CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+CurlGlobal::CurlGlobal() {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+CurlGlobal::~CurlGlobal() {
+  curl_global_cleanup();
+}
 
 }  // namespace pipeline

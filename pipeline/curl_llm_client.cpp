@@ -56,7 +56,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     transfer->response.retry_after = value;
   }
   for (const std::string_view name : {"x-request-id:", "request-id:", "x-goog-request-id:"}) {
-    if (auto value = header_value(data, bytes, name); !value.empty()) transfer->response.request_id = value;
+    if (auto value = header_value(data, bytes, name); !value.empty())
+      transfer->response.request_id = value;
   }
   return bytes;
 }
@@ -140,7 +141,8 @@ bool CurlLlmClient::Impl::start_queued() {
   {
     std::lock_guard lock(mutex);
     if (stopping) return false;
-    while (!queue.empty() && active.size() + starting.size() < static_cast<std::size_t>(options.max_in_flight)) {
+    while (!queue.empty() &&
+           active.size() + starting.size() < static_cast<std::size_t>(options.max_in_flight)) {
       starting.push_back(std::move(queue.front()));
       queue.pop_front();
     }
@@ -215,7 +217,8 @@ Result<std::unique_ptr<CurlLlmClient>> CurlLlmClient::create(const CurlClientOpt
   impl->multi.reset(curl_multi_init());
   if (!impl->multi) return fail(ErrorCode::internal, "curl_multi_init failed");
   // Keep a connection per concurrent transfer in the cache, so they are reused, not redialed.
-  curl_multi_setopt(impl->multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(impl->options.max_in_flight));
+  curl_multi_setopt(impl->multi.get(), CURLMOPT_MAXCONNECTS,
+                    static_cast<long>(impl->options.max_in_flight));
   curl_multi_setopt(impl->multi.get(), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   Impl* raw = impl.get();
   impl->io = std::thread([raw] { raw->run(); });
@@ -224,7 +227,9 @@ Result<std::unique_ptr<CurlLlmClient>> CurlLlmClient::create(const CurlClientOpt
 
 CurlLlmClient::CurlLlmClient(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
-CurlLlmClient::~CurlLlmClient() { shutdown(); }
+CurlLlmClient::~CurlLlmClient() {
+  shutdown();
+}
 
 void CurlLlmClient::send(HttpRequest request, HttpCallback done) {
   {

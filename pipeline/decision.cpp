@@ -23,7 +23,8 @@ Result<FieldValue> parse_field(const json& value, const Field& field) {
   return fail(ErrorCode::invalid_reply, "field '" + field.name + "' has the wrong type");
 }
 
-Result<std::map<std::string, FieldValue>> parse_fields(const json& reply, const Taxonomy& taxonomy) {
+Result<std::map<std::string, FieldValue>> parse_fields(const json& reply,
+                                                       const Taxonomy& taxonomy) {
   std::map<std::string, FieldValue> fields;
   const auto all = taxonomy.all_fields();
   if (!reply.contains("fields")) {
@@ -34,7 +35,8 @@ Result<std::map<std::string, FieldValue>> parse_fields(const json& reply, const 
   if (given.is_null() && all.empty()) return fields;
   if (!given.is_object()) return fail(ErrorCode::invalid_reply, "'fields' is not an object");
   for (const auto& [name, value] : given.items()) {
-    const auto it = std::find_if(all.begin(), all.end(), [&](const Field& f) { return f.name == name; });
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const Field& f) { return f.name == name; });
     if (it == all.end()) return fail(ErrorCode::invalid_reply, "unknown field '" + name + "'");
     auto parsed = parse_field(value, *it);
     if (!parsed) return tl::unexpected(parsed.error());

@@ -5,8 +5,8 @@
 #include <ctime>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "pipeline/csv.h"
 #include "pipeline/job_runner.h"
@@ -59,7 +59,8 @@ void bind_bytes(sqlite3_stmt* s, int index, const std::string& value) {
 }
 std::string column_string(sqlite3_stmt* s, int index) {
   const auto* data = static_cast<const char*>(sqlite3_column_blob(s, index));
-  return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(s, index))) : std::string();
+  return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(s, index)))
+              : std::string();
 }
 
 DecisionRow read_row(sqlite3_stmt* s) {
@@ -121,7 +122,9 @@ void bind_row(sqlite3_stmt* s, const DecisionRow& r) {
   sqlite3_bind_double(s, i++, r.route_ms);
 }
 
-std::string fixed(double value, int decimals) { return fmt::format("{:.{}f}", value, decimals); }
+std::string fixed(double value, int decimals) {
+  return fmt::format("{:.{}f}", value, decimals);
+}
 
 }  // namespace
 
@@ -170,8 +173,9 @@ DecisionLog::~DecisionLog() = default;
 
 Result<std::unique_ptr<DecisionLog>> DecisionLog::open(const std::string& path) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   if (rc != SQLITE_OK) {
@@ -184,7 +188,8 @@ Result<std::unique_ptr<DecisionLog>> DecisionLog::open(const std::string& path) 
   sqlite3_stmt* statement = nullptr;
   const std::string sql = std::string("INSERT INTO decisions (") + k_columns +
                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-  if (sqlite3_prepare_v3(raw, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(raw, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+      SQLITE_OK) {
     return tl::unexpected(sqlite_error(raw, "prepare"));
   }
   impl->insert.reset(statement);
@@ -239,11 +244,33 @@ std::string iso_time(std::int64_t ms) {
 }
 
 std::string decision_csv_header() {
-  return csv_line({"id", "time", "file_id", "path", "sha256", "kind", "facts", "token_estimate",
-                   "naive_tokens", "request_id", "backend", "model", "prompt_version", "raw_reply",
-                   "decision", "category", "confidence", "outcome", "destination", "error",
-                   "prompt_tokens", "cached_tokens", "completion_tokens", "cost_usd", "normalize_ms",
-                   "decide_ms", "route_ms"});
+  return csv_line({"id",
+                   "time",
+                   "file_id",
+                   "path",
+                   "sha256",
+                   "kind",
+                   "facts",
+                   "token_estimate",
+                   "naive_tokens",
+                   "request_id",
+                   "backend",
+                   "model",
+                   "prompt_version",
+                   "raw_reply",
+                   "decision",
+                   "category",
+                   "confidence",
+                   "outcome",
+                   "destination",
+                   "error",
+                   "prompt_tokens",
+                   "cached_tokens",
+                   "completion_tokens",
+                   "cost_usd",
+                   "normalize_ms",
+                   "decide_ms",
+                   "route_ms"});
 }
 
 namespace {
@@ -263,12 +290,33 @@ std::pair<std::string, std::string> category_and_confidence(const std::string& d
 
 std::string to_csv_line(const DecisionRow& r) {
   const auto [category, confidence] = category_and_confidence(r.decision_json);
-  return csv_line({std::to_string(r.id), iso_time(r.at_ms), std::to_string(r.file_id), r.path, r.sha256, r.kind,
-                   r.facts_json, std::to_string(r.token_estimate), std::to_string(r.naive_tokens),
-                   r.request_id, r.backend, r.model, r.prompt_version, r.raw_reply, r.decision_json, category,
-                   confidence, r.outcome, r.destination, r.error, std::to_string(r.prompt_tokens),
-                   std::to_string(r.cached_tokens), std::to_string(r.completion_tokens), fixed(r.cost_usd, 8),
-                   fixed(r.normalize_ms, 3), fixed(r.decide_ms, 3), fixed(r.route_ms, 3)});
+  return csv_line({std::to_string(r.id),
+                   iso_time(r.at_ms),
+                   std::to_string(r.file_id),
+                   r.path,
+                   r.sha256,
+                   r.kind,
+                   r.facts_json,
+                   std::to_string(r.token_estimate),
+                   std::to_string(r.naive_tokens),
+                   r.request_id,
+                   r.backend,
+                   r.model,
+                   r.prompt_version,
+                   r.raw_reply,
+                   r.decision_json,
+                   category,
+                   confidence,
+                   r.outcome,
+                   r.destination,
+                   r.error,
+                   std::to_string(r.prompt_tokens),
+                   std::to_string(r.cached_tokens),
+                   std::to_string(r.completion_tokens),
+                   fixed(r.cost_usd, 8),
+                   fixed(r.normalize_ms, 3),
+                   fixed(r.decide_ms, 3),
+                   fixed(r.route_ms, 3)});
 }
 
 std::string to_json_line(const DecisionRow& r) {
@@ -300,7 +348,8 @@ std::string to_json_line(const DecisionRow& r) {
             {"destination", r.destination},
             {"error", r.error},
             {"cost_usd", r.cost_usd},
-            {"latency_ms", {{"normalize", r.normalize_ms}, {"decide", r.decide_ms}, {"route", r.route_ms}}}};
+            {"latency_ms",
+             {{"normalize", r.normalize_ms}, {"decide", r.decide_ms}, {"route", r.route_ms}}}};
   return line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -315,7 +364,8 @@ std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now_
     std::int64_t count = 0;
     const auto digits = text.substr(0, text.size() - 1);
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
-    if (error != std::errc() || end != digits.data() + digits.size() || count < 0) return std::nullopt;
+    if (error != std::errc() || end != digits.data() + digits.size() || count < 0)
+      return std::nullopt;
     return now_ms - count * ms;
   }
   // An ISO date, with an optional time (UTC).
@@ -324,8 +374,8 @@ std::optional<std::int64_t> parse_since(std::string_view text, std::int64_t now_
   char separator = 0;
   const std::string copy(text);
   int consumed = 0;
-  const int fields = std::sscanf(copy.c_str(), "%4d-%2d-%2d%n%c%2d:%2d%n", &year, &month, &day, &consumed,
-                                 &separator, &hour, &minute, &consumed);
+  const int fields = std::sscanf(copy.c_str(), "%4d-%2d-%2d%n%c%2d:%2d%n", &year, &month, &day,
+                                 &consumed, &separator, &hour, &minute, &consumed);
   if (fields != 3 && fields != 6) return std::nullopt;
   if (fields == 6 && separator != 'T' && separator != ' ') return std::nullopt;
   std::string_view rest = text.substr(static_cast<std::size_t>(consumed));

@@ -37,7 +37,7 @@ struct DecisionRow {
   std::string decision_json;  // the validated decision; empty when the reply was refused
   std::string outcome;        // "route", "escalate", "review" or "failed"
   std::string destination;
-  std::string error;          // "stage: code: detail", when the attempt failed
+  std::string error;  // "stage: code: detail", when the attempt failed
   int prompt_tokens = 0;
   int cached_tokens = 0;
   int completion_tokens = 0;

@@ -22,9 +22,8 @@ ordered_json fields_schema(const Taxonomy& taxonomy) {
   ordered_json properties = ordered_json::object();
   ordered_json required = ordered_json::array();
   for (const auto& field : taxonomy.all_fields()) {
-    properties[field.name] = ordered_json{{"type", type_name(field.type)},
-                                          {"nullable", true},
-                                          {"description", field.description}};
+    properties[field.name] = ordered_json{
+        {"type", type_name(field.type)}, {"nullable", true}, {"description", field.description}};
     required.push_back(field.name);
   }
   return ordered_json{{"type", "object"},
@@ -50,7 +49,8 @@ std::string decision_schema_json(const Taxonomy& taxonomy) {
   properties["route"] = {
       {"type", "string"},
       {"enum", {"accept", "use_stronger_model", "human_review"}},
-      {"description", "accept when sure; use_stronger_model when unsure; human_review when no model can tell"}};
+      {"description",
+       "accept when sure; use_stronger_model when unsure; human_review when no model can tell"}};
   properties["summary"] = {{"type", "string"},
                            {"description", "one short sentence on what the file shows"}};
   ordered_json required = {"category", "confidence", "route", "summary"};

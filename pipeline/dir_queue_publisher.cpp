@@ -13,7 +13,8 @@ namespace pipeline {
 
 Result<void> DirQueuePublisher::publish(const std::string& message_id, const std::string& payload) {
   for (const char* sub : {"/tmp", "/new", "/cur"}) {
-    if (auto ok = make_directories(m_folder + sub); !ok) return fail(ErrorCode::queue, ok.error().detail);
+    if (auto ok = make_directories(m_folder + sub); !ok)
+      return fail(ErrorCode::queue, ok.error().detail);
   }
   const std::string name = message_id + ".json";
   struct stat info {};
@@ -29,7 +30,8 @@ Result<void> DirQueuePublisher::publish(const std::string& message_id, const std
   if (::rename(temp.c_str(), (m_folder + "/new/" + name).c_str()) != 0) {
     return fail(ErrorCode::queue, "cannot publish " + name + ": " + std::strerror(errno));
   }
-  if (auto ok = fsync_directory(m_folder + "/new"); !ok) return fail(ErrorCode::queue, ok.error().detail);
+  if (auto ok = fsync_directory(m_folder + "/new"); !ok)
+    return fail(ErrorCode::queue, ok.error().detail);
   return {};
 }
 

@@ -23,8 +23,12 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-std::string utc_time(std::int64_t ms) { return format_utc(ms, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string utc_time(std::int64_t ms) {
+  return format_utc(ms, "%Y-%m-%dT%H:%M:%SZ");
+}
 
-std::string utc_date(std::int64_t ms) { return format_utc(ms, "%Y-%m-%d"); }
+std::string utc_date(std::int64_t ms) {
+  return format_utc(ms, "%Y-%m-%d");
+}
 
 }  // namespace pipeline

@@ -15,7 +15,9 @@ int column_of(const std::vector<std::string>& header, std::string_view name) {
   return -1;
 }
 
-double ratio(double part, double whole) { return whole > 0 ? part / whole : 0; }
+double ratio(double part, double whole) {
+  return whole > 0 ? part / whole : 0;
+}
 
 int index_of(std::vector<std::string>& labels, const std::string& label) {
   const auto found = std::find(labels.begin(), labels.end(), label);
@@ -41,17 +43,20 @@ Result<std::vector<LabeledFile>> parse_labels(std::string_view csv_text) {
   for (std::size_t i = 1; i < rows->size(); ++i) {
     const auto& row = (*rows)[i];
     const auto cell = [&](int column) {
-      return column >= 0 && static_cast<std::size_t>(column) < row.size() ? row[static_cast<std::size_t>(column)]
-                                                                            : std::string();
+      return column >= 0 && static_cast<std::size_t>(column) < row.size()
+                 ? row[static_cast<std::size_t>(column)]
+                 : std::string();
     };
     LabeledFile label{cell(file), cell(category), cell(route)};
     if (label.file.empty() || label.category.empty()) {
-      return fail(ErrorCode::internal, "labels: row " + std::to_string(i + 1) + " lacks a file or a category");
+      return fail(ErrorCode::internal,
+                  "labels: row " + std::to_string(i + 1) + " lacks a file or a category");
     }
     if (label.route.empty()) label.route = "route";
     if (label.route != "route" && label.route != "escalate" && label.route != "review") {
-      return fail(ErrorCode::internal, "labels: row " + std::to_string(i + 1) + ": expected_route \"" +
-                                           label.route + "\" is not route, escalate or review");
+      return fail(ErrorCode::internal, "labels: row " + std::to_string(i + 1) +
+                                           ": expected_route \"" + label.route +
+                                           "\" is not route, escalate or review");
     }
     labels.push_back(std::move(label));
   }
@@ -62,7 +67,8 @@ double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
   const double rank = std::ceil(p / 100.0 * static_cast<double>(values.size()));
-  const auto index = static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(values.size()))) - 1;
+  const auto index =
+      static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(values.size()))) - 1;
   return values[index];
 }
 

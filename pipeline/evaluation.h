@@ -34,24 +34,26 @@ struct EvalItem {
   std::string category;        // the final decision's; empty when the file failed
   std::string first_category;  // the first tier's (the same as `category` without a cascade)
   double confidence = 0;
-  std::string outcome;         // "route", "escalate", "review" or "failed"
-  bool asked_stronger = false; // a cascade asked a second model
-  bool fell_back = false;      // the configured model failed and the fallback answered
-  std::string error;           // stage and reason, when it failed
+  std::string outcome;          // "route", "escalate", "review" or "failed"
+  bool asked_stronger = false;  // a cascade asked a second model
+  bool fell_back = false;       // the configured model failed and the fallback answered
+  std::string error;            // stage and reason, when it failed
   double normalize_ms = 0;
   double decide_ms = 0;
-  int token_estimate = 0;      // what normalization expected the input to cost
+  int token_estimate = 0;  // what normalization expected the input to cost
   Usage usage;
 
   bool is_correct() const { return !category.empty() && category == expected_category; }
   // The first tier did not settle it alone: it asked for a stronger model or for a person.
-  bool is_escalated() const { return asked_stronger || outcome == "escalate" || outcome == "review"; }
+  bool is_escalated() const {
+    return asked_stronger || outcome == "escalate" || outcome == "review";
+  }
 };
 
 struct CategoryScore {
   std::string category;
-  int support = 0;     // files labeled with it
-  int predicted = 0;   // files decided as it
+  int support = 0;    // files labeled with it
+  int predicted = 0;  // files decided as it
   int correct = 0;
   double precision = 0;  // correct / predicted; 0 when nothing was predicted
   double recall = 0;     // correct / support; 0 when nothing carries the label
@@ -92,7 +94,7 @@ struct EvalMetrics {
   long long completion_tokens = 0;
   long long estimated_tokens = 0;
   double cost_usd = 0;
-  double tokens_per_file = 0;     // (prompt + completion) / files
+  double tokens_per_file = 0;  // (prompt + completion) / files
   double cost_per_file = 0;
   double tokens_per_success = 0;  // (prompt + completion) / correct; 0 with no success
   double cost_per_success = 0;    // cost / correct: what one correct decision costs

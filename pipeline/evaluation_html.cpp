@@ -33,23 +33,28 @@ std::string escape(const std::string& text) {
   return out;
 }
 
-std::string percent(double value) { return fmt::format("{:.1f}%", value * 100); }
+std::string percent(double value) {
+  return fmt::format("{:.1f}%", value * 100);
+}
 
 std::string confusion_svg(const EvalMetrics& m) {
   const int cell = 34, left = 140, top = 110;
   const int n = static_cast<int>(m.labels.size());
-  std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}">)",
-                                left + n * cell + 10, top + n * cell + 30);
+  std::string svg =
+      fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}">)",
+                  left + n * cell + 10, top + n * cell + 30);
   for (int j = 0; j < n; ++j) {
     svg += fmt::format(R"svg(<text transform="translate({},{}) rotate(-50)">{}</text>)svg",
-                       left + j * cell + cell / 2, top - 6, escape(m.labels[static_cast<std::size_t>(j)]));
+                       left + j * cell + cell / 2, top - 6,
+                       escape(m.labels[static_cast<std::size_t>(j)]));
   }
   for (int i = 0; i < n; ++i) {
     const auto& row = m.confusion[static_cast<std::size_t>(i)];
     int total = 0;
     for (const int count : row) total += count;
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", left - 6,
-                       top + i * cell + cell / 2 + 4, escape(m.labels[static_cast<std::size_t>(i)]));
+    svg +=
+        fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", left - 6,
+                    top + i * cell + cell / 2 + 4, escape(m.labels[static_cast<std::size_t>(i)]));
     for (int j = 0; j < n; ++j) {
       const int count = row[static_cast<std::size_t>(j)];
       const double share = total ? static_cast<double>(count) / total : 0;
@@ -75,41 +80,50 @@ std::string latency_svg(const std::vector<EvalItem>& items) {
   const int width = 520, height = 220, left = 50, bottom = 30;
   std::vector<std::pair<double, double>> bars;
   for (const auto& item : items) bars.emplace_back(item.normalize_ms, item.decide_ms);
-  std::sort(bars.begin(), bars.end(), [](const auto& a, const auto& b) {
-    return a.first + a.second < b.first + b.second;
-  });
+  std::sort(bars.begin(), bars.end(),
+            [](const auto& a, const auto& b) { return a.first + a.second < b.first + b.second; });
   double top_ms = 1;
   for (const auto& [n, d] : bars) top_ms = std::max(top_ms, n + d);
   const double plot_h = height - bottom - 10;
-  const double bar_w = bars.empty() ? 1 : static_cast<double>(width - left - 10) / static_cast<double>(bars.size());
-  std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}">)", width, height);
-  svg += fmt::format(R"(<line x1="{0}" y1="10" x2="{0}" y2="{1}" stroke="#999"/>)", left, height - bottom);
+  const double bar_w =
+      bars.empty() ? 1 : static_cast<double>(width - left - 10) / static_cast<double>(bars.size());
+  std::string svg = fmt::format(
+      R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}">)", width, height);
+  svg += fmt::format(R"(<line x1="{0}" y1="10" x2="{0}" y2="{1}" stroke="#999"/>)", left,
+                     height - bottom);
   svg += fmt::format(R"(<text x="{}" y="14" text-anchor="end">{:.0f} ms</text>)", left - 4, top_ms);
-  svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">0</text>)", left - 4, height - bottom);
+  svg +=
+      fmt::format(R"(<text x="{}" y="{}" text-anchor="end">0</text>)", left - 4, height - bottom);
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const double x = left + 1 + static_cast<double>(i) * bar_w;
     const double hn = bars[i].first / top_ms * plot_h;
     const double hd = bars[i].second / top_ms * plot_h;
     const double base = height - bottom;
-    svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#1e88e5"/>)", x,
-                       base - hn, std::max(bar_w - 1, 0.5), hn);
-    svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#fb8c00"/>)", x,
-                       base - hn - hd, std::max(bar_w - 1, 0.5), hd);
+    svg += fmt::format(
+        R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#1e88e5"/>)", x,
+        base - hn, std::max(bar_w - 1, 0.5), hn);
+    svg += fmt::format(
+        R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#fb8c00"/>)", x,
+        base - hn - hd, std::max(bar_w - 1, 0.5), hd);
   }
   std::vector<double> totals;
   for (const auto& [n, d] : bars) totals.push_back(n + d);
   for (const auto& [name, p] : {std::pair{"p50", 50.0}, std::pair{"p95", 95.0}}) {
     const double y = height - bottom - percentile(totals, p) / top_ms * plot_h;
-    svg += fmt::format(R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#c62828" stroke-dasharray="4 3"/>)",
-                       left, y, width - 10, y);
-    svg += fmt::format(R"(<text x="{}" y="{:.1f}" text-anchor="end">{} {:.1f}</text>)", width - 12, y - 3,
-                       name, percentile(totals, p));
+    svg += fmt::format(
+        R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#c62828" stroke-dasharray="4 3"/>)",
+        left, y, width - 10, y);
+    svg += fmt::format(R"(<text x="{}" y="{:.1f}" text-anchor="end">{} {:.1f}</text>)", width - 12,
+                       y - 3, name, percentile(totals, p));
   }
-  svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="#1e88e5"/><text x="{}" y="{}">normalize</text>)",
-                     left, height - 16, left + 14, height - 7);
-  svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="#fb8c00"/><text x="{}" y="{}">decide</text>)",
-                     left + 90, height - 16, left + 104, height - 7);
-  svg += fmt::format(R"(<text x="{}" y="{}">files, fastest to slowest</text>)", left + 170, height - 7);
+  svg += fmt::format(
+      R"(<rect x="{}" y="{}" width="10" height="10" fill="#1e88e5"/><text x="{}" y="{}">normalize</text>)",
+      left, height - 16, left + 14, height - 7);
+  svg += fmt::format(
+      R"(<rect x="{}" y="{}" width="10" height="10" fill="#fb8c00"/><text x="{}" y="{}">decide</text>)",
+      left + 90, height - 16, left + 104, height - 7);
+  svg += fmt::format(R"(<text x="{}" y="{}">files, fastest to slowest</text>)", left + 170,
+                     height - 7);
   return svg + "</svg>";
 }
 
@@ -130,26 +144,32 @@ std::string cost_svg(const EvalRun& run) {
     if (item.is_correct()) ++s.correct;
   }
   double top = 1;
-  for (const auto& [name, s] : by_category) top = std::max({top, s.estimated / s.files, s.billed / s.files});
+  for (const auto& [name, s] : by_category)
+    top = std::max({top, s.estimated / s.files, s.billed / s.files});
   const int row_h = 26, left = 130, plot_w = 240;
   const int height = static_cast<int>(by_category.size()) * row_h + 50;
-  std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="660" height="{}">)", height);
+  std::string svg =
+      fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="660" height="{}">)", height);
   int y = 10;
   for (const auto& [name, s] : by_category) {
     const double estimated = s.estimated / s.files, billed = s.billed / s.files;
-    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", left - 6, y + 15, escape(name));
-    svg += fmt::format(R"(<rect x="{}" y="{}" width="{:.1f}" height="9" fill="#90a4ae"/>)", left, y + 3,
-                       estimated / top * plot_w);
-    svg += fmt::format(R"(<rect x="{}" y="{}" width="{:.1f}" height="9" fill="#6a1b9a"/>)", left, y + 13,
-                       billed / top * plot_w);
-    svg += fmt::format(R"(<text x="{}" y="{}">{:.0f} est / {:.0f} billed, ${:.5f}, {}/{} right</text>)",
-                       left + plot_w + 6, y + 15, estimated, billed, s.cost / s.files, s.correct, s.files);
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", left - 6, y + 15,
+                       escape(name));
+    svg += fmt::format(R"(<rect x="{}" y="{}" width="{:.1f}" height="9" fill="#90a4ae"/>)", left,
+                       y + 3, estimated / top * plot_w);
+    svg += fmt::format(R"(<rect x="{}" y="{}" width="{:.1f}" height="9" fill="#6a1b9a"/>)", left,
+                       y + 13, billed / top * plot_w);
+    svg += fmt::format(
+        R"(<text x="{}" y="{}">{:.0f} est / {:.0f} billed, ${:.5f}, {}/{} right</text>)",
+        left + plot_w + 6, y + 15, estimated, billed, s.cost / s.files, s.correct, s.files);
     y += row_h;
   }
-  svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="#90a4ae"/><text x="{}" y="{}">estimated input tokens per file</text>)",
-                     left, y + 8, left + 14, y + 17);
-  svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="#6a1b9a"/><text x="{}" y="{}">billed tokens per file</text>)",
-                     left, y + 24, left + 14, y + 33);
+  svg += fmt::format(
+      R"(<rect x="{}" y="{}" width="10" height="10" fill="#90a4ae"/><text x="{}" y="{}">estimated input tokens per file</text>)",
+      left, y + 8, left + 14, y + 17);
+  svg += fmt::format(
+      R"(<rect x="{}" y="{}" width="10" height="10" fill="#6a1b9a"/><text x="{}" y="{}">billed tokens per file</text>)",
+      left, y + 24, left + 14, y + 33);
   return svg + "</svg>";
 }
 
@@ -158,27 +178,34 @@ std::string compare_svg(const std::vector<EvalRun>& runs) {
   const int width = 520, height = 260, left = 50, bottom = 40;
   double top_tokens = 1;
   const auto tokens = [](const EvalMetrics& m) {
-    return m.tokens_per_file > 0 ? m.tokens_per_file
-                                 : (m.files ? static_cast<double>(m.estimated_tokens) / m.files : 0);
+    return m.tokens_per_file > 0
+               ? m.tokens_per_file
+               : (m.files ? static_cast<double>(m.estimated_tokens) / m.files : 0);
   };
   for (const auto& run : runs) top_tokens = std::max(top_tokens, tokens(run.metrics) * 1.15);
   const double plot_w = width - left - 20, plot_h = height - bottom - 10;
-  std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}">)", width, height);
-  svg += fmt::format(R"(<rect x="{}" y="10" width="{}" height="{}" fill="none" stroke="#999"/>)", left, plot_w, plot_h);
-  svg += fmt::format(R"(<text x="{}" y="16" text-anchor="end">100%</text><text x="{}" y="{}" text-anchor="end">0%</text>)",
-                     left - 4, left - 4, height - bottom);
-  svg += fmt::format(R"(<text x="{}" y="{}">tokens per file (0 to {:.0f})</text>)", left, height - 14, top_tokens);
+  std::string svg = fmt::format(
+      R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}">)", width, height);
+  svg += fmt::format(R"(<rect x="{}" y="10" width="{}" height="{}" fill="none" stroke="#999"/>)",
+                     left, plot_w, plot_h);
+  svg += fmt::format(
+      R"(<text x="{}" y="16" text-anchor="end">100%</text><text x="{}" y="{}" text-anchor="end">0%</text>)",
+      left - 4, left - 4, height - bottom);
+  svg += fmt::format(R"(<text x="{}" y="{}">tokens per file (0 to {:.0f})</text>)", left,
+                     height - 14, top_tokens);
   const std::array<const char*, 4> colours{"#6a1b9a", "#ef6c00", "#00838f", "#558b2f"};
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& m = runs[i].metrics;
     const double x = left + tokens(m) / top_tokens * plot_w;
     const double y = 10 + (1 - m.accuracy) * plot_h;
     const char* colour = colours[i % colours.size()];
-    svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="6" fill="{}" fill-opacity="0.8"/>)", x, y, colour);
+    svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="6" fill="{}" fill-opacity="0.8"/>)", x,
+                       y, colour);
     // Labels stack in a legend, so points that coincide stay readable.
-    svg += fmt::format(R"(<circle cx="{}" cy="{}" r="5" fill="{}"/><text x="{}" y="{}">{}: {} at {:.0f} tokens/file</text>)",
-                       left + 10, 26 + 16 * static_cast<int>(i), colour, left + 20, 30 + 16 * static_cast<int>(i),
-                       escape(runs[i].name), percent(m.accuracy), tokens(m));
+    svg += fmt::format(
+        R"(<circle cx="{}" cy="{}" r="5" fill="{}"/><text x="{}" y="{}">{}: {} at {:.0f} tokens/file</text>)",
+        left + 10, 26 + 16 * static_cast<int>(i), colour, left + 20, 30 + 16 * static_cast<int>(i),
+        escape(runs[i].name), percent(m.accuracy), tokens(m));
   }
   return svg + "</svg>";
 }
@@ -192,18 +219,28 @@ std::string summary_table(const std::vector<EvalRun>& runs) {
     for (const auto& run : runs) html += "<td>" + value(run.metrics) + "</td>";
     html += "</tr>";
   };
-  row("files (failed)", [](const EvalMetrics& m) { return fmt::format("{} ({})", m.files, m.failed); });
-  row("accuracy", [](const EvalMetrics& m) { return fmt::format("{} ({}/{})", percent(m.accuracy), m.correct, m.files); });
+  row("files (failed)",
+      [](const EvalMetrics& m) { return fmt::format("{} ({})", m.files, m.failed); });
+  row("accuracy", [](const EvalMetrics& m) {
+    return fmt::format("{} ({}/{})", percent(m.accuracy), m.correct, m.files);
+  });
   row("route accuracy", [](const EvalMetrics& m) { return percent(m.route_accuracy); });
   row("escalation rate", [](const EvalMetrics& m) { return percent(m.escalation_rate); });
   row("abstention quality", [](const EvalMetrics& m) {
-    return m.escalated ? fmt::format("{} ({}/{})", percent(m.abstention_quality), m.escalated_first_wrong, m.escalated)
+    return m.escalated ? fmt::format("{} ({}/{})", percent(m.abstention_quality),
+                                     m.escalated_first_wrong, m.escalated)
                        : std::string("n/a");
   });
-  row("normalize p50 / p95 ms", [](const EvalMetrics& m) { return fmt::format("{:.1f} / {:.1f}", m.normalize_ms.p50, m.normalize_ms.p95); });
-  row("decide p50 / p95 ms", [](const EvalMetrics& m) { return fmt::format("{:.1f} / {:.1f}", m.decide_ms.p50, m.decide_ms.p95); });
-  row("tokens per file", [](const EvalMetrics& m) { return fmt::format("{:.1f}", m.tokens_per_file); });
-  row("cost per file", [](const EvalMetrics& m) { return fmt::format("${:.6f}", m.cost_per_file); });
+  row("normalize p50 / p95 ms", [](const EvalMetrics& m) {
+    return fmt::format("{:.1f} / {:.1f}", m.normalize_ms.p50, m.normalize_ms.p95);
+  });
+  row("decide p50 / p95 ms", [](const EvalMetrics& m) {
+    return fmt::format("{:.1f} / {:.1f}", m.decide_ms.p50, m.decide_ms.p95);
+  });
+  row("tokens per file",
+      [](const EvalMetrics& m) { return fmt::format("{:.1f}", m.tokens_per_file); });
+  row("cost per file",
+      [](const EvalMetrics& m) { return fmt::format("${:.6f}", m.cost_per_file); });
   row("cost per success", [](const EvalMetrics& m) {
     return m.correct ? fmt::format("${:.6f}", m.cost_per_success) : std::string("n/a");
   });
@@ -211,10 +248,13 @@ std::string summary_table(const std::vector<EvalRun>& runs) {
 }
 
 std::string categories_table(const EvalMetrics& m) {
-  std::string html = "<table><tr><th class=l>category</th><th>support</th><th>decided</th><th>precision</th><th>recall</th></tr>";
+  std::string html =
+      "<table><tr><th "
+      "class=l>category</th><th>support</th><th>decided</th><th>precision</th><th>recall</th></tr>";
   for (const auto& c : m.categories) {
-    html += fmt::format("<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", escape(c.category),
-                        c.support, c.predicted, c.predicted ? percent(c.precision) : "n/a",
+    html += fmt::format("<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        escape(c.category), c.support, c.predicted,
+                        c.predicted ? percent(c.precision) : "n/a",
                         c.support ? percent(c.recall) : "n/a");
   }
   return html + "</table>";
@@ -222,17 +262,19 @@ std::string categories_table(const EvalMetrics& m) {
 
 std::string files_table(const std::vector<EvalItem>& items) {
   std::string html =
-      "<details><summary>every file</summary><table><tr><th class=l>file</th><th class=l>expected</th>"
+      "<details><summary>every file</summary><table><tr><th class=l>file</th><th "
+      "class=l>expected</th>"
       "<th class=l>decided</th><th>confidence</th><th class=l>outcome</th><th>normalize ms</th>"
       "<th>decide ms</th><th>tokens</th><th>cost</th></tr>";
   for (const auto& item : items) {
     html += fmt::format(
-        "<tr><td class=l>{}</td><td class=l>{}</td><td class='l {}'>{}</td><td>{:.2f}</td><td class=l>{}</td>"
+        "<tr><td class=l>{}</td><td class=l>{}</td><td class='l {}'>{}</td><td>{:.2f}</td><td "
+        "class=l>{}</td>"
         "<td>{:.1f}</td><td>{:.1f}</td><td>{}</td><td>${:.6f}</td></tr>",
         escape(item.file), escape(item.expected_category), item.is_correct() ? "good" : "bad",
-        escape(item.category.empty() ? item.error : item.category), item.confidence, escape(item.outcome),
-        item.normalize_ms, item.decide_ms, item.usage.prompt_tokens + item.usage.completion_tokens,
-        item.usage.cost_usd);
+        escape(item.category.empty() ? item.error : item.category), item.confidence,
+        escape(item.outcome), item.normalize_ms, item.decide_ms,
+        item.usage.prompt_tokens + item.usage.completion_tokens, item.usage.cost_usd);
   }
   return html + "</table></details>";
 }
@@ -240,17 +282,20 @@ std::string files_table(const std::vector<EvalItem>& items) {
 }  // namespace
 
 std::string render_html(const std::vector<EvalRun>& runs) {
-  std::string html = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>siftd evaluation</title><style>";
+  std::string html =
+      "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>siftd "
+      "evaluation</title><style>";
   html += k_style;
   html += "</style></head><body><h1>siftd evaluation</h1>";
   html += summary_table(runs);
   if (runs.size() > 1) html += "<h2>Accuracy against tokens</h2>" + compare_svg(runs);
   for (const auto& run : runs) {
     html += "<h2>" + escape(run.name) + "</h2><div class=charts><div><h3>Confusion matrix</h3>" +
-            confusion_svg(run.metrics) + "</div><div><h3>Per category</h3>" + categories_table(run.metrics) +
-            "</div></div><div class=charts><div><h3>Latency per file</h3>" + latency_svg(run.items) +
-            "</div><div><h3>Tokens and cost per category</h3>" + cost_svg(run) + "</div></div>" +
-            files_table(run.items);
+            confusion_svg(run.metrics) + "</div><div><h3>Per category</h3>" +
+            categories_table(run.metrics) +
+            "</div></div><div class=charts><div><h3>Latency per file</h3>" +
+            latency_svg(run.items) + "</div><div><h3>Tokens and cost per category</h3>" +
+            cost_svg(run) + "</div></div>" + files_table(run.items);
   }
   return html + "</body></html>\n";
 }

@@ -27,7 +27,8 @@ class FallbackBackend final : public Backend {
   Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
 
  private:
-  Result<Answer> with_local(const media::Normalized& input, const DecideContext& context, const Error& why);
+  Result<Answer> with_local(const media::Normalized& input, const DecideContext& context,
+                            const Error& why);
   Answer human_review(const Error& why) const;
 
   Backend& m_primary;

@@ -6,9 +6,9 @@
 
 #include "pipeline/decision.h"
 #include "pipeline/display_text.h"
-#include "pipeline/stored_json.h"
 #include "pipeline/file_hash.h"
 #include "pipeline/placement.h"
+#include "pipeline/stored_json.h"
 #include "pipeline/taxonomy.h"
 
 namespace pipeline {
@@ -19,7 +19,8 @@ using nlohmann::json;
 // The category the sink may use in a path: only a validated taxonomy name, never raw text.
 std::string safe_category(const FileRecord& record) {
   const json decision = parse_stored_json(record.decision_json);
-  if (!decision.is_object() || !decision.contains("category") || !decision["category"].is_string()) {
+  if (!decision.is_object() || !decision.contains("category") ||
+      !decision["category"].is_string()) {
     return "_unknown";
   }
   const std::string category = decision["category"].get<std::string>();
@@ -136,7 +137,8 @@ Result<bool> FolderSink::recover(const FileRecord& record, const std::string& ta
     }
   }
   if (!work_exists) {
-    return fail(ErrorCode::io, "file " + std::to_string(record.id) + " is neither in the work area nor at " + target);
+    return fail(ErrorCode::io, "file " + std::to_string(record.id) +
+                                   " is neither in the work area nor at " + target);
   }
   return false;  // not delivered: plan and deliver again
 }

@@ -129,9 +129,9 @@ JobReport JobRunner::quarantine(JobReport report, std::string stage, std::string
     if (m_ports.decisions) m_ports.decisions->record(report);
     return report;
   }
-  spdlog::warn("file={} name=\"{}\" quarantined at {}: {} {}: {}", record.id, printable(record.name),
-               record.error_stage, record.error_code, printable(record.destination),
-               record.error_detail);
+  spdlog::warn("file={} name=\"{}\" quarantined at {}: {} {}: {}", record.id,
+               printable(record.name), record.error_stage, record.error_code,
+               printable(record.destination), record.error_detail);
   if (m_ports.decisions) m_ports.decisions->record(report);
   return report;
 }

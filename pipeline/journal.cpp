@@ -121,7 +121,9 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string_view to_string(FileState state) { return k_state_names[static_cast<std::size_t>(state)]; }
+std::string_view to_string(FileState state) {
+  return k_state_names[static_cast<std::size_t>(state)];
+}
 
 std::optional<FileState> parse_file_state(std::string_view text) {
   for (std::size_t i = 0; i < k_state_names.size(); ++i) {
@@ -169,9 +171,9 @@ Journal::~Journal() = default;
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, SyncMode sync) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   if (rc != SQLITE_OK) {
@@ -182,7 +184,9 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, SyncMode
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON"}) {
     if (auto ok = exec(raw, pragma); !ok) return tl::unexpected(ok.error());
   }
-  if (auto ok = exec(raw, sync == SyncMode::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !ok) {
+  if (auto ok = exec(
+          raw, sync == SyncMode::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      !ok) {
     return tl::unexpected(ok.error());
   }
   if (auto ok = exec(raw, k_schema); !ok) return tl::unexpected(ok.error());
@@ -235,8 +239,8 @@ Result<void> Journal::update(FileRecord& record) {
 
 Result<std::vector<FileRecord>> Journal::select(const std::string& where, std::int64_t argument) {
   std::lock_guard lock(m_mutex);
-  auto statement = m_impl->prepare(std::string("SELECT ") + k_columns + " FROM files WHERE " + where +
-                                   " ORDER BY id");
+  auto statement = m_impl->prepare(std::string("SELECT ") + k_columns + " FROM files WHERE " +
+                                   where + " ORDER BY id");
   if (!statement) return tl::unexpected(statement.error());
   sqlite3_stmt* s = statement->get();
   if (sqlite3_bind_parameter_count(s) > 0) sqlite3_bind_int64(s, 1, argument);

@@ -30,7 +30,7 @@ struct FileRecord {
   std::string work_path;    // where it sits while siftd holds it
   std::string sha256;
   std::uint64_t size = 0;
-  int attempts = 0;         // times a worker started on it
+  int attempts = 0;  // times a worker started on it
   std::string kind;
   std::string facts_json;
   int token_estimate = 0;
@@ -49,7 +49,8 @@ enum class SyncMode { full, normal };
 
 class Journal {
  public:
-  static Result<std::unique_ptr<Journal>> open(const std::string& path, SyncMode sync = SyncMode::full);
+  static Result<std::unique_ptr<Journal>> open(const std::string& path,
+                                               SyncMode sync = SyncMode::full);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

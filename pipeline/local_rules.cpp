@@ -31,9 +31,20 @@ int count_terms(const std::string& text, std::initializer_list<std::string_view>
 
 bool is_screen_size(int width, int height) {
   static constexpr std::array<std::pair<int, int>, 14> k_screens = {{
-      {1280, 720}, {1280, 800}, {1280, 1024}, {1366, 768}, {1440, 900}, {1536, 864},
-      {1600, 900}, {1680, 1050}, {1920, 1080}, {1920, 1200}, {2560, 1440}, {2560, 1600},
-      {2880, 1800}, {3840, 2160},
+      {1280, 720},
+      {1280, 800},
+      {1280, 1024},
+      {1366, 768},
+      {1440, 900},
+      {1536, 864},
+      {1600, 900},
+      {1680, 1050},
+      {1920, 1080},
+      {1920, 1200},
+      {2560, 1440},
+      {2560, 1600},
+      {2880, 1800},
+      {3840, 2160},
   }};
   for (const auto& [w, h] : k_screens) {
     if ((width == w && height == h) || (width == h && height == w)) return true;
@@ -51,7 +62,8 @@ Guess from_text(const std::string& text, const std::string& what) {
                                          "invoice number", "due date", "payment terms"});
   const int receipt = count_terms(text, {"receipt", "thank you for your purchase", "cash",
                                          "change due", "card payment", "subtotal"});
-  if (invoice >= 2 && invoice > receipt) return {"invoice", 0.8, what + " that reads as an invoice"};
+  if (invoice >= 2 && invoice > receipt)
+    return {"invoice", 0.8, what + " that reads as an invoice"};
   if (receipt >= 2) return {"receipt", 0.75, what + " that reads as a receipt"};
   if (invoice == 1) return {"invoice", 0.5, what + " that mentions an invoice"};
   if (receipt == 1) return {"receipt", 0.45, what + " that mentions a receipt"};
@@ -67,13 +79,15 @@ Guess image_guess(const media::Facts& facts) {
   // A till roll is long and narrow. So is a phone's screen, but that comes as a lossless
   // capture, where a receipt is photographed.
   if (aspect >= 2.2 && width <= 1200) {
-    if (!lossless) return {"receipt", 0.65, "a tall narrow photograph" + size + ", shaped like a receipt"};
+    if (!lossless)
+      return {"receipt", 0.65, "a tall narrow photograph" + size + ", shaped like a receipt"};
     return {"receipt", 0.5, "a tall narrow image" + size + ", shaped like a receipt"};
   }
   if (lossless && is_screen_size(width, height)) {
     return {"screenshot", 0.75, "a " + facts.format + " image at a screen size" + size};
   }
-  if (facts.format == "jpeg" && (facts.orientation.value_or(1) != 1 || std::max(width, height) >= 1000)) {
+  if (facts.format == "jpeg" &&
+      (facts.orientation.value_or(1) != 1 || std::max(width, height) >= 1000)) {
     return {"photo", 0.8, "a JPEG photograph" + size};
   }
   // Almost no compressed bytes for its pixels: a blank or nearly uniform image.
@@ -94,11 +108,13 @@ Guess audio_guess(const media::Facts& facts) {
   const double loudness = facts.loudness_dbfs.value_or(-20);
   const std::string length = std::to_string(static_cast<int>(seconds)) + " s";
   // Next to nothing to hear: a person should look, not a folder rule.
-  if (silence >= 0.75 || loudness < -35) return {"other", 0.25, "audio that is almost silent, " + length};
+  if (silence >= 0.75 || loudness < -35)
+    return {"other", 0.25, "audio that is almost silent, " + length};
   // Music and noise rarely fall silent; mastered music is also loud, where a voice note
   // recorded on a phone sits around -20 dBFS.
   if (silence < 0.05) return {"music", 0.7, "continuous audio without pauses, " + length};
-  if (loudness > -14 && silence < 0.2) return {"music", 0.6, "loud audio with few pauses, " + length};
+  if (loudness > -14 && silence < 0.2)
+    return {"music", 0.6, "loud audio with few pauses, " + length};
   // Speech pauses between phrases, for a fifth to a half of the time.
   if (silence >= 0.15 && silence <= 0.5 && seconds <= 600) {
     return {"audio_note", 0.7, "speech-like audio with pauses, " + length};
@@ -120,7 +136,8 @@ Guess guess_category(const media::Normalized& input) {
     case media::Kind::pdf: {
       const std::string text = all_text(input);
       const std::string pages = std::to_string(input.facts.pages.value_or(0));
-      if (text.size() < 40) return {"document", 0.6, "a PDF of " + pages + " pages with little text (a scan)"};
+      if (text.size() < 40)
+        return {"document", 0.6, "a PDF of " + pages + " pages with little text (a scan)"};
       return from_text(text, "a PDF of " + pages + " pages");
     }
   }

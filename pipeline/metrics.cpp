@@ -10,10 +10,14 @@ namespace {
 std::string escape(const std::string& value) {
   std::string out;
   for (const char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -36,7 +40,8 @@ std::string_view type_name(MetricType type) {
 }
 
 // Adds one label inside an already rendered label set: {a="1"} + le -> {a="1",le="5"}.
-std::string with_label(const std::string& rendered, const std::string& name, const std::string& value) {
+std::string with_label(const std::string& rendered, const std::string& name,
+                       const std::string& value) {
   const std::string label = name + "=\"" + value + "\"";
   if (rendered.empty()) return "{" + label + "}";
   return rendered.substr(0, rendered.size() - 1) + "," + label + "}";
@@ -56,7 +61,8 @@ std::string render_labels(const Labels& labels) {
   return out + "}";
 }
 
-Metrics::Metrics() : m_bounds{1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000} {}
+Metrics::Metrics()
+    : m_bounds{1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000} {}
 
 Metrics::Family& Metrics::family(const std::string& name, MetricType type) {
   auto [it, inserted] = m_families.try_emplace(name);
@@ -112,7 +118,8 @@ std::string Metrics::render() const {
         out += name + "_bucket" + with_label(labels, "le", number(m_bounds[i])) + " " +
                std::to_string(h.buckets[i]) + "\n";
       }
-      out += name + "_bucket" + with_label(labels, "le", "+Inf") + " " + std::to_string(h.count) + "\n";
+      out += name + "_bucket" + with_label(labels, "le", "+Inf") + " " + std::to_string(h.count) +
+             "\n";
       out += name + "_sum" + labels + " " + number(h.sum) + "\n";
       out += name + "_count" + labels + " " + std::to_string(h.count) + "\n";
     }

@@ -29,7 +29,7 @@ struct ModelStackSettings {
   FallbackPolicy fallback;
   SpendCaps caps;
   int max_in_flight = 16;
-  std::string cache_path;  // empty: no result cache
+  std::string cache_path;   // empty: no result cache
   std::string ledger_path;  // empty: spend is counted per process only
 };
 

@@ -50,7 +50,9 @@ std::string dump(const json& value) {
 
 }  // namespace
 
-std::string facts_to_json(const media::Facts& facts) { return dump(facts_json(facts)); }
+std::string facts_to_json(const media::Facts& facts) {
+  return dump(facts_json(facts));
+}
 
 std::string normalized_to_json(const media::Normalized& normalized, const std::string& path,
                                const std::vector<std::string>& part_files) {

@@ -8,9 +8,8 @@ media::Result<media::Normalized> InProcessNormalizer::normalize(const std::strin
   return media::normalize_file(path, m_limits);
 }
 
-media::Result<std::unique_ptr<IsolatedNormalizer>> IsolatedNormalizer::create(media::Limits limits,
-                                                                          int workers,
-                                                                          std::string executable) {
+media::Result<std::unique_ptr<IsolatedNormalizer>> IsolatedNormalizer::create(
+    media::Limits limits, int workers, std::string executable) {
   auto pool = media::WorkerPool::create(media::WorkerPoolOptions{std::move(executable), workers});
   if (!pool) return tl::unexpected(pool.error());
   return std::unique_ptr<IsolatedNormalizer>(new IsolatedNormalizer(limits, std::move(*pool)));

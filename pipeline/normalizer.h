@@ -32,7 +32,8 @@ class InProcessNormalizer final : public Normalizer {
 class IsolatedNormalizer final : public Normalizer {
  public:
   // One worker process per daemon worker thread; `executable` empty means this binary.
-  static media::Result<std::unique_ptr<IsolatedNormalizer>> create(media::Limits limits, int workers,
+  static media::Result<std::unique_ptr<IsolatedNormalizer>> create(media::Limits limits,
+                                                                   int workers,
                                                                    std::string executable = {});
   media::Result<media::Normalized> normalize(const std::string& path) override;
 

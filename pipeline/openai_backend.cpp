@@ -4,8 +4,8 @@
 #include <optional>
 #include <random>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace pipeline {
 namespace {
@@ -39,14 +39,17 @@ Completion read_completion(const std::string& body) {
     Usage spent;
     spent.prompt_tokens = as_int(*usage, "prompt_tokens");
     spent.completion_tokens = as_int(*usage, "completion_tokens");
-    if (const auto details = usage->find("prompt_tokens_details"); details != usage->end() && details->is_object()) {
+    if (const auto details = usage->find("prompt_tokens_details");
+        details != usage->end() && details->is_object()) {
       spent.cached_tokens = as_int(*details, "cached_tokens");
     }
     completion.usage = spent;
   }
-  if (const auto id = parsed.find("id"); id != parsed.end() && id->is_string()) completion.id = id->get<std::string>();
+  if (const auto id = parsed.find("id"); id != parsed.end() && id->is_string())
+    completion.id = id->get<std::string>();
   const auto choices = parsed.find("choices");
-  if (choices != parsed.end() && choices->is_array() && !choices->empty() && choices->front().is_object()) {
+  if (choices != parsed.end() && choices->is_array() && !choices->empty() &&
+      choices->front().is_object()) {
     const auto message = choices->front().find("message");
     if (message != choices->front().end() && message->is_object()) {
       const auto text = message->find("content");
@@ -83,7 +86,8 @@ OpenAiBackend::OpenAiBackend(OpenAiSettings settings, Taxonomy taxonomy, OpenAiP
       m_ports(std::move(ports)),
       m_limiter(m_settings.limits, m_ports.clock),
       m_breaker(m_settings.breaker_failures, m_settings.breaker_cooldown, m_ports.clock),
-      m_prefix_tokens(static_cast<int>((m_builder.system_text().size() + m_builder.schema_json().size()) / 4)) {
+      m_prefix_tokens(
+          static_cast<int>((m_builder.system_text().size() + m_builder.schema_json().size()) / 4)) {
   if (!m_ports.spend) m_ports.spend = std::make_shared<SpendTracker>(SpendCaps{}, m_ports.clock);
 }
 
@@ -112,28 +116,31 @@ Result<void> OpenAiBackend::wait_for_slot(int tokens) {
   }
 }
 
-Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, int tokens, const PromptMix& mix,
-                                                     Answer& answer) {
+Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, int tokens,
+                                                     const PromptMix& mix, Answer& answer) {
   HttpRequest request;
   request.url = endpoint(m_settings.base_url);
   request.timeout = m_settings.timeout;
   request.body = body;
-  if (!m_settings.api_key.empty()) request.headers.push_back("Authorization: Bearer " + m_settings.api_key);
+  if (!m_settings.api_key.empty())
+    request.headers.push_back("Authorization: Bearer " + m_settings.api_key);
   for (const auto& header : m_settings.extra_headers) request.headers.push_back(header);
 
   for (int retry = 0;; ++retry) {
     if (auto parked = m_limiter.parked_until()) {
       return fail(ErrorCode::quota, "the per-day quota is spent; parked until the reset");
     }
-    if (!m_breaker.allow()) return fail(ErrorCode::circuit_open, "the endpoint failed repeatedly; waiting to probe");
+    if (!m_breaker.allow())
+      return fail(ErrorCode::circuit_open, "the endpoint failed repeatedly; waiting to probe");
     if (auto ok = wait_for_slot(tokens); !ok) return tl::unexpected(ok.error());
 
     const HttpResult result = m_ports.client.post(request);
     ++answer.attempts;
     const Classified verdict = classify(result, m_ports.clock.wall_now());
-    const bool endpoint_failed = verdict.verdict != Verdict::success &&
-                                 (verdict.code == ErrorCode::server || verdict.code == ErrorCode::timeout ||
-                                  verdict.code == ErrorCode::network);
+    const bool endpoint_failed =
+        verdict.verdict != Verdict::success &&
+        (verdict.code == ErrorCode::server || verdict.code == ErrorCode::timeout ||
+         verdict.code == ErrorCode::network);
     if (endpoint_failed) {
       m_breaker.record_failure();
     } else {
@@ -145,8 +152,8 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
         Completion completion = read_completion(result->body);
         answer.request_id = completion.id.empty() ? result->request_id : completion.id;
         if (completion.usage) charge(*completion.usage, mix, answer);
-        spdlog::debug("model {}: request {} answered in {:.0f} ms", m_settings.request.model, answer.request_id,
-                      result->elapsed_ms);
+        spdlog::debug("model {}: request {} answered in {:.0f} ms", m_settings.request.model,
+                      answer.request_id, result->elapsed_ms);
         return Reply{std::move(completion.content), std::move(completion.error)};
       }
       case Verdict::park: {
@@ -160,12 +167,14 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
       case Verdict::retry: break;
     }
     if (retry >= m_settings.retry.max_retries) {
-      return fail(verdict.code, verdict.detail + " (after " + std::to_string(retry + 1) + " attempts)");
+      return fail(verdict.code,
+                  verdict.detail + " (after " + std::to_string(retry + 1) + " attempts)");
     }
-    const milliseconds wait = verdict.server_delay ? *verdict.server_delay
-                                                   : backoff_delay(retry, m_settings.retry, next_random());
-    spdlog::info("model {}: {}; retry {} in {} ms", m_settings.request.model, to_string(verdict.code), retry + 1,
-                 wait.count());
+    const milliseconds wait = verdict.server_delay
+                                  ? *verdict.server_delay
+                                  : backoff_delay(retry, m_settings.retry, next_random());
+    spdlog::info("model {}: {}; retry {} in {} ms", m_settings.request.model,
+                 to_string(verdict.code), retry + 1, wait.count());
     if (verdict.code == ErrorCode::rate_limited) {
       // The limit is the key's, not this request's: everyone waits.
       m_limiter.pause_for(wait);
@@ -177,7 +186,8 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
 
 Result<Answer> OpenAiBackend::decide(const media::Normalized& input, const DecideContext&) {
   const auto start = std::chrono::steady_clock::now();
-  if (m_ports.spend->is_over()) return fail(ErrorCode::over_budget, "the daily or monthly spend cap is reached");
+  if (m_ports.spend->is_over())
+    return fail(ErrorCode::over_budget, "the daily or monthly spend cap is reached");
 
   Answer answer;
   answer.backend = "openai";
@@ -193,16 +203,18 @@ Result<Answer> OpenAiBackend::decide(const media::Normalized& input, const Decid
     auto reply = exchange(*body, tokens, mix, answer);
     if (!reply) return tl::unexpected(reply.error());
     answer.raw_reply = reply->content;
-    auto decision = reply->error.empty() ? parse_decision(reply->content, m_builder.taxonomy())
-                                         : Result<Decision>(fail(ErrorCode::invalid_reply, reply->error));
+    auto decision = reply->error.empty()
+                        ? parse_decision(reply->content, m_builder.taxonomy())
+                        : Result<Decision>(fail(ErrorCode::invalid_reply, reply->error));
     if (decision) {
       answer.decision = std::move(*decision);
       answer.latency_ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
       return answer;
     }
-    spdlog::info("model {}: invalid reply ({}){}", m_settings.request.model, decision.error().detail,
-                 round == 0 ? "; asking once more" : "");
+    spdlog::info("model {}: invalid reply ({}){}", m_settings.request.model,
+                 decision.error().detail, round == 0 ? "; asking once more" : "");
     if (round == 1) return fail(ErrorCode::invalid_reply, decision.error().detail);
     repair = Repair{reply->content, decision.error().detail};
   }

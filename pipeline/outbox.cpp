@@ -46,7 +46,8 @@ Outbox::~Outbox() = default;
 
 Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& journal_path) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(journal_path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const int rc = sqlite3_open_v2(journal_path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   if (rc != SQLITE_OK) return fail(ErrorCode::journal, "cannot open the outbox in " + journal_path);
@@ -60,28 +61,33 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& journal_path) {
 Result<void> Outbox::add(const OutboxMessage& message) {
   std::lock_guard lock(m_mutex);
   auto statement = m_impl->prepare(
-      "INSERT OR IGNORE INTO outbox (file_id, queue, message_id, payload, created_ms) VALUES (?,?,?,?,?)");
+      "INSERT OR IGNORE INTO outbox (file_id, queue, message_id, payload, created_ms) VALUES "
+      "(?,?,?,?,?)");
   if (!statement) return tl::unexpected(statement.error());
   sqlite3_stmt* s = statement->get();
   sqlite3_bind_int64(s, 1, message.file_id);
   sqlite3_bind_text(s, 2, message.queue.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 3, message.message_id.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 4, message.payload.data(), static_cast<int>(message.payload.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 4, message.payload.data(), static_cast<int>(message.payload.size()),
+                    SQLITE_TRANSIENT);
   sqlite3_bind_int64(s, 5, now_ms());
-  if (sqlite3_step(s) != SQLITE_DONE) return tl::unexpected(sqlite_error(m_impl->db.get(), "outbox add"));
+  if (sqlite3_step(s) != SQLITE_DONE)
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "outbox add"));
   return {};
 }
 
 Result<std::vector<OutboxMessage>> Outbox::pending(int limit) {
   std::lock_guard lock(m_mutex);
   auto statement = m_impl->prepare(
-      "SELECT id, file_id, queue, message_id, payload FROM outbox WHERE published_ms IS NULL ORDER BY id LIMIT ?");
+      "SELECT id, file_id, queue, message_id, payload FROM outbox WHERE published_ms IS NULL ORDER "
+      "BY id LIMIT ?");
   if (!statement) return tl::unexpected(statement.error());
   sqlite3_stmt* s = statement->get();
   sqlite3_bind_int(s, 1, limit);
   std::vector<OutboxMessage> messages;
   while (sqlite3_step(s) == SQLITE_ROW) {
-    messages.push_back({sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), column(s, 2), column(s, 3), column(s, 4)});
+    messages.push_back({sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), column(s, 2),
+                        column(s, 3), column(s, 4)});
   }
   return messages;
 }
@@ -92,22 +98,26 @@ Result<void> Outbox::mark_published(std::int64_t id) {
   if (!statement) return tl::unexpected(statement.error());
   sqlite3_bind_int64(statement->get(), 1, now_ms());
   sqlite3_bind_int64(statement->get(), 2, id);
-  if (sqlite3_step(statement->get()) != SQLITE_DONE) return tl::unexpected(sqlite_error(m_impl->db.get(), "outbox mark"));
+  if (sqlite3_step(statement->get()) != SQLITE_DONE)
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "outbox mark"));
   return {};
 }
 
 Result<void> Outbox::mark_published(const std::string& queue, const std::string& message_id) {
   std::lock_guard lock(m_mutex);
-  auto statement = m_impl->prepare("UPDATE outbox SET published_ms = ? WHERE queue = ? AND message_id = ?");
+  auto statement =
+      m_impl->prepare("UPDATE outbox SET published_ms = ? WHERE queue = ? AND message_id = ?");
   if (!statement) return tl::unexpected(statement.error());
   sqlite3_bind_int64(statement->get(), 1, now_ms());
   sqlite3_bind_text(statement->get(), 2, queue.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(statement->get(), 3, message_id.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(statement->get()) != SQLITE_DONE) return tl::unexpected(sqlite_error(m_impl->db.get(), "outbox mark"));
+  if (sqlite3_step(statement->get()) != SQLITE_DONE)
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "outbox mark"));
   return {};
 }
 
-std::size_t Outbox::flush(const std::map<std::string, std::shared_ptr<QueuePublisher>>& publishers) {
+std::size_t Outbox::flush(
+    const std::map<std::string, std::shared_ptr<QueuePublisher>>& publishers) {
   auto messages = pending();
   if (!messages) {
     spdlog::error("outbox: {}", messages.error().detail);
@@ -122,7 +132,8 @@ std::size_t Outbox::flush(const std::map<std::string, std::shared_ptr<QueuePubli
       continue;
     }
     if (auto ok = publisher->second->publish(message.message_id, message.payload); !ok) {
-      spdlog::warn("outbox: file={} not yet published to {}: {}", message.file_id, message.queue, ok.error().detail);
+      spdlog::warn("outbox: file={} not yet published to {}: {}", message.file_id, message.queue,
+                   ok.error().detail);
       failing[message.queue] = true;
       ++left;
       continue;

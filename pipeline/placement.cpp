@@ -20,7 +20,9 @@ namespace {
 
 constexpr int k_max_name_attempts = 10'000;
 
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string errno_text(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 int rename_noreplace(const std::string& from, const std::string& to) {
   return static_cast<int>(
@@ -60,7 +62,8 @@ Result<std::string> copy_to_temp(const std::string& from, const std::string& tar
     }
     if (count == 0) break;
     for (ssize_t written = 0; written < count;) {
-      const ssize_t n = ::write(out.get(), buffer.data() + written, static_cast<std::size_t>(count - written));
+      const ssize_t n =
+          ::write(out.get(), buffer.data() + written, static_cast<std::size_t>(count - written));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         const int saved = errno;
@@ -99,7 +102,8 @@ Result<void> place_by_copy(const std::string& from, const std::string& target,
     return fail(saved == EEXIST ? ErrorCode::exists : ErrorCode::io, errno_text("link " + target));
   }
   if (auto ok = fsync_directory(directory); !ok) return ok;
-  if (::unlink(from.c_str()) != 0 && errno != ENOENT) return fail(ErrorCode::io, errno_text("unlink " + from));
+  if (::unlink(from.c_str()) != 0 && errno != ENOENT)
+    return fail(ErrorCode::io, errno_text("unlink " + from));
   return {};
 }
 
@@ -126,7 +130,9 @@ Result<void> make_directories(const std::string& path) {
   return {};
 }
 
-Result<void> fsync_directory(const std::string& path) { return fsync_path(path); }
+Result<void> fsync_directory(const std::string& path) {
+  return fsync_path(path);
+}
 
 Result<std::string> first_free_path(const std::string& directory, const std::string& name) {
   for (int number = 0; number < k_max_name_attempts; ++number) {
@@ -197,7 +203,8 @@ Result<void> write_file_atomic(const std::string& path, const std::string& conte
     const int saved = errno;
     ::unlink(temp.c_str());
     errno = saved;
-    return fail(saved == EEXIST ? ErrorCode::exists : ErrorCode::io, errno_text("rename to " + path));
+    return fail(saved == EEXIST ? ErrorCode::exists : ErrorCode::io,
+                errno_text("rename to " + path));
   }
   return fsync_directory(directory);
 }

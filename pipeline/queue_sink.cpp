@@ -33,7 +33,8 @@ std::string queue_message(const FileRecord& record, const std::string& target) {
 }
 
 Result<void> QueueSink::announce(const FileRecord& record, const std::string& target) {
-  const OutboxMessage message{0, record.id, m_queue, queue_message_id(record), queue_message(record, target)};
+  const OutboxMessage message{0, record.id, m_queue, queue_message_id(record),
+                              queue_message(record, target)};
   if (auto ok = m_outbox.add(message); !ok) return ok;
   // Published now when the queue is up; otherwise the service's outbox flush retries.
   if (m_publisher->publish(message.message_id, message.payload)) {

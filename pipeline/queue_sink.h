@@ -14,9 +14,12 @@ namespace pipeline {
 
 class QueueSink final : public Sink {
  public:
-  QueueSink(std::unique_ptr<Sink> placement, std::string queue, std::shared_ptr<QueuePublisher> publisher,
-            Outbox& outbox)
-      : m_placement(std::move(placement)), m_queue(std::move(queue)), m_publisher(std::move(publisher)), m_outbox(outbox) {}
+  QueueSink(std::unique_ptr<Sink> placement, std::string queue,
+            std::shared_ptr<QueuePublisher> publisher, Outbox& outbox)
+      : m_placement(std::move(placement)),
+        m_queue(std::move(queue)),
+        m_publisher(std::move(publisher)),
+        m_outbox(outbox) {}
 
   std::string_view kind() const override { return "queue"; }
   Result<std::string> plan(const FileRecord& record) override { return m_placement->plan(record); }

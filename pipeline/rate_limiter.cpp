@@ -27,7 +27,8 @@ void RateLimiter::refill(std::chrono::steady_clock::time_point now) {
   m_last_refill = now;
   m_requests = std::min<double>(m_limits.requests_per_minute,
                                 m_requests + elapsed_ms * m_limits.requests_per_minute / 60'000.0);
-  m_tokens = std::min<double>(m_limits.tokens_per_minute, m_tokens + elapsed_ms * m_limits.tokens_per_minute / 60'000.0);
+  m_tokens = std::min<double>(m_limits.tokens_per_minute,
+                              m_tokens + elapsed_ms * m_limits.tokens_per_minute / 60'000.0);
 }
 
 milliseconds RateLimiter::try_acquire(int tokens) {

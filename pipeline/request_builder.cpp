@@ -1,7 +1,7 @@
 #include "pipeline/request_builder.h"
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+#include <nlohmann/json.hpp>
 
 #include "pipeline/decision_schema.h"
 #include "pipeline/file_hash.h"
@@ -60,16 +60,19 @@ std::string system_text_for(const Taxonomy& taxonomy) {
 Result<ordered_json> part_json(const media::Part& part) {
   switch (part.type) {
     case media::PartType::text:
-      return ordered_json{{"type", "text"}, {"text", (part.label.empty() ? "" : part.label + ":\n") + part.data}};
+      return ordered_json{{"type", "text"},
+                          {"text", (part.label.empty() ? "" : part.label + ":\n") + part.data}};
     case media::PartType::image:
-      return ordered_json{{"type", "image_url"},
-                          {"image_url", {{"url", "data:" + part.mime + ";base64," + base64(part.data)}}}};
+      return ordered_json{
+          {"type", "image_url"},
+          {"image_url", {{"url", "data:" + part.mime + ";base64," + base64(part.data)}}}};
     case media::PartType::audio: {
       // The API carries only wav and mp3 audio.
       std::string format;
       if (part.mime == "audio/wav" || part.mime == "audio/x-wav") format = "wav";
       if (part.mime == "audio/mpeg" || part.mime == "audio/mp3") format = "mp3";
-      if (format.empty()) return fail(ErrorCode::internal, "audio part in " + part.mime + " cannot be sent");
+      if (format.empty())
+        return fail(ErrorCode::internal, "audio part in " + part.mime + " cannot be sent");
       return ordered_json{{"type", "input_audio"},
                           {"input_audio", {{"data", base64(part.data)}, {"format", format}}}};
     }
@@ -85,11 +88,13 @@ RequestBuilder::RequestBuilder(Taxonomy taxonomy)
       m_schema_json(decision_schema_json(m_taxonomy)),
       m_prompt_version("p1-" + sha256_bytes(m_system_text + '\n' + m_schema_json).substr(0, 16)) {}
 
-Result<std::string> RequestBuilder::build(const media::Normalized& input, const RequestOptions& options,
+Result<std::string> RequestBuilder::build(const media::Normalized& input,
+                                          const RequestOptions& options,
                                           const std::optional<Repair>& repair) const {
   ordered_json content = ordered_json::array();
   content.push_back({{"type", "text"},
-                     {"text", "kind: " + media::to_string(input.kind) + "\nfacts: " + facts_to_json(input.facts)}});
+                     {"text", "kind: " + media::to_string(input.kind) +
+                                  "\nfacts: " + facts_to_json(input.facts)}});
   for (const auto& part : input.parts) {
     auto item = part_json(part);
     if (!item) return tl::unexpected(item.error());
@@ -100,10 +105,12 @@ Result<std::string> RequestBuilder::build(const media::Normalized& input, const 
   messages.push_back({{"role", "system"}, {"content", m_system_text}});
   messages.push_back({{"role", "user"}, {"content", content}});
   if (repair) {
-    messages.push_back({{"role", "assistant"}, {"content", repair->previous_reply.substr(0, k_max_repair_echo)}});
-    messages.push_back({{"role", "user"},
-                        {"content", "That reply was invalid: " + repair->error +
-                                        ". Answer again with JSON that follows the schema exactly."}});
+    messages.push_back(
+        {{"role", "assistant"}, {"content", repair->previous_reply.substr(0, k_max_repair_echo)}});
+    messages.push_back(
+        {{"role", "user"},
+         {"content", "That reply was invalid: " + repair->error +
+                         ". Answer again with JSON that follows the schema exactly."}});
   }
 
   ordered_json body;

@@ -49,7 +49,8 @@ Result<std::unique_ptr<ResultCache>> ResultCache::open(const std::string& path) 
                                 " WHERE sha256 = ?1 AND prompt_version = ?2 AND model = ?3");
   if (!find) return tl::unexpected(find.error());
   impl->find = std::move(*find);
-  auto store = prepare_statement(raw, "INSERT OR REPLACE INTO result_cache VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  auto store = prepare_statement(
+      raw, "INSERT OR REPLACE INTO result_cache VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!store) return tl::unexpected(store.error());
   impl->store = std::move(*store);
   return std::unique_ptr<ResultCache>(new ResultCache(std::move(impl)));
@@ -62,8 +63,10 @@ Result<std::optional<CachedDecision>> ResultCache::find(const CacheKey& key) {
   bind_key(statement, key);
   const int rc = sqlite3_step(statement);
   if (rc == SQLITE_DONE) return std::optional<CachedDecision>{};
-  if (rc != SQLITE_ROW) return tl::unexpected(sqlite_error(m_impl->db.get(), "result cache lookup"));
-  CachedDecision found{column_text(statement, 0), column_text(statement, 1), sqlite3_column_double(statement, 2)};
+  if (rc != SQLITE_ROW)
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "result cache lookup"));
+  CachedDecision found{column_text(statement, 0), column_text(statement, 1),
+                       sqlite3_column_double(statement, 2)};
   sqlite3_reset(statement);
   return std::optional<CachedDecision>{std::move(found)};
 }
@@ -82,7 +85,8 @@ Result<void> ResultCache::store(const CacheKey& key, const CachedDecision& value
   sqlite3_bind_int64(statement, 7, now_ms);
   const int rc = sqlite3_step(statement);
   sqlite3_reset(statement);
-  if (rc != SQLITE_DONE) return tl::unexpected(sqlite_error(m_impl->db.get(), "result cache store"));
+  if (rc != SQLITE_DONE)
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "result cache store"));
   return {};
 }
 

@@ -32,7 +32,8 @@ bool type_is(const json& detail, std::string_view suffix) {
   const auto type = detail.find("@type");
   if (type == detail.end() || !type->is_string()) return false;
   const auto& text = type->get_ref<const std::string&>();
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string snippet(std::string_view body) {
@@ -45,7 +46,8 @@ std::string snippet(std::string_view body) {
 
 }  // namespace
 
-std::optional<milliseconds> parse_retry_after(std::string_view header, std::chrono::system_clock::time_point now) {
+std::optional<milliseconds> parse_retry_after(std::string_view header,
+                                              std::chrono::system_clock::time_point now) {
   if (header.empty()) return std::nullopt;
   if (std::all_of(header.begin(), header.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (header.size() > 9) return std::nullopt;
@@ -75,7 +77,8 @@ std::optional<milliseconds> parse_retry_info(std::string_view body) {
       }
     } else if (delay->is_object()) {
       const double seconds = delay->value("seconds", 0.0) + delay->value("nanos", 0.0) / 1e9;
-      if (seconds >= 0 && seconds < 1e7) return milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
+      if (seconds >= 0 && seconds < 1e7)
+        return milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
     }
   }
   return std::nullopt;
@@ -88,16 +91,19 @@ bool names_per_day_quota(std::string_view body) {
     if (violations == detail.end() || !violations->is_array()) continue;
     for (const auto& violation : *violations) {
       if (!violation.is_object()) continue;
-      const std::string id = violation.value("quotaId", std::string()) + violation.value("quotaMetric", std::string());
-      if (id.find("PerDay") != std::string::npos || id.find("per_day") != std::string::npos) return true;
+      const std::string id =
+          violation.value("quotaId", std::string()) + violation.value("quotaMetric", std::string());
+      if (id.find("PerDay") != std::string::npos || id.find("per_day") != std::string::npos)
+        return true;
     }
   }
   return false;
 }
 
 milliseconds backoff_delay(int retry, const RetrySettings& settings, double uniform01) {
-  const double ceiling = std::min(static_cast<double>(settings.max_delay.count()),
-                                  static_cast<double>(settings.base_delay.count()) * std::ldexp(1.0, std::min(retry, 30)));
+  const double ceiling = std::min(
+      static_cast<double>(settings.max_delay.count()),
+      static_cast<double>(settings.base_delay.count()) * std::ldexp(1.0, std::min(retry, 30)));
   return milliseconds(static_cast<long long>(std::clamp(uniform01, 0.0, 1.0) * ceiling));
 }
 
@@ -105,20 +111,24 @@ Classified classify(const HttpResult& result, std::chrono::system_clock::time_po
   if (!result) {
     const ErrorCode code = result.error().code;
     const bool transient = code == ErrorCode::timeout || code == ErrorCode::network;
-    return Classified{transient ? Verdict::retry : Verdict::give_up, code, std::nullopt, result.error().detail};
+    return Classified{transient ? Verdict::retry : Verdict::give_up, code, std::nullopt,
+                      result.error().detail};
   }
   const HttpResponse& response = *result;
   const long status = response.status;
-  if (status >= 200 && status < 300) return Classified{Verdict::success, ErrorCode::internal, std::nullopt, {}};
+  if (status >= 200 && status < 300)
+    return Classified{Verdict::success, ErrorCode::internal, std::nullopt, {}};
   const std::string detail = "HTTP " + std::to_string(status) + ": " + snippet(response.body);
   if (status == 429) {
-    if (names_per_day_quota(response.body)) return Classified{Verdict::park, ErrorCode::quota, std::nullopt, detail};
+    if (names_per_day_quota(response.body))
+      return Classified{Verdict::park, ErrorCode::quota, std::nullopt, detail};
     auto delay = parse_retry_after(response.retry_after, now);
     if (!delay) delay = parse_retry_info(response.body);
     return Classified{Verdict::retry, ErrorCode::rate_limited, delay, detail};
   }
   if (status == 500 || status == 502 || status == 503 || status == 504) {
-    return Classified{Verdict::retry, ErrorCode::server, parse_retry_after(response.retry_after, now), detail};
+    return Classified{Verdict::retry, ErrorCode::server,
+                      parse_retry_after(response.retry_after, now), detail};
   }
   if (status >= 500) return Classified{Verdict::give_up, ErrorCode::server, std::nullopt, detail};
   return Classified{Verdict::give_up, ErrorCode::client, std::nullopt, detail};

@@ -24,15 +24,15 @@ enum class Verdict { success, retry, give_up, park };
 
 struct Classified {
   Verdict verdict = Verdict::give_up;
-  ErrorCode code = ErrorCode::internal;  // meaningful unless success
+  ErrorCode code = ErrorCode::internal;                   // meaningful unless success
   std::optional<std::chrono::milliseconds> server_delay;  // the server's own wait, when it said
   std::string detail;
 };
 
 Classified classify(const HttpResult& result, std::chrono::system_clock::time_point now);
 
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view header,
-                                                           std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds> parse_retry_after(
+    std::string_view header, std::chrono::system_clock::time_point now);
 std::optional<std::chrono::milliseconds> parse_retry_info(std::string_view body);
 // Whether a 429 body's QuotaFailure names a per-day quota (retrying today is pointless).
 bool names_per_day_quota(std::string_view body);

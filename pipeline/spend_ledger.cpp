@@ -19,7 +19,9 @@ Result<std::unique_ptr<SpendLedger>> SpendLedger::open(const std::string& path) 
   if (!db) return tl::unexpected(db.error());
   impl->db = std::move(*db);
   sqlite3* raw = impl->db.get();
-  if (auto ok = exec(raw, "CREATE TABLE IF NOT EXISTS spend (day TEXT PRIMARY KEY, usd REAL NOT NULL)"); !ok) {
+  if (auto ok =
+          exec(raw, "CREATE TABLE IF NOT EXISTS spend (day TEXT PRIMARY KEY, usd REAL NOT NULL)");
+      !ok) {
     return tl::unexpected(ok.error());
   }
   auto add = prepare_statement(raw,
@@ -27,7 +29,8 @@ Result<std::unique_ptr<SpendLedger>> SpendLedger::open(const std::string& path) 
                                " ON CONFLICT(day) DO UPDATE SET usd = usd + excluded.usd");
   if (!add) return tl::unexpected(add.error());
   impl->add = std::move(*add);
-  auto total = prepare_statement(raw, "SELECT COALESCE(SUM(usd), 0) FROM spend WHERE substr(day, 1, length(?1)) = ?1");
+  auto total = prepare_statement(
+      raw, "SELECT COALESCE(SUM(usd), 0) FROM spend WHERE substr(day, 1, length(?1)) = ?1");
   if (!total) return tl::unexpected(total.error());
   impl->total = std::move(*total);
   return std::unique_ptr<SpendLedger>(new SpendLedger(std::move(impl)));

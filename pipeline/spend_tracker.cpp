@@ -16,12 +16,14 @@ PromptMix estimate_mix(const media::Normalized& input, int prefix_tokens) {
   bool has_audio = false;
   for (const auto& part : input.parts) {
     if (part.type == media::PartType::image) image_tokens += 258;
-    if (part.type == media::PartType::text) text_tokens += static_cast<double>(part.data.size()) / 4.0;
+    if (part.type == media::PartType::text)
+      text_tokens += static_cast<double>(part.data.size()) / 4.0;
     has_audio = has_audio || part.type == media::PartType::audio;
   }
   // Audio is what the estimate leaves after the images and the text.
   if (has_audio) {
-    audio_tokens = std::max(0.0, input.token_estimate - image_tokens - (text_tokens - prefix_tokens));
+    audio_tokens =
+        std::max(0.0, input.token_estimate - image_tokens - (text_tokens - prefix_tokens));
   }
   const double total = image_tokens + audio_tokens + text_tokens;
   if (total <= 0) return {};
@@ -32,8 +34,9 @@ double cost_usd(const Usage& usage, const PromptMix& mix, const Prices& prices) 
   const double cached = std::clamp(usage.cached_tokens, 0, std::max(0, usage.prompt_tokens));
   const double fresh = std::max(0, usage.prompt_tokens) - cached;
   const double text_share = std::max(0.0, 1.0 - mix.audio_share - mix.image_share);
-  const double input = fresh * (mix.audio_share * prices.input_audio + mix.image_share * prices.input_image +
-                                text_share * prices.input_text);
+  const double input =
+      fresh * (mix.audio_share * prices.input_audio + mix.image_share * prices.input_image +
+               text_share * prices.input_text);
   const double output = std::max(0, usage.completion_tokens) * prices.output;
   return (input + cached * prices.input_cached + output) / 1e6;
 }
@@ -71,7 +74,8 @@ void SpendTracker::add(double usd) {
   m_today += usd;
   m_month_total += usd;
   if (m_ledger) {
-    if (auto ok = m_ledger->add(m_day, usd); !ok) spdlog::warn("spend ledger: {}", ok.error().detail);
+    if (auto ok = m_ledger->add(m_day, usd); !ok)
+      spdlog::warn("spend ledger: {}", ok.error().detail);
   }
 }
 

@@ -37,10 +37,12 @@ inline Result<void> exec(sqlite3* db, const char* sql) {
 // Opens (creating) a database in WAL mode with a busy timeout, for one connection per owner.
 inline Result<DatabaseHandle> open_database(const std::string& path, const std::string& what) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   DatabaseHandle db(raw);
-  if (rc != SQLITE_OK) return tl::unexpected(sqlite_error(raw, "cannot open the " + what + " " + path));
+  if (rc != SQLITE_OK)
+    return tl::unexpected(sqlite_error(raw, "cannot open the " + what + " " + path));
   sqlite3_busy_timeout(raw, 5000);
   if (auto ok = exec(raw, "PRAGMA journal_mode=WAL"); !ok) return tl::unexpected(ok.error());
   return db;

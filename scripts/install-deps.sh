@@ -20,7 +20,7 @@ build=(
 test=(
   python3 python3-jsonschema python3-yaml redis-server rclone sqlite3 systemd
   ffmpeg sox imagemagick ghostscript espeak-ng poppler-utils fonts-dejavu-core
-  dpkg-dev fakeroot
+  dpkg-dev fakeroot clang-format git
 )
 bench=(libvips-tools libjpeg-turbo-progs)
 

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 
+echo "== formatting (clang-format, .clang-format)"
+git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
+
 echo "== build (ci preset: RelWithDebInfo, -Werror)"
 cmake --preset ci >/dev/null
 cmake --build --preset ci

@@ -32,7 +32,8 @@ backend = "openai"
 temperature = 0.5
 [model.extra_headers]
 "X-Title" = "siftd"
-)", "good.toml");
+)",
+                                  "good.toml");
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->inbox, "/data/in");
   EXPECT_EQ(config->workers, 8);
@@ -65,7 +66,8 @@ TEST(Config, out_of_bounds_value_is_an_error) {
 TEST(Config, wrong_type_is_an_error) {
   auto config = parse_config_text("[limits]\nimage_max_side = \"big\"\n", "bad.toml");
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().message.find("limits.image_max_side: must be an integer"), std::string::npos);
+  EXPECT_NE(config.error().message.find("limits.image_max_side: must be an integer"),
+            std::string::npos);
 }
 
 TEST(Config, enumerated_string_must_be_a_choice) {
@@ -81,7 +83,8 @@ TEST(Config, syntax_error_names_the_line) {
 }
 
 TEST(Config, destination_inside_the_inbox_is_refused) {
-  auto config = parse_config_text("[daemon]\ninbox = \"/data/in\"\nout = \"/data/in/sorted\"\n", "loop.toml");
+  auto config =
+      parse_config_text("[daemon]\ninbox = \"/data/in\"\nout = \"/data/in/sorted\"\n", "loop.toml");
   ASSERT_FALSE(config);
   EXPECT_NE(config.error().message.find("files would be taken again"), std::string::npos);
 }
@@ -101,7 +104,8 @@ name = "count"
 type = "number"
 [[taxonomy.category]]
 name = "dogs"
-)", "tax.toml");
+)",
+                                  "tax.toml");
   ASSERT_TRUE(config) << config.error().message;
   ASSERT_EQ(config->taxonomy.categories.size(), 2u);
   EXPECT_EQ(config->taxonomy.categories[0].fields.at(0).type, pipeline::FieldType::number);
@@ -109,7 +113,8 @@ name = "dogs"
   auto bad = parse_config_text("[[taxonomy.category]]\nname = \"../etc\"\n", "tax.toml");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("taxonomy.category.name"), std::string::npos);
-  auto twice = parse_config_text("[[taxonomy.category]]\nname = \"a\"\n[[taxonomy.category]]\nname = \"a\"\n", "t.toml");
+  auto twice = parse_config_text(
+      "[[taxonomy.category]]\nname = \"a\"\n[[taxonomy.category]]\nname = \"a\"\n", "t.toml");
   ASSERT_FALSE(twice);
 }
 
@@ -131,7 +136,8 @@ TEST(Config, example_file_parses_and_shows_every_key) {
 TEST(Config, readme_documents_every_key) {
   const std::string readme = siftd_test::read_file(std::string(SIFTD_SOURCE_DIR) + "/README.md");
   for (const auto& key : documented_keys()) {
-    EXPECT_NE(readme.find("`" + key.key + "`"), std::string::npos) << key.key << " is missing from README.md";
+    EXPECT_NE(readme.find("`" + key.key + "`"), std::string::npos)
+        << key.key << " is missing from README.md";
   }
 }
 
@@ -146,7 +152,8 @@ path = "/mnt/nfs/b"
 mode = "poll"
 settle_ms = 3000
 ignore = ["*.tmp2"]
-)", "watch.toml");
+)",
+                                  "watch.toml");
   ASSERT_TRUE(config) << config.error().message;
   const auto folders = config->folders();
   ASSERT_EQ(folders.size(), 2u);
@@ -161,7 +168,8 @@ ignore = ["*.tmp2"]
   EXPECT_FALSE(parse_config_text("[[watch]]\nmode = \"poll\"\n", "w.toml")) << "a path is required";
   EXPECT_FALSE(parse_config_text("[[watch]]\npath = \"/a\"\nmode = \"magic\"\n", "w.toml"));
   EXPECT_FALSE(parse_config_text("[[watch]]\npath = \"/a\"\ncolour = 1\n", "w.toml"));
-  auto nested = parse_config_text("[[watch]]\npath = \"/a\"\n[[watch]]\npath = \"/a/b\"\n", "w.toml");
+  auto nested =
+      parse_config_text("[[watch]]\npath = \"/a\"\n[[watch]]\npath = \"/a/b\"\n", "w.toml");
   ASSERT_FALSE(nested);
   EXPECT_NE(nested.error().message.find("must not nest"), std::string::npos);
   auto loop = parse_config_text("[daemon]\nout = \"/b/out\"\n[[watch]]\npath = \"/b\"\n", "w.toml");

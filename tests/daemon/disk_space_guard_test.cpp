@@ -9,8 +9,9 @@ namespace daemon_core {
 TEST(DiskSpaceGuard, pauses_under_the_minimum_and_resumes_above_it) {
   test::FakeClock clock;
   std::uint64_t free_on_out = 10ull << 20;
-  DiskSpaceGuard guard({"/work", "/out"}, 64ull << 20, clock,
-                       [&](const std::string& path) { return path == "/out" ? free_on_out : (1ull << 40); });
+  DiskSpaceGuard guard({"/work", "/out"}, 64ull << 20, clock, [&](const std::string& path) {
+    return path == "/out" ? free_on_out : (1ull << 40);
+  });
   EXPECT_FALSE(guard.allows_intake());
   free_on_out = 100ull << 20;
   EXPECT_FALSE(guard.allows_intake()) << "re-checked at most once a second";

@@ -13,13 +13,15 @@
 namespace daemon_core {
 namespace {
 
-bool has_event(const std::vector<WatchEvent>& events, WatchEvent::Type type, const std::string& path) {
+bool has_event(const std::vector<WatchEvent>& events, WatchEvent::Type type,
+               const std::string& path) {
   return std::any_of(events.begin(), events.end(),
                      [&](const WatchEvent& e) { return e.type == type && e.path == path; });
 }
 
 // Drains until `want` is seen or a generous bound passes (events are delivered asynchronously).
-std::vector<WatchEvent> drain_until(InotifyWatcher& watcher, WatchEvent::Type want, const std::string& path) {
+std::vector<WatchEvent> drain_until(InotifyWatcher& watcher, WatchEvent::Type want,
+                                    const std::string& path) {
   std::vector<WatchEvent> all;
   for (int i = 0; i < 200 && !has_event(all, want, path); ++i) {
     auto events = watcher.drain();
@@ -41,7 +43,9 @@ TEST(InotifyWatcher, reports_writes_renames_and_new_folders) {
   auto events = drain_until(*watcher, WatchEvent::Type::closed_write, dir / "a.jpg");
   EXPECT_TRUE(has_event(events, WatchEvent::Type::closed_write, dir / "a.jpg"));
 
-  siftd_test::write_file(dir.path() + "/../" + std::filesystem::path(dir.path()).filename().string() + "-outside", "y");
+  siftd_test::write_file(
+      dir.path() + "/../" + std::filesystem::path(dir.path()).filename().string() + "-outside",
+      "y");
   ::rename((dir.path() + "-outside").c_str(), (dir / "b.jpg").c_str());
   events = drain_until(*watcher, WatchEvent::Type::moved_in, dir / "b.jpg");
   EXPECT_TRUE(has_event(events, WatchEvent::Type::moved_in, dir / "b.jpg"));
@@ -73,8 +77,9 @@ TEST(ScanTree, lists_regular_files_and_reports_the_rest) {
   ::mkfifo((dir / "fifo").c_str(), 0644);
   std::vector<std::string> found;
   std::vector<std::string> skipped;
-  scan_tree(dir.path(), nullptr, [&](const std::string& f) { found.push_back(f); },
-            [&](const std::string& p, const char*) { skipped.push_back(p); });
+  scan_tree(
+      dir.path(), nullptr, [&](const std::string& f) { found.push_back(f); },
+      [&](const std::string& p, const char*) { skipped.push_back(p); });
   std::sort(found.begin(), found.end());
   std::sort(skipped.begin(), skipped.end());
   EXPECT_EQ(found, (std::vector<std::string>{dir / "a.jpg", dir / "deep/er/b.png"}));

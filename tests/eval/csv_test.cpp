@@ -16,7 +16,8 @@ TEST(Csv, quotes_only_fields_that_need_it) {
 }
 
 TEST(Csv, a_line_parses_back_to_its_fields) {
-  const std::vector<std::string> fields{"1", "a,b", "say \"hi\"", "two\r\nlines", "", "{\"k\": [1,2]}"};
+  const std::vector<std::string> fields{"1", "a,b",           "say \"hi\"", "two\r\nlines",
+                                        "",  "{\"k\": [1,2]}"};
   const auto rows = parse_csv(csv_line(fields) + csv_line({"x", "y"}));
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), 2u);
@@ -32,4 +33,6 @@ TEST(Csv, skips_blank_lines_and_keeps_empty_fields) {
   EXPECT_EQ((*rows)[1], (std::vector<std::string>{"", ""}));
 }
 
-TEST(Csv, an_open_quote_is_an_error) { EXPECT_FALSE(parse_csv("a,\"never closed\n")); }
+TEST(Csv, an_open_quote_is_an_error) {
+  EXPECT_FALSE(parse_csv("a,\"never closed\n"));
+}

@@ -26,7 +26,8 @@ pipeline::DecisionRow sample_row(std::int64_t at_ms) {
   row.model = "m";
   row.prompt_version = "p1";
   row.raw_reply = "{\"category\": \"invoice\",\n \"confidence\": 0.9}";
-  row.decision_json = R"({"category":"invoice","confidence":0.9,"route":"accept","summary":"s","fields":{}})";
+  row.decision_json =
+      R"({"category":"invoice","confidence":0.9,"route":"accept","summary":"s","fields":{}})";
   row.outcome = "route";
   row.destination = "/out/invoice/a.pdf";
   row.prompt_tokens = 310;
@@ -70,14 +71,15 @@ TEST(DecisionLog, appends_in_the_journal_database_and_reads_back_since_a_time) {
 
 TEST(DecisionLog, csv_has_one_header_and_one_parseable_row_per_decision) {
   const auto row = sample_row(1'764'300'000'000);
-  const auto rows = pipeline::parse_csv(pipeline::decision_csv_header() + pipeline::to_csv_line(row) +
-                                        pipeline::to_csv_line(row));
+  const auto rows = pipeline::parse_csv(pipeline::decision_csv_header() +
+                                        pipeline::to_csv_line(row) + pipeline::to_csv_line(row));
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), 3u);
   const auto& header = (*rows)[0];
   for (const auto& line : *rows) EXPECT_EQ(line.size(), header.size());
   const auto column = [&](const std::string& name) {
-    return (*rows)[1][static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin())];
+    return (*rows)[1][static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
+                                               header.begin())];
   };
   EXPECT_EQ(column("path"), row.path);
   EXPECT_EQ(column("raw_reply"), row.raw_reply);

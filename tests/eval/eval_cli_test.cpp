@@ -16,7 +16,9 @@ using siftd_test::run_siftd;
 using siftd_test::write_file;
 
 // Single quotes for the shell; test paths hold none.
-std::string shell_quoted(const std::string& text) { return "'" + text + "'"; }
+std::string shell_quoted(const std::string& text) {
+  return "'" + text + "'";
+}
 
 std::string reply(const std::string& category, double confidence, const std::string& route) {
   return R"({"category":")" + category + R"(","confidence":)" + std::to_string(confidence) +
@@ -43,15 +45,17 @@ class EvalCli : public ::testing::Test {
     write_file(m_dir / "set/c.png", siftd_test::screenshot_png(1280, 800));
     write_file(m_dir / "set/d.png", siftd_test::screenshot_png(1366, 768));
     write_file(m_dir / "set/e.jpg", siftd_test::photo_jpeg(800, 600, 3));
-    write_file(m_labels, "file,expected_category,expected_route\na.jpg,photo,route\nb.jpg,photo,route\n"
-                         "c.png,screenshot,route\nd.png,screenshot_error,route\ne.jpg,photo,route\n");
+    write_file(m_labels,
+               "file,expected_category,expected_route\na.jpg,photo,route\nb.jpg,photo,route\n"
+               "c.png,screenshot,route\nd.png,screenshot_error,route\ne.jpg,photo,route\n");
     // Equal input prices, so each request costs the same whatever its media:
     // (600 - 400 cached) x 1 + 400 x 0.5 + 40 completion x 2 = 480 per million = $0.00048.
     const std::string config =
         "[daemon]\ninbox = '" + (m_dir / "inbox") + "'\n[model]\nbackend = 'openai'\nbase_url = '" +
         m_server.base_url() +
         "'\nname = 'fake-flash'\nmax_retries = 0\nfallback = 'none'\nprice_input_text = 1.0\n"
-        "price_input_image = 1.0\nprice_input_audio = 1.0\nprice_input_cached = 0.5\nprice_output = 2.0\n";
+        "price_input_image = 1.0\nprice_input_audio = 1.0\nprice_input_cached = 0.5\nprice_output "
+        "= 2.0\n";
     write_file(m_config, config);
   }
 
@@ -66,25 +70,32 @@ class EvalCli : public ::testing::Test {
 TEST_F(EvalCli, scripted_answers_give_exact_metrics_and_a_report) {
   m_server.script(five_answers());
   const std::string report = m_dir / "report.html";
-  const auto result = run_siftd("eval --labels " + shell_quoted(m_labels) + " --config " + shell_quoted(m_config) +
-                                " --report " + shell_quoted(report));
+  const auto result = run_siftd("eval --labels " + shell_quoted(m_labels) + " --config " +
+                                shell_quoted(m_config) + " --report " + shell_quoted(report));
   ASSERT_EQ(result.status, 0) << result.out;
   EXPECT_EQ(m_server.request_count(), 5u);
   const auto& out = result.out;
   EXPECT_NE(out.find("accuracy            60.0% (3/5)"), std::string::npos) << out;
   EXPECT_NE(out.find("escalation rate     60.0% (3/5)"), std::string::npos) << out;
   EXPECT_NE(out.find("abstention quality  33.3% (of 3 escalated, 1 were wrong at the first tier)"),
-            std::string::npos) << out;
-  EXPECT_NE(out.find("routed precision    50.0% (1/2 routed were right)"), std::string::npos) << out;
-  EXPECT_NE(out.find("tokens              3000 prompt (2000 cached), 200 completion"), std::string::npos) << out;
-  EXPECT_NE(out.find("cost                $0.002400 total, $0.000480 per file, $0.000800 per success"),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("routed precision    50.0% (1/2 routed were right)"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("tokens              3000 prompt (2000 cached), 200 completion"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(
+      out.find("cost                $0.002400 total, $0.000480 per file, $0.000800 per success"),
+      std::string::npos)
+      << out;
   // Rows expected, columns decided, in the taxonomy's order.
   EXPECT_NE(out.find("  [ 1] receipt               .    .    .    .\n"
                      "  [ 2] screenshot_error      .    .    1    .\n"
                      "  [ 3] screenshot            .    .    1    .\n"
                      "  [ 4] photo                 1    .    .    2\n"),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
   const std::string html = siftd_test::read_file(report);
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(report + ".tmp"));
@@ -101,8 +112,8 @@ TEST_F(EvalCli, compare_runs_both_configurations_side_by_side) {
   m_server.script(answers);
   const std::string second = m_dir / "second.toml";
   write_file(second, siftd_test::read_file(m_config));
-  const auto result = run_siftd("eval --labels " + shell_quoted(m_labels) + " --compare " + shell_quoted(m_config) + " " +
-                                shell_quoted(second));
+  const auto result = run_siftd("eval --labels " + shell_quoted(m_labels) + " --compare " +
+                                shell_quoted(m_config) + " " + shell_quoted(second));
   ASSERT_EQ(result.status, 0) << result.out;
   EXPECT_EQ(m_server.request_count(), 10u);
   EXPECT_NE(result.out.find("fake.toml"), std::string::npos) << result.out;
@@ -122,22 +133,28 @@ TEST_F(EvalCli, a_missing_labels_file_is_an_error) {
 TEST_F(EvalCli, a_cascade_counts_files_the_first_tier_passed_up_and_whether_it_was_wrong) {
   // Three files. a: the first tier is sure and right. b: unsure and wrong, the stronger model
   // fixes it. c: unsure but right, the stronger model agrees. Five requests in all.
-  write_file(m_labels, "file,expected_category,expected_route\na.jpg,photo,route\nb.jpg,photo,route\n"
-                       "c.png,screenshot,route\n");
-  write_file(m_config, siftd_test::read_file(m_config) + "escalation_model = 'fake-pro'\nescalation_below = 0.6\n");
+  write_file(m_labels,
+             "file,expected_category,expected_route\na.jpg,photo,route\nb.jpg,photo,route\n"
+             "c.png,screenshot,route\n");
+  write_file(m_config, siftd_test::read_file(m_config) +
+                           "escalation_model = 'fake-pro'\nescalation_below = 0.6\n");
   m_server.script({{fakes::Fault::none, reply("photo", 0.9, "accept")},
                    {fakes::Fault::none, reply("receipt", 0.4, "accept")},
                    {fakes::Fault::none, reply("photo", 0.95, "accept")},
                    {fakes::Fault::none, reply("screenshot", 0.5, "accept")},
                    {fakes::Fault::none, reply("screenshot", 0.9, "accept")}});
-  const auto result = run_siftd("eval --labels " + shell_quoted(m_labels) + " --config " + shell_quoted(m_config));
+  const auto result =
+      run_siftd("eval --labels " + shell_quoted(m_labels) + " --config " + shell_quoted(m_config));
   ASSERT_EQ(result.status, 0) << result.out;
   EXPECT_EQ(m_server.request_count(), 5u);
   const auto& out = result.out;
   EXPECT_NE(out.find("accuracy            100.0% (3/3)"), std::string::npos) << out;
   EXPECT_NE(out.find("escalation rate     66.7% (2/3)"), std::string::npos) << out;
   EXPECT_NE(out.find("abstention quality  50.0% (of 2 escalated, 1 were wrong at the first tier)"),
-            std::string::npos) << out;
-  EXPECT_NE(out.find("cost                $0.002400 total, $0.000800 per file, $0.000800 per success"),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
+  EXPECT_NE(
+      out.find("cost                $0.002400 total, $0.000800 per file, $0.000800 per success"),
+      std::string::npos)
+      << out;
 }

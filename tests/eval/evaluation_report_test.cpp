@@ -48,8 +48,8 @@ TEST(EvaluationReport, two_runs_get_a_comparison) {
 
 TEST(EvaluationReport, summary_names_every_metric) {
   const auto text = pipeline::format_summary(sample_run("a", true).metrics);
-  for (const char* needle : {"accuracy", "escalation rate", "abstention quality", "p95", "per success",
-                             "confusion matrix", "screenshot"}) {
+  for (const char* needle : {"accuracy", "escalation rate", "abstention quality", "p95",
+                             "per success", "confusion matrix", "screenshot"}) {
     EXPECT_NE(text.find(needle), std::string::npos) << needle;
   }
 }

@@ -49,7 +49,8 @@ std::vector<EvalItem> hand_made_set() {
 }  // namespace
 
 TEST(Evaluation, computes_exact_metrics_on_a_hand_made_set) {
-  const auto m = pipeline::compute_metrics(hand_made_set(), {"invoice", "receipt", "document", "photo", "video"});
+  const auto m = pipeline::compute_metrics(hand_made_set(),
+                                           {"invoice", "receipt", "document", "photo", "video"});
   EXPECT_EQ(m.files, 10);
   EXPECT_EQ(m.correct, 7);
   EXPECT_DOUBLE_EQ(m.accuracy, 0.7);
@@ -67,11 +68,7 @@ TEST(Evaluation, computes_exact_metrics_on_a_hand_made_set) {
   // "document" never occurs, so it gets no row; "failed" comes last.
   EXPECT_EQ(m.labels, (std::vector<std::string>{"invoice", "receipt", "photo", "video", "failed"}));
   const std::vector<std::vector<int>> expected{
-      {2, 1, 0, 0, 0},
-      {1, 1, 0, 0, 0},
-      {0, 0, 3, 0, 0},
-      {0, 0, 0, 1, 1},
-      {0, 0, 0, 0, 0},
+      {2, 1, 0, 0, 0}, {1, 1, 0, 0, 0}, {0, 0, 3, 0, 0}, {0, 0, 0, 1, 1}, {0, 0, 0, 0, 0},
   };
   EXPECT_EQ(m.confusion, expected);
 
@@ -119,7 +116,8 @@ TEST(Evaluation, percentile_is_nearest_rank) {
 
 TEST(Evaluation, parses_labels_by_header_name) {
   const auto labels = pipeline::parse_labels(
-      "expected_route,file,expected_category,note\r\nreview,\"a, b.png\",screenshot,x\n,c.pdf,invoice\n");
+      "expected_route,file,expected_category,note\r\nreview,\"a, "
+      "b.png\",screenshot,x\n,c.pdf,invoice\n");
   ASSERT_TRUE(labels);
   ASSERT_EQ(labels->size(), 2u);
   EXPECT_EQ((*labels)[0].file, "a, b.png");
@@ -132,5 +130,6 @@ TEST(Evaluation, refuses_labels_without_the_needed_columns) {
   EXPECT_FALSE(pipeline::parse_labels(""));
   EXPECT_FALSE(pipeline::parse_labels("name,category\na.png,photo\n"));
   EXPECT_FALSE(pipeline::parse_labels("file,expected_category\n,photo\n"));
-  EXPECT_FALSE(pipeline::parse_labels("file,expected_category,expected_route\na.png,photo,accept\n"));
+  EXPECT_FALSE(
+      pipeline::parse_labels("file,expected_category,expected_route\na.png,photo,accept\n"));
 }

@@ -35,7 +35,9 @@ class ScriptedBackend final : public pipeline::Backend {
  public:
   explicit ScriptedBackend(Result<Answer> answer) : m_answer(std::move(answer)) {}
   std::string_view name() const override { return "scripted"; }
-  Result<Answer> decide(const media::Normalized&, const pipeline::DecideContext&) override { return m_answer; }
+  Result<Answer> decide(const media::Normalized&, const pipeline::DecideContext&) override {
+    return m_answer;
+  }
 
  private:
   Result<Answer> m_answer;
@@ -116,7 +118,8 @@ TEST_F(JobRunnerDecisions, a_routed_file_gets_one_row_with_input_answer_and_dest
 }
 
 TEST_F(JobRunnerDecisions, a_refused_reply_gets_a_row_with_the_error_and_the_quarantine) {
-  ScriptedBackend backend(pipeline::fail(pipeline::ErrorCode::invalid_reply, "category outside the taxonomy"));
+  ScriptedBackend backend(
+      pipeline::fail(pipeline::ErrorCode::invalid_reply, "category outside the taxonomy"));
   const auto rows = run(backend);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows.front().outcome, "failed");

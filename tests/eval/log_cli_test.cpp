@@ -22,7 +22,9 @@ using siftd_test::wait_for;
 using siftd_test::write_file;
 
 // Single quotes for the shell; test paths hold none.
-std::string shell_quoted(const std::string& text) { return "'" + text + "'"; }
+std::string shell_quoted(const std::string& text) {
+  return "'" + text + "'";
+}
 
 }  // namespace
 
@@ -83,9 +85,11 @@ TEST(LogCli, exports_one_row_per_decision_as_csv_and_jsonl) {
   EXPECT_TRUE(first["decision"].is_object());
   EXPECT_EQ(first["backend"], "local");
 
-  const auto future = run_siftd("log --inbox " + shell_quoted(inbox) + " --format csv --since 2999-01-01");
+  const auto future =
+      run_siftd("log --inbox " + shell_quoted(inbox) + " --format csv --since 2999-01-01");
   ASSERT_EQ(future.status, 0);
-  EXPECT_EQ(future.out, pipeline::parse_csv(csv.out) ? csv.out.substr(0, csv.out.find('\n') + 1) : "");
+  EXPECT_EQ(future.out,
+            pipeline::parse_csv(csv.out) ? csv.out.substr(0, csv.out.find('\n') + 1) : "");
   EXPECT_EQ(run_siftd("log --inbox " + shell_quoted(inbox) + " --since tomorrowish").status, 2);
   EXPECT_EQ(run_siftd("log --inbox " + shell_quoted(dir / "nowhere")).status, 1);
 }

@@ -15,7 +15,9 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+  g_stop = 1;
+}
 
 }  // namespace
 
@@ -35,7 +37,8 @@ int main(int argc, char** argv) {
     } else if (flag == "--threads" && has_value) {
       options.threads = std::stoi(argv[++i]);
     } else {
-      std::cerr << "usage: siftd-fake-model [--port N] [--script FILE] [--latency-ms MS] [--threads N]\n";
+      std::cerr
+          << "usage: siftd-fake-model [--port N] [--script FILE] [--latency-ms MS] [--threads N]\n";
       return 2;
     }
   }

@@ -97,25 +97,26 @@ struct FakeModelServer::Impl {
 
   std::string completion(const std::string& model, const std::string& content) {
     const auto id = served.fetch_add(1);
-    return json{{"id", "chatcmpl-fake-" + std::to_string(id)},
-                {"object", "chat.completion"},
-                {"created", 1'700'000'000},
-                {"model", model},
-                {"choices",
-                 json::array({json{{"index", 0},
-                                   {"message", {{"role", "assistant"}, {"content", content}}},
-                                   {"finish_reason", "stop"}}})},
-                {"usage",
-                 {{"prompt_tokens", options.prompt_tokens},
-                  {"completion_tokens", options.completion_tokens},
-                  {"total_tokens", options.prompt_tokens + options.completion_tokens},
-                  {"prompt_tokens_details", {{"cached_tokens", options.cached_tokens}}}}}}
+    return json{
+        {"id", "chatcmpl-fake-" + std::to_string(id)},
+        {"object", "chat.completion"},
+        {"created", 1'700'000'000},
+        {"model", model},
+        {"choices", json::array({json{{"index", 0},
+                                      {"message", {{"role", "assistant"}, {"content", content}}},
+                                      {"finish_reason", "stop"}}})},
+        {"usage",
+         {{"prompt_tokens", options.prompt_tokens},
+          {"completion_tokens", options.completion_tokens},
+          {"total_tokens", options.prompt_tokens + options.completion_tokens},
+          {"prompt_tokens_details", {{"cached_tokens", options.cached_tokens}}}}}}
         .dump();
   }
 
   void handle(const httplib::Request& request, httplib::Response& response) {
     const int now_serving = ++in_flight;
-    for (int seen = max_in_flight; now_serving > seen && !max_in_flight.compare_exchange_weak(seen, now_serving);) {
+    for (int seen = max_in_flight;
+         now_serving > seen && !max_in_flight.compare_exchange_weak(seen, now_serving);) {
     }
     respond(request, response);
     --in_flight;
@@ -125,7 +126,8 @@ struct FakeModelServer::Impl {
     ScriptedReply reply;
     {
       std::lock_guard lock(mutex);
-      requests.push_back(RecordedRequest{request.path, request.body, request.get_header_value("Authorization")});
+      requests.push_back(
+          RecordedRequest{request.path, request.body, request.get_header_value("Authorization")});
       if (!script.empty()) {
         reply = std::move(script.front());
         script.pop_front();
@@ -135,11 +137,15 @@ struct FakeModelServer::Impl {
     const json body = json::parse(request.body, nullptr, false);
     const std::string model = body.is_object() ? body.value("model", "fake") : "fake";
     const std::string content =
-        !reply.content.empty() ? reply.content
-                               : (options.default_content.empty() ? k_default_content : options.default_content);
-    const std::string plain_error = R"({"error":{"message":"scripted failure","type":"server_error"}})";
+        !reply.content.empty()
+            ? reply.content
+            : (options.default_content.empty() ? k_default_content : options.default_content);
+    const std::string plain_error =
+        R"({"error":{"message":"scripted failure","type":"server_error"}})";
     switch (reply.fault) {
-      case Fault::none: response.set_content(completion(model, content), "application/json"); return;
+      case Fault::none:
+        response.set_content(completion(model, content), "application/json");
+        return;
       case Fault::rate_limited:
         response.status = 429;
         response.set_header("Retry-After", std::to_string(reply.retry_after_s));
@@ -157,11 +163,15 @@ struct FakeModelServer::Impl {
         response.status = 429;
         response.set_content(
             google_error(json::array(
-                {json{{"@type", "type.googleapis.com/google.rpc.QuotaFailure"},
-                      {"violations",
-                       json::array({json{{"quotaMetric", "generativelanguage.googleapis.com/generate_content_free_tier_requests"},
-                                         {"quotaId", "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}}})}},
-                 json{{"@type", "type.googleapis.com/google.rpc.RetryInfo"}, {"retryDelay", "40s"}}})),
+                {json{
+                     {"@type", "type.googleapis.com/google.rpc.QuotaFailure"},
+                     {"violations",
+                      json::array({json{
+                          {"quotaMetric",
+                           "generativelanguage.googleapis.com/generate_content_free_tier_requests"},
+                          {"quotaId", "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}}})}},
+                 json{{"@type", "type.googleapis.com/google.rpc.RetryInfo"},
+                      {"retryDelay", "40s"}}})),
             "application/json");
         return;
       case Fault::server_error:
@@ -174,12 +184,14 @@ struct FakeModelServer::Impl {
         return;
       case Fault::bad_request:
         response.status = 400;
-        response.set_content(R"({"error":{"message":"invalid request","type":"invalid_request_error"}})",
-                             "application/json");
+        response.set_content(
+            R"({"error":{"message":"invalid request","type":"invalid_request_error"}})",
+            "application/json");
         return;
       case Fault::unauthorized:
         response.status = 401;
-        response.set_content(R"({"error":{"message":"bad key","type":"invalid_request_error"}})", "application/json");
+        response.set_content(R"({"error":{"message":"bad key","type":"invalid_request_error"}})",
+                             "application/json");
         return;
       case Fault::slow:
         pause(options.slow);
@@ -187,8 +199,9 @@ struct FakeModelServer::Impl {
         return;
       case Fault::drop_connection:
         // Promise a body, then abort: the client sees the connection close mid-reply.
-        response.set_content_provider(1000, "application/json",
-                                      [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+        response.set_content_provider(
+            1000, "application/json",
+            [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
         return;
       case Fault::truncated_body:
         response.set_content(completion(model, content).substr(0, 40), "application/json");
@@ -198,14 +211,17 @@ struct FakeModelServer::Impl {
                              "application/json");
         return;
       case Fault::schema_breaking:
-        response.set_content(completion(model, R"({"category":"photo","confidence":7,"route":"maybe"})"),
-                             "application/json");
+        response.set_content(
+            completion(model, R"({"category":"photo","confidence":7,"route":"maybe"})"),
+            "application/json");
         return;
       case Fault::unknown_category:
-        response.set_content(completion(model, decision_with_category("weapons")), "application/json");
+        response.set_content(completion(model, decision_with_category("weapons")),
+                             "application/json");
         return;
       case Fault::path_category:
-        response.set_content(completion(model, decision_with_category("../../etc")), "application/json");
+        response.set_content(completion(model, decision_with_category("../../etc")),
+                             "application/json");
         return;
     }
   }
@@ -216,7 +232,9 @@ FakeModelServer::FakeModelServer(FakeServerOptions options) : m_impl(std::make_u
   Impl* impl = m_impl.get();
   const int threads = std::max(1, m_impl->options.threads);
   // httplib's own interface: it takes ownership of the pool it is handed.
-  impl->server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  impl->server.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+  };
   impl->server.set_tcp_nodelay(true);
   impl->server.set_keep_alive_max_count(100'000);
   impl->server.set_keep_alive_timeout(30);
@@ -233,13 +251,16 @@ FakeModelServer::FakeModelServer(FakeServerOptions options) : m_impl(std::make_u
   impl->server.Post("/chat/completions", handler);
 }
 
-FakeModelServer::~FakeModelServer() { stop(); }
+FakeModelServer::~FakeModelServer() {
+  stop();
+}
 
 bool FakeModelServer::start() {
-  m_impl->port = m_impl->options.port == 0 ? m_impl->server.bind_to_any_port("127.0.0.1")
-                                           : (m_impl->server.bind_to_port("127.0.0.1", m_impl->options.port)
-                                                  ? m_impl->options.port
-                                                  : -1);
+  m_impl->port =
+      m_impl->options.port == 0
+          ? m_impl->server.bind_to_any_port("127.0.0.1")
+          : (m_impl->server.bind_to_port("127.0.0.1", m_impl->options.port) ? m_impl->options.port
+                                                                            : -1);
   if (m_impl->port <= 0) return false;
   if (m_impl->listen_socket >= 0) ::listen(m_impl->listen_socket, 1024);
   m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
@@ -256,13 +277,18 @@ void FakeModelServer::stop() {
   if (m_impl->thread.joinable()) m_impl->thread.join();
 }
 
-int FakeModelServer::port() const { return m_impl->port; }
+int FakeModelServer::port() const {
+  return m_impl->port;
+}
 
-std::string FakeModelServer::base_url() const { return "http://127.0.0.1:" + std::to_string(m_impl->port) + "/v1"; }
+std::string FakeModelServer::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(m_impl->port) + "/v1";
+}
 
 void FakeModelServer::script(std::vector<ScriptedReply> replies) {
   std::lock_guard lock(m_impl->mutex);
-  m_impl->script.assign(std::make_move_iterator(replies.begin()), std::make_move_iterator(replies.end()));
+  m_impl->script.assign(std::make_move_iterator(replies.begin()),
+                        std::make_move_iterator(replies.end()));
 }
 
 std::vector<RecordedRequest> FakeModelServer::requests() const {
@@ -270,7 +296,9 @@ std::vector<RecordedRequest> FakeModelServer::requests() const {
   return m_impl->requests;
 }
 
-int FakeModelServer::max_concurrent() const { return m_impl->max_in_flight; }
+int FakeModelServer::max_concurrent() const {
+  return m_impl->max_in_flight;
+}
 
 std::size_t FakeModelServer::request_count() const {
   std::lock_guard lock(m_impl->mutex);

@@ -51,12 +51,15 @@ class Arrival : public ::testing::Test {
   std::string m_inbox = m_dir / "inbox";
   std::string m_out = m_dir / "sorted";
 
-  std::unique_ptr<siftd_test::DaemonProcess> start(std::vector<std::string> extra = {"--settle-ms", "300"}) {
+  std::unique_ptr<siftd_test::DaemonProcess> start(std::vector<std::string> extra = {"--settle-ms",
+                                                                                     "300"}) {
     fs::create_directories(m_inbox);
-    std::vector<std::string> args = {"run", "--inbox", m_inbox, "--out", m_out, "--log-format", "text"};
+    std::vector<std::string> args = {"run", "--inbox",      m_inbox, "--out",
+                                     m_out, "--log-format", "text"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto daemon = std::make_unique<siftd_test::DaemonProcess>(args, m_dir / "log");
-    EXPECT_TRUE(wait_for([&] { return read_file(m_dir / "log").find("watching") != std::string::npos; }));
+    EXPECT_TRUE(
+        wait_for([&] { return read_file(m_dir / "log").find("watching") != std::string::npos; }));
     return daemon;
   }
 
@@ -94,10 +97,12 @@ TEST_F(Arrival, rclone_copy_delivers_each_file_once_and_complete) {
     sent[pipeline::sha256_bytes(bytes)] += 1;
   }
   auto daemon = start();
-  const std::string command = "RCLONE_CONFIG='" + (m_dir / "rclone.conf") + "' rclone copy --transfers 3 --bwlimit 1M '" +
-                              source + "' '" + m_inbox + "' > '" + (m_dir / "rclone.log") + "' 2>&1";
+  const std::string command = "RCLONE_CONFIG='" + (m_dir / "rclone.conf") +
+                              "' rclone copy --transfers 3 --bwlimit 1M '" + source + "' '" +
+                              m_inbox + "' > '" + (m_dir / "rclone.log") + "' 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << read_file(m_dir / "rclone.log");
-  ASSERT_TRUE(wait_for([&] { return sidecar_count(m_out) == sent.size(); })) << read_file(m_dir / "log");
+  ASSERT_TRUE(wait_for([&] { return sidecar_count(m_out) == sent.size(); }))
+      << read_file(m_dir / "log");
   stop(*daemon);
   EXPECT_EQ(placed_hashes(m_out), sent);
 }
@@ -124,7 +129,8 @@ TEST_F(Arrival, an_aws_style_write_is_taken_once_and_complete) {
     const timeval times[2] = {{1'500'000'000, 0}, {1'500'000'000, 0}};
     ::utimes(final_name.c_str(), times);
   }
-  ASSERT_TRUE(wait_for([&] { return sidecar_count(m_out) == sent.size(); })) << read_file(m_dir / "log");
+  ASSERT_TRUE(wait_for([&] { return sidecar_count(m_out) == sent.size(); }))
+      << read_file(m_dir / "log");
   stop(*daemon);
   EXPECT_EQ(placed_hashes(m_out), sent);
 }
@@ -134,11 +140,13 @@ TEST_F(Arrival, ten_thousand_files_at_once_are_all_routed_once_despite_an_inotif
   auto daemon = start({"--workers", "4", "--settle-ms", "100"});
   // Frozen while they land, so the kernel's event queue (16384 by default) overflows for sure.
   daemon->signal(SIGSTOP);
-  for (int i = 0; i < k_files; ++i) write_file(m_inbox + "/n" + std::to_string(i) + ".png", siftd_test::numbered_png(i));
+  for (int i = 0; i < k_files; ++i)
+    write_file(m_inbox + "/n" + std::to_string(i) + ".png", siftd_test::numbered_png(i));
   daemon->signal(SIGCONT);
   ASSERT_TRUE(wait_for(
       [&] {
-        auto journal = pipeline::Journal::open(m_inbox + "/.siftd/journal.db", pipeline::SyncMode::normal);
+        auto journal =
+            pipeline::Journal::open(m_inbox + "/.siftd/journal.db", pipeline::SyncMode::normal);
         if (!journal) return false;
         auto counts = (*journal)->count_by_state();
         return counts && (*counts)["done"] == k_files;

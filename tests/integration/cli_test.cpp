@@ -16,7 +16,9 @@ namespace {
 
 using Output = siftd_test::CommandOutput;
 
-Output siftd(const std::string& arguments) { return siftd_test::run_siftd(arguments); }
+Output siftd(const std::string& arguments) {
+  return siftd_test::run_siftd(arguments);
+}
 
 std::vector<nlohmann::json> json_lines(const std::string& text) {
   std::vector<nlohmann::json> lines;
@@ -65,7 +67,8 @@ TEST(Cli, once_prints_one_decision_per_file_and_moves_nothing) {
 TEST(Cli, normalize_prints_facts_and_writes_the_parts) {
   siftd_test::TempDir dir;
   siftd_test::write_file(dir / "photo.jpg", siftd_test::photo_jpeg(4000, 3000, 1));
-  const auto result = siftd("normalize '" + (dir / "photo.jpg") + "' --out '" + (dir / "parts") + "'");
+  const auto result =
+      siftd("normalize '" + (dir / "photo.jpg") + "' --out '" + (dir / "parts") + "'");
   ASSERT_EQ(result.status, 0);
   const auto lines = json_lines(result.out);
   ASSERT_EQ(lines.size(), 1u);

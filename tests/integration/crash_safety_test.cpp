@@ -67,11 +67,13 @@ TEST(CrashSafety, sigkill_at_random_moments_loses_and_duplicates_nothing) {
   });
 
   std::mt19937 random(20261128);
-  const std::vector<std::string> args = {"run", "--inbox", inbox, "--out", out, "--settle-ms", "50",
-                                         "--workers", "3", "--log-format", "text"};
+  const std::vector<std::string> args = {"run", "--inbox",      inbox, "--out",
+                                         out,   "--settle-ms",  "50",  "--workers",
+                                         "3",   "--log-format", "text"};
   for (int round = 0; round < k_kills; ++round) {
     siftd_test::DaemonProcess daemon(args, dir / "log");
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 900)(random)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 900)(random)));
     daemon.signal(SIGKILL);
     ASSERT_EQ(daemon.wait_exit(), 128 + SIGKILL);
   }
@@ -79,7 +81,8 @@ TEST(CrashSafety, sigkill_at_random_moments_loses_and_duplicates_nothing) {
   const int watching_before = count_of(read_file(dir / "log"), "watching ");
 
   siftd_test::DaemonProcess last(args, dir / "log");
-  ASSERT_TRUE(wait_for([&] { return count_of(read_file(dir / "log"), "watching ") > watching_before; }));
+  ASSERT_TRUE(
+      wait_for([&] { return count_of(read_file(dir / "log"), "watching ") > watching_before; }));
   auto journal = pipeline::Journal::open(inbox + "/.siftd/journal.db");
   ASSERT_TRUE(journal);
   ASSERT_TRUE(wait_for(
@@ -117,7 +120,8 @@ TEST(CrashSafety, sigkill_at_random_moments_loses_and_duplicates_nothing) {
   int finished = 0;
   for (const auto& row : *rows) {
     if (row.outcome == "vanished") continue;  // claimed by nobody: the file was found again later
-    ASSERT_TRUE(row.state == pipeline::FileState::done || row.state == pipeline::FileState::quarantined);
+    ASSERT_TRUE(row.state == pipeline::FileState::done ||
+                row.state == pipeline::FileState::quarantined);
     ++finished;
     EXPECT_EQ(placed_at[row.sha256], row.destination) << row.id;
   }

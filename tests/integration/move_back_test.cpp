@@ -29,22 +29,26 @@ TEST(MoveBack, requeue_and_undo_return_files_to_the_inbox) {
   write_file(inbox + "/two.jpg", siftd_test::photo_jpeg(800, 600, 2));
   write_file(inbox + "/bad.jpg", siftd_test::corrupt_jpeg());
   {
-    siftd_test::DaemonProcess daemon({"run", "--inbox", inbox, "--out", out, "--settle-ms", "50", "--log-format", "text"},
-                                     dir / "log");
+    siftd_test::DaemonProcess daemon(
+        {"run", "--inbox", inbox, "--out", out, "--settle-ms", "50", "--log-format", "text"},
+        dir / "log");
     ASSERT_TRUE(wait_for([&] {
-      return fs::exists(out + "/photo/one.jpg.siftd.json") && fs::exists(out + "/photo/two.jpg.siftd.json") &&
+      return fs::exists(out + "/photo/one.jpg.siftd.json") &&
+             fs::exists(out + "/photo/two.jpg.siftd.json") &&
              fs::exists(out + "/_quarantine/bad.jpg.error.json");
     })) << read_file(dir / "log");
     daemon.signal(SIGTERM);
     ASSERT_EQ(daemon.wait_exit(), 0);
   }
 
-  const auto requeued = run_siftd("requeue --inbox '" + inbox + "' '" + out + "/_quarantine/bad.jpg'");
+  const auto requeued =
+      run_siftd("requeue --inbox '" + inbox + "' '" + out + "/_quarantine/bad.jpg'");
   EXPECT_EQ(requeued.status, 0);
   EXPECT_TRUE(fs::exists(inbox + "/bad.jpg"));
   EXPECT_FALSE(fs::exists(out + "/_quarantine/bad.jpg"));
   EXPECT_FALSE(fs::exists(out + "/_quarantine/bad.jpg.error.json"));
-  EXPECT_EQ(run_siftd("requeue --inbox '" + inbox + "' '" + out + "/_quarantine/nothing.jpg'").status, 1);
+  EXPECT_EQ(
+      run_siftd("requeue --inbox '" + inbox + "' '" + out + "/_quarantine/nothing.jpg'").status, 1);
 
   write_file(out + "/photo/two.jpg", "changed by someone");  // undo must leave it alone
   const auto undone = run_siftd("undo --inbox '" + inbox + "' --since 1h");

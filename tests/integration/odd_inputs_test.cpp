@@ -5,9 +5,9 @@
 #include <csignal>
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "../temp_dir.h"
 #include "daemon_process.h"
@@ -33,13 +33,16 @@ TEST(OddInputs, symlinks_and_fifos_are_skipped_and_odd_names_are_kept) {
   ::symlink(secret.c_str(), (inbox + "/link-out.jpg").c_str());
   ::mkfifo((inbox + "/pipe.jpg").c_str(), 0644);
 
-  siftd_test::DaemonProcess daemon({"run", "--inbox", inbox, "--out", out, "--settle-ms", "100", "--log-format", "text"},
-                                   dir / "log");
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  siftd_test::DaemonProcess daemon(
+      {"run", "--inbox", inbox, "--out", out, "--settle-ms", "100", "--log-format", "text"},
+      dir / "log");
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
 
-  const std::vector<std::string> names = {"with space.jpg", "new\nline.jpg", std::string("caf\xe9-\xff.jpg"),
-                                          "-dash.jpg"};
-  for (std::size_t i = 0; i < names.size(); ++i) write_file(inbox + "/" + names[i], siftd_test::photo_jpeg(640, 480, static_cast<int>(i)));
+  const std::vector<std::string> names = {"with space.jpg", "new\nline.jpg",
+                                          std::string("caf\xe9-\xff.jpg"), "-dash.jpg"};
+  for (std::size_t i = 0; i < names.size(); ++i)
+    write_file(inbox + "/" + names[i], siftd_test::photo_jpeg(640, 480, static_cast<int>(i)));
   write_file(inbox + "/real.jpg", siftd_test::photo_jpeg(640, 480, 7));
   ::symlink((inbox + "/real.jpg").c_str(), (inbox + "/link-in.jpg").c_str());
 

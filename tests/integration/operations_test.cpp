@@ -8,11 +8,11 @@
 #include <sstream>
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <sys/un.h>
+#include <nlohmann/json.hpp>
 
 #include "../temp_dir.h"
 #include "daemon_process.h"
@@ -76,7 +76,8 @@ TEST(Operations, tells_systemd_ready_status_watchdog_and_stopping) {
   siftd_test::TempDir dir;
   NotifySocket socket(dir / "notify.sock");
   siftd_test::DaemonProcess daemon(
-      {"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "100", "--log-format", "text"},
+      {"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "100",
+       "--log-format", "text"},
       dir / "log", {"NOTIFY_SOCKET=" + (dir / "notify.sock"), "WATCHDOG_USEC=400000"});
   std::vector<std::string> messages;
   ASSERT_TRUE(wait_for([&] {
@@ -96,17 +97,23 @@ TEST(Operations, tells_systemd_ready_status_watchdog_and_stopping) {
 
 TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
   siftd_test::TempDir dir;
-  siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms",
-                                    "100", "--log-format", "text", "--http", "127.0.0.1:0"},
-                                   dir / "log");
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  siftd_test::DaemonProcess daemon(
+      {"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "100",
+       "--log-format", "text", "--http", "127.0.0.1:0"},
+      dir / "log");
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
   const int port = logged_http_port(read_file(dir / "log"));
   ASSERT_GT(port, 0) << read_file(dir / "log");
-  for (int i = 0; i < 3; ++i) write_file(dir / ("inbox/p" + std::to_string(i) + ".jpg"), siftd_test::photo_jpeg(1200, 900, i));
+  for (int i = 0; i < 3; ++i)
+    write_file(dir / ("inbox/p" + std::to_string(i) + ".jpg"),
+               siftd_test::photo_jpeg(1200, 900, i));
   write_file(dir / "inbox/bad.jpg", siftd_test::corrupt_jpeg());
   ASSERT_TRUE(wait_for([&] {
-    return fs::exists(dir / "sorted/_quarantine/bad.jpg.error.json") && fs::exists(dir / "sorted/photo/p2.jpg.siftd.json") &&
-           fs::exists(dir / "sorted/photo/p0.jpg.siftd.json") && fs::exists(dir / "sorted/photo/p1.jpg.siftd.json");
+    return fs::exists(dir / "sorted/_quarantine/bad.jpg.error.json") &&
+           fs::exists(dir / "sorted/photo/p2.jpg.siftd.json") &&
+           fs::exists(dir / "sorted/photo/p0.jpg.siftd.json") &&
+           fs::exists(dir / "sorted/photo/p1.jpg.siftd.json");
   })) << read_file(dir / "log");
 
   httplib::Client client("127.0.0.1", port);
@@ -128,15 +135,21 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
   ASSERT_TRUE(wait_for([&] {
     auto response = client.Get("/metrics");
     metrics = response ? response->body : "";
-    return metrics.find("siftd_files_total{kind=\"unknown\",outcome=\"failed\"} 1") != std::string::npos &&
-           metrics.find("siftd_files_total{kind=\"image\",outcome=\"route\"} 3") != std::string::npos;
+    return metrics.find("siftd_files_total{kind=\"unknown\",outcome=\"failed\"} 1") !=
+               std::string::npos &&
+           metrics.find("siftd_files_total{kind=\"image\",outcome=\"route\"} 3") !=
+               std::string::npos;
   })) << metrics;
   EXPECT_NE(metrics.find("siftd_quarantined_total{stage=\"normalize\"} 1"), std::string::npos);
-  EXPECT_NE(metrics.find("siftd_tokens_total{kind=\"image\",type=\"estimate\"} 774"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("siftd_stage_duration_ms_count{stage=\"normalize\"} 4"), std::string::npos);
+  EXPECT_NE(metrics.find("siftd_tokens_total{kind=\"image\",type=\"estimate\"} 774"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("siftd_stage_duration_ms_count{stage=\"normalize\"} 4"),
+            std::string::npos);
 
   // Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value.
-  static const std::regex sample(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*\})? [-+0-9.eEInf]+$)");
+  static const std::regex sample(
+      R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*\})? [-+0-9.eEInf]+$)");
   static const std::regex comment(R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$)");
   std::istringstream lines(metrics);
   for (std::string line; std::getline(lines, line);) {
@@ -149,27 +162,33 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
 TEST(Operations, sighup_applies_a_good_configuration_and_refuses_a_bad_one) {
   siftd_test::TempDir dir;
   const std::string config = dir / "siftd.toml";
-  const std::string base = "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
-                           "\"\nsettle_ms = 100\n";
+  const std::string base = "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" +
+                           (dir / "sorted") + "\"\nsettle_ms = 100\n";
   write_file(config, base);
-  siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", "text"}, dir / "log");
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", "text"},
+                                   dir / "log");
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
 
   write_file(config, base + "wrokers = 3\n");  // a typo: refused, the old configuration stays
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("reload refused") != std::string::npos; }))
-      << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] {
+    return read_file(dir / "log").find("reload refused") != std::string::npos;
+  })) << read_file(dir / "log");
   EXPECT_NE(read_file(dir / "log").find("daemon.wrokers: unknown key"), std::string::npos);
   write_file(dir / "inbox/before.jpg", siftd_test::photo_jpeg(640, 480, 1));
-  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/before.jpg.siftd.json"); })) << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/before.jpg.siftd.json"); }))
+      << read_file(dir / "log");
 
   write_file(config, base + "[routes]\nroute = \"{out}/by-kind/{kind}/{category}\"\n");
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("configuration reloaded") != std::string::npos; }))
-      << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] {
+    return read_file(dir / "log").find("configuration reloaded") != std::string::npos;
+  })) << read_file(dir / "log");
   write_file(dir / "inbox/after.jpg", siftd_test::photo_jpeg(640, 480, 2));
-  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/by-kind/image/photo/after.jpg.siftd.json"); }))
-      << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] {
+    return fs::exists(dir / "sorted/by-kind/image/photo/after.jpg.siftd.json");
+  })) << read_file(dir / "log");
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(), 0);
 }
@@ -177,12 +196,14 @@ TEST(Operations, sighup_applies_a_good_configuration_and_refuses_a_bad_one) {
 TEST(Operations, logs_are_json_lines_or_journald_lines_as_asked) {
   siftd_test::TempDir dir;
   {
-    siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "50",
-                                      "--log-format", "json"},
+    siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", dir / "sorted",
+                                      "--settle-ms", "50", "--log-format", "json"},
                                      dir / "json.log");
-    ASSERT_TRUE(wait_for([&] { return read_file(dir / "json.log").find("watching") != std::string::npos; }));
+    ASSERT_TRUE(wait_for(
+        [&] { return read_file(dir / "json.log").find("watching") != std::string::npos; }));
     write_file(dir / "inbox/new\nline.jpg", siftd_test::photo_jpeg(640, 480, 1));
-    ASSERT_TRUE(wait_for([&] { return read_file(dir / "json.log").find("file=1") != std::string::npos; }));
+    ASSERT_TRUE(
+        wait_for([&] { return read_file(dir / "json.log").find("file=1") != std::string::npos; }));
     daemon.signal(SIGTERM);
     ASSERT_EQ(daemon.wait_exit(), 0);
   }
@@ -191,19 +212,22 @@ TEST(Operations, logs_are_json_lines_or_journald_lines_as_asked) {
   for (std::string line; std::getline(lines, line); ++count) {
     const auto entry = nlohmann::json::parse(line, nullptr, false);
     ASSERT_FALSE(entry.is_discarded()) << line;
-    EXPECT_TRUE(entry.contains("time") && entry.contains("level") && entry.contains("message")) << line;
+    EXPECT_TRUE(entry.contains("time") && entry.contains("level") && entry.contains("message"))
+        << line;
   }
   EXPECT_GE(count, 3);
 
   // Under systemd (JOURNAL_STREAM set): no timestamps, a syslog priority prefix on each line.
-  siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox2", "--out", dir / "sorted2"}, dir / "journal.log",
-                                   {"JOURNAL_STREAM=8:12345"});
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "journal.log").find("watching") != std::string::npos; }));
+  siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox2", "--out", dir / "sorted2"},
+                                   dir / "journal.log", {"JOURNAL_STREAM=8:12345"});
+  ASSERT_TRUE(wait_for(
+      [&] { return read_file(dir / "journal.log").find("watching") != std::string::npos; }));
   daemon.signal(SIGTERM);
   ASSERT_EQ(daemon.wait_exit(), 0);
   std::istringstream journal(read_file(dir / "journal.log"));
   for (std::string line; std::getline(journal, line);) {
-    EXPECT_TRUE(line.rfind("<6>", 0) == 0 || line.rfind("<4>", 0) == 0 || line.rfind("<3>", 0) == 0) << line;
+    EXPECT_TRUE(line.rfind("<6>", 0) == 0 || line.rfind("<4>", 0) == 0 || line.rfind("<3>", 0) == 0)
+        << line;
     static const std::regex timestamp(R"(^<\d>\d{4}-\d{2}-\d{2})");
     EXPECT_FALSE(std::regex_search(line, timestamp)) << line;
   }
@@ -212,23 +236,29 @@ TEST(Operations, logs_are_json_lines_or_journald_lines_as_asked) {
 TEST(Operations, intake_pauses_while_disk_space_is_short_and_resumes_after) {
   siftd_test::TempDir dir;
   const std::string config = dir / "siftd.toml";
-  const std::string base = "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
-                           "\"\nsettle_ms = 50\n";
+  const std::string base = "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" +
+                           (dir / "sorted") + "\"\nsettle_ms = 50\n";
   struct statvfs disk {};
   ASSERT_EQ(::statvfs(dir.path().c_str(), &disk), 0);
   const std::uint64_t free_mb = (static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize) >> 20;
-  if (free_mb + 1024 > 1'000'000) GTEST_SKIP() << "this disk has more free space than the key's bound";
-  write_file(config, base + "min_free_mb = " + std::to_string(free_mb + 1024) + "\n");  // more than is free
-  siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", "text"}, dir / "log");
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  if (free_mb + 1024 > 1'000'000)
+    GTEST_SKIP() << "this disk has more free space than the key's bound";
+  write_file(config,
+             base + "min_free_mb = " + std::to_string(free_mb + 1024) + "\n");  // more than is free
+  siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", "text"},
+                                   dir / "log");
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
   write_file(dir / "inbox/waits.jpg", siftd_test::photo_jpeg(640, 480, 1));
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("pausing intake") != std::string::npos; }))
-      << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] {
+    return read_file(dir / "log").find("pausing intake") != std::string::npos;
+  })) << read_file(dir / "log");
   EXPECT_TRUE(fs::exists(dir / "inbox/waits.jpg")) << "the file stays where it is";
 
   write_file(config, base + "min_free_mb = 0\n");
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/waits.jpg.siftd.json"); })) << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/waits.jpg.siftd.json"); }))
+      << read_file(dir / "log");
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(), 0);
 }
@@ -237,16 +267,20 @@ TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
   siftd_test::TempDir dir;
   fakes::FakeModelServer model;
   ASSERT_TRUE(model.start());
-  model.script({{fakes::Fault::rate_limited, "", 1, "1s"}});  // then the default: a valid photo decision
-  siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "50",
-                                    "--log-format", "text", "--http", "127.0.0.1:0", "--backend", "openai",
-                                    "--base-url", model.base_url()},
-                                   dir / "log", {"SIFTD_API_KEY=test-key-not-logged"});
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  model.script(
+      {{fakes::Fault::rate_limited, "", 1, "1s"}});  // then the default: a valid photo decision
+  siftd_test::DaemonProcess daemon(
+      {"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "50",
+       "--log-format", "text", "--http", "127.0.0.1:0", "--backend", "openai", "--base-url",
+       model.base_url()},
+      dir / "log", {"SIFTD_API_KEY=test-key-not-logged"});
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
   const int port = logged_http_port(read_file(dir / "log"));
   const std::string photo = siftd_test::photo_jpeg(800, 600, 1);
   write_file(dir / "inbox/first.jpg", photo);
-  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/first.jpg.siftd.json"); })) << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/first.jpg.siftd.json"); }))
+      << read_file(dir / "log");
   write_file(dir / "inbox/same-again.jpg", photo);  // the same content: answered from the cache
   ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/same-again.jpg.siftd.json"); }))
       << read_file(dir / "log");
@@ -258,10 +292,13 @@ TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
     metrics = response ? response->body : "";
     return metrics.find("siftd_cache_hits_total 1") != std::string::npos;
   })) << metrics;
-  EXPECT_NE(metrics.find("siftd_model_requests_total{model=\"gemini-2.5-flash-lite\"} 2"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("siftd_model_requests_total{model=\"gemini-2.5-flash-lite\"} 2"),
+            std::string::npos)
+      << metrics;
   EXPECT_NE(metrics.find("siftd_model_retries_total 1"), std::string::npos) << metrics;
   EXPECT_EQ(model.requests().size(), 2u) << "one 429, one answer; the second file sent nothing";
-  EXPECT_EQ(read_file(dir / "log").find("test-key-not-logged"), std::string::npos) << "the key never appears in a log";
+  EXPECT_EQ(read_file(dir / "log").find("test-key-not-logged"), std::string::npos)
+      << "the key never appears in a log";
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(), 0);
 }
@@ -273,23 +310,28 @@ TEST(Operations, sigterm_cancels_a_slow_decision_which_resumes_at_the_next_start
   fakes::FakeModelServer model(options);
   ASSERT_TRUE(model.start());
   model.script({{fakes::Fault::slow, "", 1, "1s"}});  // then the default answer
-  write_file(dir / "siftd.toml", "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
-                                     "\"\nsettle_ms = 50\nshutdown_timeout_s = 2\n[model]\nbackend = \"openai\"\n"
-                                     "base_url = \"" + model.base_url() + "\"\n");
+  write_file(dir / "siftd.toml",
+             "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
+                 "\"\nsettle_ms = 50\nshutdown_timeout_s = 2\n[model]\nbackend = \"openai\"\n"
+                 "base_url = \"" +
+                 model.base_url() + "\"\n");
   write_file(dir / "inbox/slow.jpg", siftd_test::photo_jpeg(640, 480, 1));
   {
-    siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"}, dir / "log",
-                                     {"SIFTD_API_KEY=k"});
+    siftd_test::DaemonProcess daemon(
+        {"run", "--config", dir / "siftd.toml", "--log-format", "text"}, dir / "log",
+        {"SIFTD_API_KEY=k"});
     ASSERT_TRUE(wait_for([&] { return model.requests().size() == 1; })) << read_file(dir / "log");
     daemon.signal(SIGTERM);
     EXPECT_EQ(daemon.wait_exit(std::chrono::seconds(15)), 0) << read_file(dir / "log");
   }
   EXPECT_FALSE(fs::exists(dir / "sorted/photo/slow.jpg"));
-  EXPECT_NE(read_file(dir / "log").find("cancelling 1 decisions"), std::string::npos) << read_file(dir / "log");
+  EXPECT_NE(read_file(dir / "log").find("cancelling 1 decisions"), std::string::npos)
+      << read_file(dir / "log");
 
-  siftd_test::DaemonProcess again({"run", "--config", dir / "siftd.toml", "--log-format", "text"}, dir / "log2",
-                                  {"SIFTD_API_KEY=k"});
-  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/slow.jpg.siftd.json"); })) << read_file(dir / "log2");
+  siftd_test::DaemonProcess again({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
+                                  dir / "log2", {"SIFTD_API_KEY=k"});
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/slow.jpg.siftd.json"); }))
+      << read_file(dir / "log2");
   EXPECT_NE(read_file(dir / "log2").find("resuming 1 unfinished"), std::string::npos);
   again.signal(SIGTERM);
   EXPECT_EQ(again.wait_exit(), 0);

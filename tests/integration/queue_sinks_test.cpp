@@ -27,7 +27,8 @@ std::string config_for(const siftd_test::TempDir& dir, const std::string& queue)
 
 std::size_t count_files(const std::string& folder) {
   if (!fs::exists(folder)) return 0;
-  return static_cast<std::size_t>(std::distance(fs::directory_iterator(folder), fs::directory_iterator()));
+  return static_cast<std::size_t>(
+      std::distance(fs::directory_iterator(folder), fs::directory_iterator()));
 }
 
 }  // namespace
@@ -35,10 +36,14 @@ std::size_t count_files(const std::string& folder) {
 TEST(QueueSinks, dirqueue_gets_one_complete_message_per_file) {
   siftd_test::TempDir dir;
   write_file(dir / "siftd.toml", config_for(dir, "dir:" + (dir / "queue")));
-  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"}, dir / "log");
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
-  for (int i = 0; i < 5; ++i) write_file(dir / ("inbox/q" + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
-  ASSERT_TRUE(wait_for([&] { return count_files(dir / "queue/new") == 5; })) << read_file(dir / "log");
+  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
+                                   dir / "log");
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  for (int i = 0; i < 5; ++i)
+    write_file(dir / ("inbox/q" + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
+  ASSERT_TRUE(wait_for([&] { return count_files(dir / "queue/new") == 5; }))
+      << read_file(dir / "log");
   EXPECT_EQ(count_files(dir / "queue/tmp"), 0u);
   for (const auto& entry : fs::directory_iterator(dir / "queue/new")) {
     const auto message = nlohmann::json::parse(read_file(entry.path()));
@@ -60,19 +65,28 @@ TEST(QueueSinks, redis_stream_survives_a_server_restart_without_losing_a_message
   const std::string stream = "siftd:routed";
   write_file(dir / "siftd.toml",
              config_for(dir, "redis://127.0.0.1:" + std::to_string(redis.port()) + "/" + stream));
-  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"}, dir / "log");
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
+                                   dir / "log");
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
 
-  for (int i = 0; i < 20; ++i) write_file(dir / ("inbox/a" + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
-  ASSERT_TRUE(wait_for([&] { return redis.stream_length(stream) == 20; })) << read_file(dir / "log");
+  for (int i = 0; i < 20; ++i)
+    write_file(dir / ("inbox/a" + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
+  ASSERT_TRUE(wait_for([&] { return redis.stream_length(stream) == 20; }))
+      << read_file(dir / "log");
 
   redis.stop();
-  for (int i = 20; i < 40; ++i) write_file(dir / ("inbox/b" + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
-  ASSERT_TRUE(wait_for([&] { return count_files(dir / "sorted/screenshot") + count_files(dir / "sorted/other") +
-                                    count_files(dir / "sorted/photo") >= 80; }))  // 40 files + 40 sidecars
+  for (int i = 20; i < 40; ++i)
+    write_file(dir / ("inbox/b" + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
+  ASSERT_TRUE(wait_for([&] {
+    return count_files(dir / "sorted/screenshot") + count_files(dir / "sorted/other") +
+               count_files(dir / "sorted/photo") >=
+           80;
+  }))  // 40 files + 40 sidecars
       << read_file(dir / "log");
   redis.start();
-  ASSERT_TRUE(wait_for([&] { return redis.stream_length(stream) >= 40; })) << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] { return redis.stream_length(stream) >= 40; }))
+      << read_file(dir / "log");
 
   std::set<long long> ids;
   for (const auto& text : redis.messages(stream)) {

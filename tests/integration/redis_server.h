@@ -37,14 +37,17 @@ class RedisServer {
   ~RedisServer() { stop(); }
 
   void start() {
-    std::vector<std::string> args = {"redis-server", "--port", std::to_string(m_port), "--bind", "127.0.0.1",
-                                      "--dir", m_folder, "--save", "", "--appendonly", "yes",
-                                      "--appendfsync", "always", "--logfile", m_folder + "/redis.log"};
+    std::vector<std::string> args = {"redis-server", "--port",    std::to_string(m_port),
+                                     "--bind",       "127.0.0.1", "--dir",
+                                     m_folder,       "--save",    "",
+                                     "--appendonly", "yes",       "--appendfsync",
+                                     "always",       "--logfile", m_folder + "/redis.log"};
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
     posix_spawnp(&m_pid, "redis-server", nullptr, nullptr, argv.data(), environ);
-    for (int i = 0; i < 500 && !ping(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 500 && !ping(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   // SIGTERM: redis flushes its append-only file and exits.
@@ -56,7 +59,9 @@ class RedisServer {
   }
 
   bool ping() const { return command_integer("DBSIZE") >= 0; }
-  long long stream_length(const std::string& stream) const { return command_integer("XLEN " + stream); }
+  long long stream_length(const std::string& stream) const {
+    return command_integer("XLEN " + stream);
+  }
 
   // Every message's "message" field in the stream.
   std::vector<std::string> messages(const std::string& stream) const {
@@ -68,7 +73,8 @@ class RedisServer {
       for (std::size_t i = 0; i < reply->elements; ++i) {
         const redisReply* fields = reply->element[i]->element[1];
         for (std::size_t f = 0; f + 1 < fields->elements; f += 2) {
-          if (std::string(fields->element[f]->str) == "message") out.emplace_back(fields->element[f + 1]->str);
+          if (std::string(fields->element[f]->str) == "message")
+            out.emplace_back(fields->element[f + 1]->str);
         }
       }
     }

@@ -24,7 +24,8 @@ using siftd_test::write_file;
 std::vector<std::string> files_in(const std::string& folder) {
   std::vector<std::string> names;
   if (!fs::exists(folder)) return names;
-  for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(folder))
+    names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -60,7 +61,8 @@ TEST_F(RunEndToEnd, routes_images_quarantines_corrupt_ones_and_waits_for_slow_wr
   const std::string photo = siftd_test::photo_jpeg(1600, 1200, 1);
   const std::string screenshot = siftd_test::screenshot_png(1920, 1080);
   fs::create_directories(m_inbox);
-  write_file(m_inbox + "/already-there.jpg", siftd_test::photo_jpeg(1200, 900, 2));  // found by the start scan
+  write_file(m_inbox + "/already-there.jpg",
+             siftd_test::photo_jpeg(1200, 900, 2));  // found by the start scan
 
   auto daemon = start();
   write_file(m_inbox + "/photo.jpg", photo);
@@ -82,7 +84,8 @@ TEST_F(RunEndToEnd, routes_images_quarantines_corrupt_ones_and_waits_for_slow_wr
   writer.join();
 
   ASSERT_TRUE(wait_for([&] {
-    return fs::exists(m_out + "/photo/photo.jpg.siftd.json") && fs::exists(m_out + "/photo/slow.jpg.siftd.json") &&
+    return fs::exists(m_out + "/photo/photo.jpg.siftd.json") &&
+           fs::exists(m_out + "/photo/slow.jpg.siftd.json") &&
            fs::exists(m_out + "/photo/already-there.jpg.siftd.json") &&
            fs::exists(m_out + "/screenshot/screen shot.png.siftd.json") &&
            fs::exists(m_out + "/_quarantine/corrupt.jpg.error.json");
@@ -101,7 +104,8 @@ TEST_F(RunEndToEnd, routes_images_quarantines_corrupt_ones_and_waits_for_slow_wr
   EXPECT_EQ(sidecar["token_estimate"], 258);
   EXPECT_EQ(sidecar["sha256"].get<std::string>().size(), 64u);
 
-  const auto error = nlohmann::json::parse(read_file(m_out + "/_quarantine/corrupt.jpg.error.json"));
+  const auto error =
+      nlohmann::json::parse(read_file(m_out + "/_quarantine/corrupt.jpg.error.json"));
   EXPECT_EQ(error["stage"], "normalize");
   EXPECT_EQ(error["error_code"], "corrupt");
   EXPECT_FALSE(error["message"].get<std::string>().empty());
@@ -109,7 +113,8 @@ TEST_F(RunEndToEnd, routes_images_quarantines_corrupt_ones_and_waits_for_slow_wr
 
   // A second file of the same name never overwrites the first.
   write_file(m_inbox + "/photo.jpg", siftd_test::photo_jpeg(1600, 1200, 4));
-  ASSERT_TRUE(wait_for([&] { return fs::exists(m_out + "/photo/photo (1).jpg.siftd.json"); })) << read_file(m_log);
+  ASSERT_TRUE(wait_for([&] { return fs::exists(m_out + "/photo/photo (1).jpg.siftd.json"); }))
+      << read_file(m_log);
   EXPECT_EQ(read_file(m_out + "/photo/photo.jpg"), photo);
 
   // The inbox holds nothing but siftd's work area and the temp-named file.

@@ -23,8 +23,10 @@ inline std::string photo_jpeg(int width, int height, int seed) {
 // A flat "screenshot" with a few boxes, as PNG.
 inline std::string screenshot_png(int width, int height) {
   cv::Mat image(height, width, CV_8UC3, cv::Scalar(240, 240, 240));
-  cv::rectangle(image, cv::Rect(20, 20, width / 3, height / 4), cv::Scalar(200, 120, 40), cv::FILLED);
-  cv::putText(image, "Settings", cv::Point(40, 60), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0, 0, 0), 2);
+  cv::rectangle(image, cv::Rect(20, 20, width / 3, height / 4), cv::Scalar(200, 120, 40),
+                cv::FILLED);
+  cv::putText(image, "Settings", cv::Point(40, 60), cv::FONT_HERSHEY_SIMPLEX, 1.0,
+              cv::Scalar(0, 0, 0), 2);
   std::vector<unsigned char> buffer;
   cv::imencode(".png", image, buffer);
   return std::string(buffer.begin(), buffer.end());
@@ -43,7 +45,8 @@ namespace siftd_test {
 
 // A tiny PNG whose pixels encode `index`, so every file has distinct bytes.
 inline std::string numbered_png(int index) {
-  cv::Mat image(16, 16, CV_8UC3, cv::Scalar(index & 0xFF, (index >> 8) & 0xFF, (index >> 16) & 0xFF));
+  cv::Mat image(16, 16, CV_8UC3,
+                cv::Scalar(index & 0xFF, (index >> 8) & 0xFF, (index >> 16) & 0xFF));
   image.at<cv::Vec3b>(0, 0) = cv::Vec3b(static_cast<unsigned char>(index * 7), 1, 2);
   std::vector<unsigned char> buffer;
   cv::imencode(".png", image, buffer);

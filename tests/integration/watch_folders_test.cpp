@@ -23,14 +23,22 @@ TEST(WatchFolders, each_folder_is_watched_or_polled_with_its_own_settings) {
   const std::string local = dir / "local";
   const std::string remote = dir / "remote";
   const std::string out = dir / "sorted";
-  write_file(dir / "siftd.toml", "[daemon]\nout = \"" + out + "\"\n"
-                                 "[[watch]]\npath = \"" + local + "\"\nsettle_ms = 50\n"
-                                 "[[watch]]\npath = \"" + remote + "\"\nmode = \"poll\"\npoll_interval_ms = 200\n"
-                                 "settle_ms = 100\nignore = [\"*.skip\"]\n");
+  write_file(dir / "siftd.toml", "[daemon]\nout = \"" + out +
+                                     "\"\n"
+                                     "[[watch]]\npath = \"" +
+                                     local +
+                                     "\"\nsettle_ms = 50\n"
+                                     "[[watch]]\npath = \"" +
+                                     remote +
+                                     "\"\nmode = \"poll\"\npoll_interval_ms = 200\n"
+                                     "settle_ms = 100\nignore = [\"*.skip\"]\n");
   write_file(remote + "/before-start.png", siftd_test::numbered_png(1));
-  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"}, dir / "log");
-  ASSERT_TRUE(wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
-  EXPECT_NE(read_file(dir / "log").find(remote + " (polled)"), std::string::npos) << read_file(dir / "log");
+  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
+                                   dir / "log");
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  EXPECT_NE(read_file(dir / "log").find(remote + " (polled)"), std::string::npos)
+      << read_file(dir / "log");
 
   write_file(local + "/a.png", siftd_test::numbered_png(2));
   write_file(remote + "/b.png", siftd_test::numbered_png(3));
@@ -45,13 +53,15 @@ TEST(WatchFolders, each_folder_is_watched_or_polled_with_its_own_settings) {
     if (!fs::exists(out)) return false;
     for (const char* name : {"before-start.png", "a.png", "b.png", "d.png", "e.png"}) {
       bool found = false;
-      for (const auto& entry : fs::recursive_directory_iterator(out)) found = found || entry.path().filename() == name;
+      for (const auto& entry : fs::recursive_directory_iterator(out))
+        found = found || entry.path().filename() == name;
       if (!found) return false;
     }
     return true;
   })) << read_file(dir / "log");
   EXPECT_TRUE(fs::exists(remote + "/c.skip")) << "an ignored name is never taken";
-  EXPECT_TRUE(fs::exists(local + "/.siftd/journal.db")) << "the journal lives in the first folder's work area";
+  EXPECT_TRUE(fs::exists(local + "/.siftd/journal.db"))
+      << "the journal lives in the first folder's work area";
   EXPECT_TRUE(fs::exists(remote + "/.siftd")) << "each folder claims into its own work area";
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(), 0);

@@ -18,7 +18,8 @@ EnvironmentLookup environment(std::map<std::string, std::string> values) {
 }
 
 TEST(ApiKey, comes_from_the_variable_first) {
-  auto key = load_api_key(environment({{"SIFTD_API_KEY", " sk-env \n"}, {"SIFTD_API_KEY_FILE", "/nonexistent"}}));
+  auto key = load_api_key(
+      environment({{"SIFTD_API_KEY", " sk-env \n"}, {"SIFTD_API_KEY_FILE", "/nonexistent"}}));
   ASSERT_TRUE(key);
   EXPECT_EQ(*key, "sk-env");
 }
@@ -30,7 +31,8 @@ TEST(ApiKey, then_from_the_named_file_then_from_the_systemd_credential) {
   auto from_file = load_api_key(environment({{"SIFTD_API_KEY_FILE", dir / "key"}}));
   ASSERT_TRUE(from_file);
   EXPECT_EQ(*from_file, "sk-file");
-  auto from_credential = load_api_key(environment({{"CREDENTIALS_DIRECTORY", dir / "credentials"}}));
+  auto from_credential =
+      load_api_key(environment({{"CREDENTIALS_DIRECTORY", dir / "credentials"}}));
   ASSERT_TRUE(from_credential);
   EXPECT_EQ(*from_credential, "sk-credential");
 }

@@ -37,7 +37,8 @@ TEST(CurlLlmClient, keeps_at_most_max_in_flight_requests_open_and_answers_each_o
   constexpr int k_requests = 20;
   std::vector<std::promise<HttpResult>> results(k_requests);
   for (auto& result : results) {
-    (*client)->send(request_to(server), [&result](HttpResult answer) { result.set_value(std::move(answer)); });
+    (*client)->send(request_to(server),
+                    [&result](HttpResult answer) { result.set_value(std::move(answer)); });
   }
   for (auto& result : results) {
     auto answer = result.get_future().get();

@@ -8,12 +8,13 @@ namespace pipeline {
 namespace {
 
 std::string reply(const std::string& category, const std::string& rest = R"("fields":{})") {
-  return R"({"category":")" + category + R"(","confidence":0.9,"route":"accept","summary":"s",)" + rest + "}";
+  return R"({"category":")" + category + R"(","confidence":0.9,"route":"accept","summary":"s",)" +
+         rest + "}";
 }
 
 TEST(Decision, accepts_a_reply_that_follows_the_schema) {
-  auto decision = parse_decision(reply("invoice", R"("fields":{"total_amount":12.5,"vendor":null})"),
-                                 default_taxonomy());
+  auto decision = parse_decision(
+      reply("invoice", R"("fields":{"total_amount":12.5,"vendor":null})"), default_taxonomy());
   ASSERT_TRUE(decision) << decision.error().detail;
   EXPECT_EQ(decision->category, "invoice");
   EXPECT_EQ(std::get<double>(decision->fields.at("total_amount")), 12.5);
@@ -21,8 +22,8 @@ TEST(Decision, accepts_a_reply_that_follows_the_schema) {
 }
 
 TEST(Decision, refuses_categories_outside_the_taxonomy_whatever_they_look_like) {
-  for (const std::string category :
-       {"../../etc", "/etc/passwd", "photo/../../x", "..", ".", "Photo", "photo ", "", "_review", "weapons"}) {
+  for (const std::string category : {"../../etc", "/etc/passwd", "photo/../../x", "..", ".",
+                                     "Photo", "photo ", "", "_review", "weapons"}) {
     auto decision = parse_decision(reply(category), default_taxonomy());
     ASSERT_FALSE(decision) << "'" << category << "' was accepted";
     EXPECT_EQ(decision.error().code, ErrorCode::invalid_reply);
@@ -31,32 +32,41 @@ TEST(Decision, refuses_categories_outside_the_taxonomy_whatever_they_look_like) 
 
 TEST(Decision, refuses_replies_that_break_the_schema) {
   const Taxonomy taxonomy = default_taxonomy();
-  for (const std::string& text : {
-           std::string("not json"),
-           std::string("[1,2]"),
-           std::string(R"({"category":"photo","confidence":1.5,"route":"accept","summary":"s","fields":{}})"),
-           std::string(R"({"category":"photo","confidence":-0.1,"route":"accept","summary":"s","fields":{}})"),
-           std::string(R"({"category":"photo","confidence":"high","route":"accept","summary":"s","fields":{}})"),
-           std::string(R"({"category":"photo","confidence":0.5,"route":"maybe","summary":"s","fields":{}})"),
-           std::string(R"({"category":"photo","confidence":0.5,"route":"accept","fields":{}})"),
-           std::string(R"({"category":"photo","confidence":0.5,"route":"accept","summary":"s"})"),
-           std::string(R"({"category":"photo","confidence":0.5,"route":"accept","summary":"s","fields":{"path":"/x"}})"),
-           std::string(R"({"category":"invoice","confidence":0.5,"route":"accept","summary":"s","fields":{"total_amount":"12"}})"),
-       }) {
+  for (
+      const std::string& text : {
+          std::string("not json"),
+          std::string("[1,2]"),
+          std::string(
+              R"({"category":"photo","confidence":1.5,"route":"accept","summary":"s","fields":{}})"),
+          std::string(
+              R"({"category":"photo","confidence":-0.1,"route":"accept","summary":"s","fields":{}})"),
+          std::string(
+              R"({"category":"photo","confidence":"high","route":"accept","summary":"s","fields":{}})"),
+          std::string(
+              R"({"category":"photo","confidence":0.5,"route":"maybe","summary":"s","fields":{}})"),
+          std::string(R"({"category":"photo","confidence":0.5,"route":"accept","fields":{}})"),
+          std::string(R"({"category":"photo","confidence":0.5,"route":"accept","summary":"s"})"),
+          std::string(
+              R"({"category":"photo","confidence":0.5,"route":"accept","summary":"s","fields":{"path":"/x"}})"),
+          std::string(
+              R"({"category":"invoice","confidence":0.5,"route":"accept","summary":"s","fields":{"total_amount":"12"}})"),
+      }) {
     EXPECT_FALSE(parse_decision(text, taxonomy)) << text;
   }
 }
 
 TEST(Decision, caps_a_long_summary) {
   auto decision = parse_decision(
-      R"({"category":"photo","confidence":0.5,"route":"accept","fields":{},"summary":")" + std::string(5000, 'a') + "\"}",
+      R"({"category":"photo","confidence":0.5,"route":"accept","fields":{},"summary":")" +
+          std::string(5000, 'a') + "\"}",
       default_taxonomy());
   ASSERT_TRUE(decision);
   EXPECT_EQ(decision->summary.size(), k_max_summary_chars);
 }
 
 TEST(Decision, round_trips_through_its_json_form) {
-  auto decision = parse_decision(reply("receipt", R"("fields":{"vendor":"Shop","total_amount":3})"), default_taxonomy());
+  auto decision = parse_decision(reply("receipt", R"("fields":{"vendor":"Shop","total_amount":3})"),
+                                 default_taxonomy());
   ASSERT_TRUE(decision);
   auto again = parse_decision(to_json(*decision), default_taxonomy());
   ASSERT_TRUE(again);
@@ -64,8 +74,10 @@ TEST(Decision, round_trips_through_its_json_form) {
 }
 
 TEST(Taxonomy, allows_only_names_that_are_one_safe_path_component) {
-  for (const std::string name : {"photo", "screenshot_error", "a-b", "x1"}) EXPECT_TRUE(is_valid_category_name(name));
-  for (const std::string& name : std::vector<std::string>{"", "..", ".", "../x", "a/b", "_review", "-x", "Photo", "a b", std::string(65, 'a')}) {
+  for (const std::string name : {"photo", "screenshot_error", "a-b", "x1"})
+    EXPECT_TRUE(is_valid_category_name(name));
+  for (const std::string& name : std::vector<std::string>{
+           "", "..", ".", "../x", "a/b", "_review", "-x", "Photo", "a b", std::string(65, 'a')}) {
     EXPECT_FALSE(is_valid_category_name(name)) << name;
   }
 }

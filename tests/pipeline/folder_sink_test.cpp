@@ -17,9 +17,7 @@ using nlohmann::json;
 
 class FolderSinkTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    fs::create_directories(m_dir + "/work");
-  }
+  void SetUp() override { fs::create_directories(m_dir + "/work"); }
 
   FileRecord record(const std::string& name, const std::string& content) {
     FileRecord r;

@@ -53,7 +53,8 @@ class JobRunnerResume : public ::testing::Test {
     m_sinks.escalate = std::make_unique<FolderSink>(m_dir / "out/_escalate", SidecarKind::decision);
     m_sinks.review = std::make_unique<FolderSink>(m_dir / "out/_review", SidecarKind::decision);
     m_sinks.failed = std::make_unique<FolderSink>(m_dir / "out/_quarantine", SidecarKind::error);
-    m_runner = std::make_unique<JobRunner>(JobPorts{*m_journal, m_normalizer, m_backend, m_sinks}, JobSettings{});
+    m_runner = std::make_unique<JobRunner>(JobPorts{*m_journal, m_normalizer, m_backend, m_sinks},
+                                           JobSettings{});
   }
 
   FileRecord claimed(const std::string& name, const std::string& content) {
@@ -102,7 +103,8 @@ TEST_F(JobRunnerResume, a_file_moved_before_the_crash_is_not_moved_again) {
   const JobReport report = m_runner->run(*m_runner->resume(record));
   EXPECT_EQ(report.record.state, FileState::done);
   EXPECT_EQ(report.record.destination, m_dir / "out/photo/b.jpg");
-  EXPECT_TRUE(fs::exists(m_dir / "out/photo/b.jpg.siftd.json")) << "the sidecar is written on recovery";
+  EXPECT_TRUE(fs::exists(m_dir / "out/photo/b.jpg.siftd.json"))
+      << "the sidecar is written on recovery";
   EXPECT_FALSE(fs::exists(m_dir / "out/photo/b (1).jpg"));
   EXPECT_EQ(m_backend.calls, 1);
 }

@@ -74,8 +74,9 @@ TEST_F(JournalTest, finished_records_are_not_unfinished) {
 }
 
 TEST(FileState, names_round_trip) {
-  for (const auto state : {FileState::discovered, FileState::claimed, FileState::normalized, FileState::decided,
-                           FileState::routing, FileState::done, FileState::quarantined}) {
+  for (const auto state :
+       {FileState::discovered, FileState::claimed, FileState::normalized, FileState::decided,
+        FileState::routing, FileState::done, FileState::quarantined}) {
     EXPECT_EQ(parse_file_state(to_string(state)), state);
   }
   EXPECT_FALSE(parse_file_state("nonsense"));

@@ -29,7 +29,8 @@ TEST(RateLimiter, counts_tokens_and_lets_an_oversized_request_through_a_full_buc
   EXPECT_EQ(limiter.try_acquire(4000), milliseconds(0));
   EXPECT_EQ(limiter.try_acquire(4000), milliseconds(20'000));
   clock.advance(milliseconds(40'000));
-  EXPECT_EQ(limiter.try_acquire(10'000), milliseconds(0)) << "bigger than the bucket, sent when full";
+  EXPECT_EQ(limiter.try_acquire(10'000), milliseconds(0))
+      << "bigger than the bucket, sent when full";
   EXPECT_GT(limiter.try_acquire(1), milliseconds(0));
 }
 

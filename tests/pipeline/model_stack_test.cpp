@@ -54,7 +54,8 @@ class ModelStackTest : public ::testing::Test {
     auto client = CurlLlmClient::create(CurlClientOptions{});
     EXPECT_TRUE(client);
     // A clock of its own: destroying a stack interrupts its clock for good, as at shutdown.
-    ModelStackPorts ports{std::move(*client), std::make_shared<pipeline_test::FakeClock>(), [] { return 0.5; }};
+    ModelStackPorts ports{std::move(*client), std::make_shared<pipeline_test::FakeClock>(),
+                          [] { return 0.5; }};
     auto created = ModelStack::create(std::move(s), default_taxonomy(), std::move(ports));
     EXPECT_TRUE(created) << created.error().detail;
     return std::move(*created);
@@ -158,10 +159,14 @@ TEST_F(ModelStackTest, asks_the_stronger_model_when_the_first_is_unsure_and_reco
   s.second->request.model = "gemini-2.5-flash";
   s.escalation_below = 0.6;
   m_server.script(
-      {content(R"({"category":"photo","confidence":0.4,"route":"accept","summary":"maybe","fields":{}})"),
-       content(R"({"category":"screenshot","confidence":0.9,"route":"accept","summary":"sure","fields":{}})"),
-       content(R"({"category":"photo","confidence":0.8,"route":"use_stronger_model","summary":"ask","fields":{}})"),
-       content(R"({"category":"photo","confidence":0.95,"route":"accept","summary":"yes","fields":{}})")});
+      {content(
+           R"({"category":"photo","confidence":0.4,"route":"accept","summary":"maybe","fields":{}})"),
+       content(
+           R"({"category":"screenshot","confidence":0.9,"route":"accept","summary":"sure","fields":{}})"),
+       content(
+           R"({"category":"photo","confidence":0.8,"route":"use_stronger_model","summary":"ask","fields":{}})"),
+       content(
+           R"({"category":"photo","confidence":0.95,"route":"accept","summary":"yes","fields":{}})")});
   auto cascade = stack(std::move(s));
   auto answer = cascade->decide(pipeline_test::image_input(), DecideContext{});
   ASSERT_TRUE(answer) << answer.error().detail;
@@ -170,7 +175,8 @@ TEST_F(ModelStackTest, asks_the_stronger_model_when_the_first_is_unsure_and_reco
   ASSERT_EQ(answer->tiers.size(), 2u);
   EXPECT_EQ(answer->tiers[0].model, "gemini-2.5-flash-lite");
   EXPECT_EQ(answer->tiers[0].decision.category, "photo");
-  EXPECT_NEAR(answer->usage.cost_usd, answer->tiers[0].usage.cost_usd + answer->tiers[1].usage.cost_usd, 1e-15);
+  EXPECT_NEAR(answer->usage.cost_usd,
+              answer->tiers[0].usage.cost_usd + answer->tiers[1].usage.cost_usd, 1e-15);
   EXPECT_EQ(answer->usage.prompt_tokens, 1200);
 
   auto asked = cascade->decide(pipeline_test::image_input(), DecideContext{});

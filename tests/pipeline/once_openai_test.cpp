@@ -23,17 +23,19 @@ class OnceOpenAiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(m_server.start());
-    siftd_test::write_file(m_dir / "siftd.toml", "[daemon]\ninbox = \"" + (m_dir / "inbox") + "\"\nout = \"" +
-                                                     (m_dir / "sorted") + "\"\n\n[model]\nbackend = \"openai\"\n" +
-                                                     "base_url = \"" + m_server.base_url() + "\"\nmax_retries = 1\n" +
-                                                     "backoff_base_ms = 1\n");
+    siftd_test::write_file(m_dir / "siftd.toml",
+                           "[daemon]\ninbox = \"" + (m_dir / "inbox") + "\"\nout = \"" +
+                               (m_dir / "sorted") + "\"\n\n[model]\nbackend = \"openai\"\n" +
+                               "base_url = \"" + m_server.base_url() + "\"\nmax_retries = 1\n" +
+                               "backoff_base_ms = 1\n");
   }
   void TearDown() override { pipeline_test::save_request_bodies(m_server); }
 
   // Runs the binary and returns its JSON lines.
   std::vector<json> once(const std::string& file) {
-    const std::string command = "SIFTD_API_KEY=test-key " + std::string(SIFTD_BINARY) + " once --config " +
-                                (m_dir / "siftd.toml") + " " + file + " 2>/dev/null";
+    const std::string command = "SIFTD_API_KEY=test-key " + std::string(SIFTD_BINARY) +
+                                " once --config " + (m_dir / "siftd.toml") + " " + file +
+                                " 2>/dev/null";
     std::vector<json> lines;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe) return lines;
@@ -42,7 +44,8 @@ class OnceOpenAiTest : public ::testing::Test {
     while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
     ::pclose(pipe);
     std::istringstream in(output);
-    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line, nullptr, false));
+    for (std::string line; std::getline(in, line);)
+      lines.push_back(json::parse(line, nullptr, false));
     return lines;
   }
 
@@ -75,7 +78,8 @@ TEST_F(OnceOpenAiTest, falls_back_to_local_when_the_model_leaves_the_taxonomy) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0]["backend"], "local");
   EXPECT_NE(lines[0]["decision"]["category"], "../../etc");
-  EXPECT_NE(lines[0]["fallback_reason"].get<std::string>().find("invalid_reply"), std::string::npos);
+  EXPECT_NE(lines[0]["fallback_reason"].get<std::string>().find("invalid_reply"),
+            std::string::npos);
   EXPECT_EQ(m_server.request_count(), 2u);
 }
 

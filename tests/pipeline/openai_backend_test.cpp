@@ -44,12 +44,15 @@ class OpenAiBackendTest : public ::testing::Test {
   }
 
   std::unique_ptr<OpenAiBackend> backend(OpenAiSettings s) {
-    return std::make_unique<OpenAiBackend>(std::move(s), default_taxonomy(),
-                                           OpenAiPorts{*m_client, m_clock, m_spend, [] { return 0.5; }});
+    return std::make_unique<OpenAiBackend>(
+        std::move(s), default_taxonomy(),
+        OpenAiPorts{*m_client, m_clock, m_spend, [] { return 0.5; }});
   }
   std::unique_ptr<OpenAiBackend> backend() { return backend(settings()); }
 
-  Result<Answer> decide(OpenAiBackend& b) { return b.decide(pipeline_test::image_input(), DecideContext{}); }
+  Result<Answer> decide(OpenAiBackend& b) {
+    return b.decide(pipeline_test::image_input(), DecideContext{});
+  }
 
   static ScriptedReply reply(Fault fault) {
     ScriptedReply r;
@@ -138,8 +141,8 @@ TEST_F(OpenAiBackendTest, retries_500_and_503_with_exponential_full_jitter) {
 }
 
 TEST_F(OpenAiBackendTest, gives_up_after_max_retries) {
-  m_server.script({reply(Fault::server_error), reply(Fault::server_error), reply(Fault::server_error),
-                   reply(Fault::server_error)});
+  m_server.script({reply(Fault::server_error), reply(Fault::server_error),
+                   reply(Fault::server_error), reply(Fault::server_error)});
   auto b = backend();
   auto answer = decide(*b);
   ASSERT_FALSE(answer);
@@ -188,7 +191,8 @@ TEST_F(OpenAiBackendTest, repairs_malformed_json_once_with_the_error_appended) {
   const auto requests = m_server.requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(requests[0].body.find("That reply was invalid"), std::string::npos);
-  EXPECT_NE(requests[1].body.find("That reply was invalid: the reply is not JSON"), std::string::npos);
+  EXPECT_NE(requests[1].body.find("That reply was invalid: the reply is not JSON"),
+            std::string::npos);
 }
 
 TEST_F(OpenAiBackendTest, repairs_a_truncated_body) {
@@ -225,7 +229,8 @@ TEST_F(OpenAiBackendTest, opens_the_circuit_after_repeated_failures_and_probes_o
   s.breaker_failures = 2;
   s.breaker_cooldown = milliseconds(10'000);
   auto b = backend(s);
-  m_server.script({reply(Fault::unavailable), reply(Fault::unavailable), reply(Fault::unavailable)});
+  m_server.script(
+      {reply(Fault::unavailable), reply(Fault::unavailable), reply(Fault::unavailable)});
   EXPECT_EQ(decide(*b).error().code, ErrorCode::server);
   EXPECT_EQ(decide(*b).error().code, ErrorCode::server);
   auto refused = decide(*b);
@@ -280,8 +285,8 @@ TEST_F(OpenAiBackendTest, never_logs_the_api_key) {
   auto previous = spdlog::default_logger();
   spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
   spdlog::set_level(spdlog::level::trace);
-  m_server.script({reply(Fault::unauthorized), reply(Fault::server_error), reply(Fault::malformed_json),
-                   reply(Fault::malformed_json)});
+  m_server.script({reply(Fault::unauthorized), reply(Fault::server_error),
+                   reply(Fault::malformed_json), reply(Fault::malformed_json)});
   auto b = backend();
   (void)decide(*b);
   (void)decide(*b);

@@ -43,7 +43,8 @@ TEST(PlacementAcrossFilesystems, copies_verifies_and_removes_the_source) {
   EXPECT_EQ(siftd_test::read_file(destination / "out/a.bin"), "taken");
   EXPECT_FALSE(fs::exists(source));
   for (const auto& entry : fs::directory_iterator(destination / "out")) {
-    EXPECT_NE(entry.path().filename().string().front(), '.') << "no temp file is left: " << entry.path();
+    EXPECT_NE(entry.path().filename().string().front(), '.')
+        << "no temp file is left: " << entry.path();
   }
 }
 

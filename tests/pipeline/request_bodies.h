@@ -15,8 +15,10 @@ namespace pipeline_test {
 inline void save_request_body(const std::string& body) {
   static std::atomic<int> counter{0};
   const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string name = test ? std::string(test->test_suite_name()) + "." + test->name() : "unknown";
-  std::ofstream out(std::string(SIFTD_REQUEST_BODIES_DIR) + "/" + name + "." + std::to_string(counter++) + ".json",
+  const std::string name =
+      test ? std::string(test->test_suite_name()) + "." + test->name() : "unknown";
+  std::ofstream out(std::string(SIFTD_REQUEST_BODIES_DIR) + "/" + name + "." +
+                        std::to_string(counter++) + ".json",
                     std::ios::binary | std::ios::trunc);
   out << body;
 }

@@ -13,10 +13,13 @@ namespace {
 
 using nlohmann::json;
 
-RequestOptions options() { return RequestOptions{"gemini-2.5-flash-lite", 0, 256, ""}; }
+RequestOptions options() {
+  return RequestOptions{"gemini-2.5-flash-lite", 0, 256, ""};
+}
 
 std::string build(const RequestBuilder& builder, const media::Normalized& input,
-                  const std::optional<Repair>& repair = std::nullopt, RequestOptions o = options()) {
+                  const std::optional<Repair>& repair = std::nullopt,
+                  RequestOptions o = options()) {
   auto body = builder.build(input, o, repair);
   EXPECT_TRUE(body) << body.error().detail;
   pipeline_test::save_request_body(*body);
@@ -57,14 +60,17 @@ TEST(RequestBuilder, carries_each_kind_of_part) {
   const json& image_parts = image["messages"][1]["content"];
   EXPECT_EQ(image_parts[0]["type"], "text");
   EXPECT_EQ(image_parts[1]["type"], "image_url");
-  EXPECT_EQ(image_parts[1]["image_url"]["url"].get<std::string>().rfind("data:image/jpeg;base64,", 0), 0u);
+  EXPECT_EQ(
+      image_parts[1]["image_url"]["url"].get<std::string>().rfind("data:image/jpeg;base64,", 0),
+      0u);
 
   const json audio = json::parse(build(builder, pipeline_test::audio_input()));
   EXPECT_EQ(audio["messages"][1]["content"][1]["type"], "input_audio");
   EXPECT_EQ(audio["messages"][1]["content"][1]["input_audio"]["format"], "wav");
 
   const json pdf = json::parse(build(builder, pipeline_test::pdf_input()));
-  EXPECT_NE(pdf["messages"][1]["content"][1]["text"].get<std::string>().find("INVOICE 42"), std::string::npos);
+  EXPECT_NE(pdf["messages"][1]["content"][1]["text"].get<std::string>().find("INVOICE 42"),
+            std::string::npos);
 }
 
 TEST(RequestBuilder, refuses_audio_the_api_cannot_carry) {
@@ -81,27 +87,33 @@ TEST(RequestBuilder, asks_for_strict_json_schema_with_only_keywords_gemini_accep
   EXPECT_EQ(body["response_format"]["json_schema"]["strict"], true);
   std::set<std::string> keywords;
   collect_keywords(body["response_format"]["json_schema"]["schema"], keywords);
-  const std::set<std::string> allowed{"type",    "enum",    "properties", "required", "items",
-                                      "minimum", "maximum", "description", "anyOf",   "nullable"};
+  const std::set<std::string> allowed{"type",    "enum",    "properties",  "required", "items",
+                                      "minimum", "maximum", "description", "anyOf",    "nullable"};
   for (const auto& keyword : keywords) EXPECT_TRUE(allowed.count(keyword)) << keyword;
-  const auto categories = body["response_format"]["json_schema"]["schema"]["properties"]["category"]["enum"];
+  const auto categories =
+      body["response_format"]["json_schema"]["schema"]["properties"]["category"]["enum"];
   EXPECT_EQ(categories.size(), default_taxonomy().categories.size());
 }
 
 TEST(RequestBuilder, leaves_reasoning_effort_out_unless_configured) {
   const RequestBuilder builder(default_taxonomy());
-  EXPECT_FALSE(json::parse(build(builder, pipeline_test::image_input())).contains("reasoning_effort"));
+  EXPECT_FALSE(
+      json::parse(build(builder, pipeline_test::image_input())).contains("reasoning_effort"));
   RequestOptions o = options();
   o.reasoning_effort = "low";
-  EXPECT_EQ(json::parse(build(builder, pipeline_test::image_input(), std::nullopt, o))["reasoning_effort"], "low");
+  EXPECT_EQ(json::parse(
+                build(builder, pipeline_test::image_input(), std::nullopt, o))["reasoning_effort"],
+            "low");
 }
 
 TEST(RequestBuilder, appends_the_repair_after_the_stable_prefix) {
   const RequestBuilder builder(default_taxonomy());
-  const json body = json::parse(build(builder, pipeline_test::image_input(), Repair{"{bad", "the reply is not JSON"}));
+  const json body = json::parse(
+      build(builder, pipeline_test::image_input(), Repair{"{bad", "the reply is not JSON"}));
   ASSERT_EQ(body["messages"].size(), 4u);
   EXPECT_EQ(body["messages"][2]["role"], "assistant");
-  EXPECT_NE(body["messages"][3]["content"].get<std::string>().find("the reply is not JSON"), std::string::npos);
+  EXPECT_NE(body["messages"][3]["content"].get<std::string>().find("the reply is not JSON"),
+            std::string::npos);
 }
 
 TEST(RequestBuilder, versions_the_prompt_by_its_prefix_and_schema) {
@@ -117,7 +129,8 @@ TEST(DecisionSchema, leaves_fields_out_when_no_category_has_any) {
   Taxonomy bare{{{"photo", "a photo", {}, {}}, {"other", "anything else", {}, {}}}};
   const json schema = json::parse(decision_schema_json(bare));
   EXPECT_FALSE(schema["properties"].contains("fields"));
-  EXPECT_TRUE(parse_decision(R"({"category":"photo","confidence":1,"route":"accept","summary":"x"})", bare));
+  EXPECT_TRUE(parse_decision(
+      R"({"category":"photo","confidence":1,"route":"accept","summary":"x"})", bare));
 }
 
 }  // namespace

@@ -7,7 +7,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const auto k_now = std::chrono::system_clock::from_time_t(784'111'777);  // Sun, 06 Nov 1994 08:49:37 GMT
+const auto k_now =
+    std::chrono::system_clock::from_time_t(784'111'777);  // Sun, 06 Nov 1994 08:49:37 GMT
 
 HttpResult response(long status, std::string body = "{}", std::string retry_after = "") {
   HttpResponse r;
@@ -30,8 +31,9 @@ TEST(RetryPolicy, reads_retry_info_plain_or_wrapped_in_an_array) {
       R"({"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"41s"}]}})";
   EXPECT_EQ(parse_retry_info(inner), milliseconds(41'000));
   EXPECT_EQ(parse_retry_info("[" + inner + "]"), milliseconds(41'000));
-  EXPECT_EQ(parse_retry_info(R"({"error":{"details":[{"@type":"x.RetryInfo","retryDelay":"0.25s"}]}})"),
-            std::nullopt);
+  EXPECT_EQ(
+      parse_retry_info(R"({"error":{"details":[{"@type":"x.RetryInfo","retryDelay":"0.25s"}]}})"),
+      std::nullopt);
   EXPECT_FALSE(parse_retry_info("not json"));
 }
 
@@ -42,7 +44,9 @@ TEST(RetryPolicy, tells_a_per_day_quota_from_a_per_minute_one) {
   };
   EXPECT_TRUE(names_per_day_quota(body("GenerateRequestsPerDayPerProjectPerModel-FreeTier")));
   EXPECT_FALSE(names_per_day_quota(body("GenerateRequestsPerMinutePerProjectPerModel")));
-  EXPECT_EQ(classify(response(429, body("GenerateRequestsPerDayPerProjectPerModel")), k_now).verdict, Verdict::park);
+  EXPECT_EQ(
+      classify(response(429, body("GenerateRequestsPerDayPerProjectPerModel")), k_now).verdict,
+      Verdict::park);
 }
 
 TEST(RetryPolicy, retries_only_what_may_pass_on_a_second_try) {

@@ -15,7 +15,8 @@ inline media::Normalized image_input() {
   input.facts.bytes = 12345;
   input.facts.width = 384;
   input.facts.height = 256;
-  input.parts.push_back(media::Part{media::PartType::image, "image/jpeg", std::string("\xff\xd8\xff\xe0 fake", 9), "image"});
+  input.parts.push_back(media::Part{media::PartType::image, "image/jpeg",
+                                    std::string("\xff\xd8\xff\xe0 fake", 9), "image"});
   input.token_estimate = 258;
   input.naive_tokens = 1032;
   return input;
@@ -26,7 +27,8 @@ inline media::Normalized audio_input() {
   input.kind = media::Kind::audio;
   input.facts.format = "wav";
   input.facts.duration_s = 3.0;
-  input.parts.push_back(media::Part{media::PartType::audio, "audio/wav", "RIFF....WAVEfmt ", "excerpt 0-3s"});
+  input.parts.push_back(
+      media::Part{media::PartType::audio, "audio/wav", "RIFF....WAVEfmt ", "excerpt 0-3s"});
   input.token_estimate = 96;
   return input;
 }
@@ -36,7 +38,8 @@ inline media::Normalized pdf_input() {
   input.kind = media::Kind::pdf;
   input.facts.format = "pdf";
   input.facts.pages = 2;
-  input.parts.push_back(media::Part{media::PartType::text, "text/plain", "INVOICE 42\nTotal due: 120.00 EUR", "page 1 text"});
+  input.parts.push_back(media::Part{media::PartType::text, "text/plain",
+                                    "INVOICE 42\nTotal due: 120.00 EUR", "page 1 text"});
   input.token_estimate = 12;
   return input;
 }
