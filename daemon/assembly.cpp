@@ -70,11 +70,12 @@ void add_queues(const Config& config, pipeline::Outbox& outbox, Runtime& runtime
 
 tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Config& config,
                                                                        pipeline::Journal& journal,
-                                                                       pipeline::Outbox* outbox) {
+                                                                       pipeline::Outbox* outbox,
+                                                                       pipeline::Metrics* metrics) {
   auto runtime = std::make_shared<Runtime>();
   runtime->config = config;
   runtime->normalizer = make_normalizer(config);
-  auto backend = make_backend(config);
+  auto backend = make_backend(config, metrics);
   if (!backend) return tl::unexpected(backend.error().message);
   runtime->backend = std::move(*backend);
   runtime->sinks = std::make_unique<pipeline::Sinks>(make_sinks(config));

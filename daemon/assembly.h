@@ -11,6 +11,7 @@
 #include "pipeline/decision_log.h"
 #include "pipeline/job_runner.h"
 #include "pipeline/journal.h"
+#include "pipeline/metrics.h"
 #include "pipeline/normalizer.h"
 #include "pipeline/outbox.h"
 #include "pipeline/queue_publisher.h"
@@ -40,9 +41,9 @@ struct Runtime {
 
 tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const Config& config);
 // `outbox` may be null for commands that never route (then queues are not announced).
-tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Config& config,
-                                                                       pipeline::Journal& journal,
-                                                                       pipeline::Outbox* outbox);
+tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(
+    const Config& config, pipeline::Journal& journal, pipeline::Outbox* outbox,
+    pipeline::Metrics* metrics = nullptr);
 
 pipeline::Sinks make_sinks(const Config& config);
 std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config);

@@ -37,7 +37,8 @@ pipeline::OnFailure on_failure(const std::string& text) {
   return pipeline::OnFailure::local;
 }
 
-ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config) {
+ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config,
+                                                                     pipeline::Metrics* metrics) {
   const ModelConfig& model = config.model;
   auto api_key = pipeline::load_api_key();
   if (!api_key)
@@ -67,19 +68,22 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
   }
   settings.ledger_path = state_path;
   if (model.cache) settings.cache_path = state_path;
-  auto stack = pipeline::ModelStack::create(std::move(settings), config.taxonomy);
+  pipeline::ModelStackPorts ports;
+  ports.metrics = metrics;
+  auto stack = pipeline::ModelStack::create(std::move(settings), config.taxonomy, std::move(ports));
   if (!stack) return tl::unexpected(ConfigError{"model: " + stack.error().detail});
   return std::unique_ptr<pipeline::Backend>(std::move(*stack));
 }
 
 }  // namespace
 
-ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config) {
+ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
+                                                              pipeline::Metrics* metrics) {
   if (config.model.backend == "local") {
     return std::unique_ptr<pipeline::Backend>(
         std::make_unique<pipeline::LocalBackend>(config.taxonomy));
   }
-  if (config.model.backend == "openai") return make_openai_backend(config);
+  if (config.model.backend == "openai") return make_openai_backend(config, metrics);
   return tl::unexpected(
       ConfigError{"model.backend: \"" + config.model.backend + "\" is not available"});
 }

@@ -5,9 +5,12 @@
 
 #include "daemon/config.h"
 #include "pipeline/backend.h"
+#include "pipeline/metrics.h"
 
 namespace daemon_core {
 
-ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config);
+// `metrics`, when given, receives the model tier's HTTP outcomes and circuit state.
+ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
+                                                              pipeline::Metrics* metrics = nullptr);
 
 }  // namespace daemon_core

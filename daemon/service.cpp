@@ -45,9 +45,7 @@ Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Jo
       m_reload_source(std::move(reload_source)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
       m_disk_space(disk_space_folders(m_config),
-                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock) {
-  describe_metrics();
-}
+                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock) {}
 
 Service::~Service() {
   shutdown();
@@ -60,49 +58,59 @@ tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config confi
   if (!journal) return tl::unexpected(journal.error());
   auto outbox = pipeline::Outbox::open(config.journal_path());
   if (!outbox) return tl::unexpected(outbox.error().detail);
-  auto runtime = make_runtime(config, **journal, outbox->get());
+  auto metrics = std::make_shared<pipeline::Metrics>();
+  auto runtime = make_runtime(config, **journal, outbox->get(), metrics.get());
   if (!runtime) return tl::unexpected(runtime.error());
   auto service = std::unique_ptr<Service>(new Service(std::move(config), clock, std::move(*journal),
                                                       std::move(*runtime), open_signal_fd(),
                                                       std::move(reload_source)));
   service->m_outbox = std::move(*outbox);
+  service->m_metrics = std::move(metrics);
+  service->describe_metrics();
   return service;
 }
 
 void Service::describe_metrics() {
   using pipeline::MetricType;
-  m_metrics.describe("siftd_files_total", MetricType::counter,
-                     "Files finished, by outcome and kind.");
-  m_metrics.describe("siftd_quarantined_total", MetricType::counter,
-                     "Files quarantined, by stage.");
-  m_metrics.describe(
+  m_metrics->describe("siftd_files_total", MetricType::counter,
+                      "Files finished, by outcome and kind.");
+  m_metrics->describe("siftd_quarantined_total", MetricType::counter,
+                      "Files quarantined, by stage.");
+  m_metrics->describe(
       "siftd_tokens_total", MetricType::counter,
       "Prompt tokens the normalized parts cost (estimate) and the naive tokens, by kind.");
-  m_metrics.describe("siftd_model_tokens_total", MetricType::counter,
-                     "Tokens the model reported, by model and type (prompt, cached, completion).");
-  m_metrics.describe("siftd_cost_usd_total", MetricType::counter, "Model spend in USD, by model.");
-  m_metrics.describe("siftd_stage_duration_ms", MetricType::histogram, "Time per pipeline stage.");
-  m_metrics.describe("siftd_parked_total", MetricType::counter, "Decisions put off, by reason.");
-  m_metrics.describe("siftd_queue_depth", MetricType::gauge,
-                     "Files ready and waiting for a worker.");
-  m_metrics.describe("siftd_in_flight", MetricType::gauge, "Files a worker is processing.");
-  m_metrics.describe("siftd_settling", MetricType::gauge, "Files seen but not yet complete.");
-  m_metrics.describe("siftd_reloads_total", MetricType::counter,
-                     "Configuration reloads, by result.");
-  m_metrics.describe("siftd_cache_hits_total", MetricType::counter,
-                     "Decisions answered from the result cache, with no request sent.");
-  m_metrics.describe("siftd_model_requests_total", MetricType::counter,
-                     "HTTP requests sent to the model, retries and repairs included, by model.");
-  m_metrics.describe("siftd_model_retries_total", MetricType::counter,
-                     "Requests beyond the first for a file.");
-  m_metrics.describe("siftd_escalations_total", MetricType::counter,
-                     "Files the first model was unsure of and a stronger one answered.");
-  m_metrics.describe("siftd_fallbacks_total", MetricType::counter,
-                     "Decisions a fallback made because the model could not, by reason.");
-  m_metrics.describe("siftd_outbox_pending", MetricType::gauge,
-                     "Queue messages recorded but not yet published.");
-  m_metrics.describe("siftd_rescans_total", MetricType::counter,
-                     "Full rescans of the inbox, by reason.");
+  m_metrics->describe("siftd_model_tokens_total", MetricType::counter,
+                      "Tokens the model reported, by model and type (prompt, cached, completion).");
+  m_metrics->describe("siftd_cost_usd_total", MetricType::counter, "Model spend in USD, by model.");
+  m_metrics->describe("siftd_stage_duration_ms", MetricType::histogram, "Time per pipeline stage.");
+  m_metrics->describe("siftd_parked_total", MetricType::counter, "Decisions put off, by reason.");
+  m_metrics->describe("siftd_queue_depth", MetricType::gauge,
+                      "Files ready and waiting for a worker.");
+  m_metrics->describe("siftd_in_flight", MetricType::gauge, "Files a worker is processing.");
+  m_metrics->describe("siftd_settling", MetricType::gauge, "Files seen but not yet complete.");
+  m_metrics->describe("siftd_reloads_total", MetricType::counter,
+                      "Configuration reloads, by result.");
+  m_metrics->describe("siftd_cache_hits_total", MetricType::counter,
+                      "Decisions answered from the result cache, with no request sent.");
+  m_metrics->describe("siftd_model_requests_total", MetricType::counter,
+                      "HTTP requests sent to the model, retries and repairs included, by model.");
+  m_metrics->describe("siftd_model_retries_total", MetricType::counter,
+                      "Requests beyond the first for a file.");
+  m_metrics->describe("siftd_escalations_total", MetricType::counter,
+                      "Files the first model was unsure of and a stronger one answered.");
+  m_metrics->describe("siftd_fallbacks_total", MetricType::counter,
+                      "Decisions a fallback made because the model could not, by reason.");
+  m_metrics->describe(
+      "siftd_model_responses_total", MetricType::counter,
+      "Model HTTP responses by status code (or timeout, network, cancelled), by model.");
+  m_metrics->describe("siftd_model_in_flight", MetricType::gauge,
+                      "Model requests on the wire, by model.");
+  m_metrics->describe("siftd_model_circuit_open", MetricType::gauge,
+                      "1 while the circuit breaker keeps requests from the model, by model.");
+  m_metrics->describe("siftd_outbox_pending", MetricType::gauge,
+                      "Queue messages recorded but not yet published.");
+  m_metrics->describe("siftd_rescans_total", MetricType::counter,
+                      "Full rescans of the inbox, by reason.");
 }
 
 std::shared_ptr<const Runtime> Service::runtime() const {
@@ -173,7 +181,7 @@ void Service::flush_outbox() {
   if (m_clock.now() - m_last_flush < std::chrono::seconds(2)) return;
   m_last_flush = m_clock.now();
   const std::size_t left = m_outbox->flush(runtime()->publishers);
-  m_metrics.set("siftd_outbox_pending", {}, static_cast<double>(left));
+  m_metrics->set("siftd_outbox_pending", {}, static_cast<double>(left));
 }
 
 void Service::release(const std::string& source) {
@@ -196,7 +204,7 @@ void Service::step(std::chrono::milliseconds max_wait) {
     const std::size_t rescans = m_folders->rescans();
     m_folders->scan_due();
     if (m_folders->rescans() != rescans)
-      m_metrics.add("siftd_rescans_total", {}, double(m_folders->rescans() - rescans));
+      m_metrics->add("siftd_rescans_total", {}, double(m_folders->rescans() - rescans));
     for (const auto& file : m_folders->take_ready()) offer(file);
     requeue_parked();
     feed_queue();
@@ -207,9 +215,9 @@ void Service::step(std::chrono::milliseconds max_wait) {
 }
 
 void Service::update_status() {
-  m_metrics.set("siftd_queue_depth", {}, static_cast<double>(m_queue.size() + m_backlog.size()));
-  m_metrics.set("siftd_in_flight", {}, static_cast<double>(m_busy.load()));
-  m_metrics.set("siftd_settling", {}, static_cast<double>(m_folders->settling()));
+  m_metrics->set("siftd_queue_depth", {}, static_cast<double>(m_queue.size() + m_backlog.size()));
+  m_metrics->set("siftd_in_flight", {}, static_cast<double>(m_busy.load()));
+  m_metrics->set("siftd_settling", {}, static_cast<double>(m_folders->settling()));
   const std::string text = std::to_string(m_done.load()) + " done, " +
                            std::to_string(m_quarantined.load()) + " quarantined, " +
                            std::to_string(m_busy.load()) + " in flight, " +
@@ -240,7 +248,7 @@ bool Service::reload() {
   if (!config) {
     spdlog::error("reload refused, the running configuration stays in force: {}",
                   config.error().message);
-    m_metrics.add("siftd_reloads_total", {{"result", "refused"}});
+    m_metrics->add("siftd_reloads_total", {{"result", "refused"}});
     m_notifier.ready(m_last_status_text);
     return false;
   }
@@ -248,10 +256,10 @@ bool Service::reload() {
     spdlog::warn(
         "reload: daemon.journal, daemon.work_dir and daemon.workers take effect at the next start");
   }
-  auto fresh = make_runtime(*config, *m_journal, m_outbox.get());
+  auto fresh = make_runtime(*config, *m_journal, m_outbox.get(), m_metrics.get());
   if (!fresh) {
     spdlog::error("reload refused, the running configuration stays in force: {}", fresh.error());
-    m_metrics.add("siftd_reloads_total", {{"result", "refused"}});
+    m_metrics->add("siftd_reloads_total", {{"result", "refused"}});
     m_notifier.ready(m_last_status_text);
     return false;
   }
@@ -268,7 +276,7 @@ bool Service::reload() {
   // New watches for the (maybe changed) folders; a rescan picks up what the old settlers held.
   if (auto ok = watch_folders(); !ok)
     spdlog::error("reload: cannot watch the folders: {}", ok.error());
-  m_metrics.add("siftd_reloads_total", {{"result", "applied"}});
+  m_metrics->add("siftd_reloads_total", {{"result", "applied"}});
   spdlog::info("configuration reloaded: watching {} with the {} backend", m_folders->describe(),
                runtime()->backend->name());
   m_notifier.ready(m_last_status_text);
@@ -338,14 +346,14 @@ void Service::worker_loop() {
 void Service::record(const pipeline::JobReport& report) {
   const auto& r = report.record;
   const std::string kind = r.kind.empty() ? "unknown" : r.kind;
-  m_metrics.observe("siftd_stage_duration_ms", {{"stage", "normalize"}}, report.normalize_ms);
+  m_metrics->observe("siftd_stage_duration_ms", {{"stage", "normalize"}}, report.normalize_ms);
   if (report.decide_ms > 0)
-    m_metrics.observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.decide_ms);
+    m_metrics->observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.decide_ms);
   if (report.route_ms > 0)
-    m_metrics.observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
+    m_metrics->observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
   if (report.answer) record_answer(*report.answer);
   if (!report.parked.empty()) {
-    m_metrics.add("siftd_parked_total", {{"reason", report.parked}});
+    m_metrics->add("siftd_parked_total", {{"reason", report.parked}});
     if (report.parked != "cancelled") {
       spdlog::warn("file={} decision put off ({}); retrying in {} s", r.id, report.parked,
                    k_park_retry.count());
@@ -355,26 +363,26 @@ void Service::record(const pipeline::JobReport& report) {
     return;
   }
   if (r.state == pipeline::FileState::quarantined) {
-    m_metrics.add("siftd_quarantined_total", {{"stage", r.error_stage}});
+    m_metrics->add("siftd_quarantined_total", {{"stage", r.error_stage}});
     ++m_quarantined;
-    m_metrics.add("siftd_files_total", {{"outcome", "failed"}, {"kind", kind}});
+    m_metrics->add("siftd_files_total", {{"outcome", "failed"}, {"kind", kind}});
     return;  // the runner logged why
   }
   if (r.state != pipeline::FileState::done) return;
-  m_metrics.add("siftd_tokens_total", {{"kind", kind}, {"type", "estimate"}}, r.token_estimate);
-  m_metrics.add("siftd_tokens_total", {{"kind", kind}, {"type", "naive"}}, r.naive_tokens);
+  m_metrics->add("siftd_tokens_total", {{"kind", kind}, {"type", "estimate"}}, r.token_estimate);
+  m_metrics->add("siftd_tokens_total", {{"kind", kind}, {"type", "naive"}}, r.naive_tokens);
   if (!report.model.empty()) {
-    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "prompt"}},
-                  report.usage.prompt_tokens);
-    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "cached"}},
-                  report.usage.cached_tokens);
-    m_metrics.add("siftd_model_tokens_total", {{"model", report.model}, {"type", "completion"}},
-                  report.usage.completion_tokens);
-    m_metrics.add("siftd_cost_usd_total", {{"model", report.model}}, report.usage.cost_usd);
+    m_metrics->add("siftd_model_tokens_total", {{"model", report.model}, {"type", "prompt"}},
+                   report.usage.prompt_tokens);
+    m_metrics->add("siftd_model_tokens_total", {{"model", report.model}, {"type", "cached"}},
+                   report.usage.cached_tokens);
+    m_metrics->add("siftd_model_tokens_total", {{"model", report.model}, {"type", "completion"}},
+                   report.usage.completion_tokens);
+    m_metrics->add("siftd_cost_usd_total", {{"model", report.model}}, report.usage.cost_usd);
   }
   // Counted last, so a scrape that sees the file counted sees everything else about it.
   ++m_done;
-  m_metrics.add("siftd_files_total", {{"outcome", r.outcome}, {"kind", kind}});
+  m_metrics->add("siftd_files_total", {{"outcome", r.outcome}, {"kind", kind}});
   const json decision = parse_or_empty(r.decision_json);
   spdlog::info(
       "file={} \"{}\" {} -> {} {:.2f} {} at \"{}\" tokens={} (naive {}) {} {:.0f}+{:.0f}+{:.0f} ms",
@@ -385,20 +393,21 @@ void Service::record(const pipeline::JobReport& report) {
 
 void Service::record_answer(const pipeline::Answer& answer) {
   if (answer.backend == "cache") {
-    m_metrics.add("siftd_cache_hits_total");
+    m_metrics->add("siftd_cache_hits_total");
     return;
   }
   if (answer.backend != "openai") return;
   const int tiers = std::max<int>(1, static_cast<int>(answer.tiers.size()));
-  m_metrics.add("siftd_model_requests_total", {{"model", answer.model}}, answer.attempts);
+  m_metrics->add("siftd_model_requests_total", {{"model", answer.model}}, answer.attempts);
   // Requests beyond one per tier were retries or the repair attempt.
-  m_metrics.add("siftd_model_retries_total", {}, std::max(0, answer.attempts - tiers));
+  m_metrics->add("siftd_model_retries_total", {}, std::max(0, answer.attempts - tiers));
   if (answer.tiers.size() > 1)
-    m_metrics.add("siftd_escalations_total", {{"model", answer.tiers.back().model}});
+    m_metrics->add("siftd_escalations_total", {{"model", answer.tiers.back().model}});
   if (!answer.fallback_reason.empty()) {
     // Only the error code: the detail would make a label per message.
-    m_metrics.add("siftd_fallbacks_total",
-                  {{"reason", answer.fallback_reason.substr(0, answer.fallback_reason.find(':'))}});
+    m_metrics->add(
+        "siftd_fallbacks_total",
+        {{"reason", answer.fallback_reason.substr(0, answer.fallback_reason.find(':'))}});
   }
 }
 

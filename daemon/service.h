@@ -63,7 +63,7 @@ class Service {
   std::size_t shutdown();
 
   // Thread-safe views for the HTTP endpoints.
-  pipeline::Metrics& metrics() { return m_metrics; }
+  pipeline::Metrics& metrics() { return *m_metrics; }
   std::string status_json() const;
   bool is_ready(std::string& why) const;
 
@@ -107,7 +107,7 @@ class Service {
   std::atomic<std::uint64_t> m_done{0};
   std::atomic<std::uint64_t> m_quarantined{0};
   SystemdNotifier m_notifier;
-  pipeline::Metrics m_metrics;
+  std::shared_ptr<pipeline::Metrics> m_metrics;  // shared with the model tier
   Clock::time_point m_last_flush{};
   Clock::time_point m_last_status{};
   std::string m_last_status_text;

@@ -87,6 +87,11 @@ void Metrics::set(const std::string& name, const Labels& labels, double value) {
   family(name, MetricType::gauge).values[render_labels(labels)] = value;
 }
 
+void Metrics::adjust(const std::string& name, const Labels& labels, double delta) {
+  std::lock_guard lock(m_mutex);
+  family(name, MetricType::gauge).values[render_labels(labels)] += delta;
+}
+
 void Metrics::observe(const std::string& name, const Labels& labels, double value) {
   std::lock_guard lock(m_mutex);
   Histogram& h = family(name, MetricType::histogram).histograms[render_labels(labels)];

@@ -23,6 +23,8 @@ class Metrics {
   void describe(const std::string& name, MetricType type, const std::string& help);
   void add(const std::string& name, const Labels& labels = {}, double value = 1);
   void set(const std::string& name, const Labels& labels, double value);
+  // Moves a gauge up or down (in-flight counts).
+  void adjust(const std::string& name, const Labels& labels, double delta);
   // Histogram buckets are in the unit of the metric; the defaults suit milliseconds.
   void observe(const std::string& name, const Labels& labels, double value);
 

@@ -28,7 +28,8 @@ Result<std::unique_ptr<ModelStack>> ModelStack::create(ModelStackSettings settin
   }
   stack->m_spend =
       std::make_shared<SpendTracker>(settings.caps, *stack->m_clock, stack->m_ledger.get());
-  const OpenAiPorts tier_ports{*stack->m_client, *stack->m_clock, stack->m_spend, ports.random};
+  const OpenAiPorts tier_ports{*stack->m_client, *stack->m_clock, stack->m_spend, ports.random,
+                               ports.metrics};
 
   stack->m_first = std::make_unique<OpenAiBackend>(settings.first, taxonomy, tier_ports);
   Backend* decider = stack->m_first.get();

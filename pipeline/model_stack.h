@@ -14,6 +14,7 @@
 #include "pipeline/clock.h"
 #include "pipeline/fallback_backend.h"
 #include "pipeline/llm_client.h"
+#include "pipeline/metrics.h"
 #include "pipeline/openai_backend.h"
 #include "pipeline/spend_tracker.h"
 #include "pipeline/taxonomy.h"
@@ -38,6 +39,7 @@ struct ModelStackPorts {
   std::unique_ptr<LlmClient> client;
   std::shared_ptr<Clock> clock;
   std::function<double()> random;
+  Metrics* metrics = nullptr;  // optional: where the tiers record their HTTP outcomes
 };
 
 class ModelStack final : public Backend {

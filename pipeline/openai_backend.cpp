@@ -108,6 +108,20 @@ std::chrono::system_clock::time_point OpenAiBackend::next_quota_reset() {
   return time_point_cast<system_clock::duration>(reset);
 }
 
+HttpResult OpenAiBackend::post_counted(const HttpRequest& request) {
+  if (!m_ports.metrics) return m_ports.client.post(request);
+  const Labels model{{"model", m_settings.request.model}};
+  m_ports.metrics->adjust("siftd_model_in_flight", model, 1);
+  HttpResult result = m_ports.client.post(request);
+  m_ports.metrics->adjust("siftd_model_in_flight", model, -1);
+  // The HTTP status, or the transport's error code when no response came.
+  const std::string code =
+      result ? std::to_string(result->status) : std::string(to_string(result.error().code));
+  m_ports.metrics->add("siftd_model_responses_total",
+                       {{"model", m_settings.request.model}, {"code", code}});
+  return result;
+}
+
 Result<void> OpenAiBackend::wait_for_slot(int tokens) {
   for (;;) {
     const milliseconds wait = m_limiter.try_acquire(tokens);
@@ -134,7 +148,7 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
       return fail(ErrorCode::circuit_open, "the endpoint failed repeatedly; waiting to probe");
     if (auto ok = wait_for_slot(tokens); !ok) return tl::unexpected(ok.error());
 
-    const HttpResult result = m_ports.client.post(request);
+    const HttpResult result = post_counted(request);
     ++answer.attempts;
     const Classified verdict = classify(result, m_ports.clock.wall_now());
     const bool endpoint_failed =
@@ -145,6 +159,10 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
       m_breaker.record_failure();
     } else {
       m_breaker.record_success();
+    }
+    if (m_ports.metrics) {
+      m_ports.metrics->set("siftd_model_circuit_open", {{"model", m_settings.request.model}},
+                           m_breaker.state() == CircuitState::closed ? 0 : 1);
     }
 
     switch (verdict.verdict) {

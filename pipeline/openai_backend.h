@@ -16,6 +16,7 @@
 #include "pipeline/circuit_breaker.h"
 #include "pipeline/clock.h"
 #include "pipeline/llm_client.h"
+#include "pipeline/metrics.h"
 #include "pipeline/rate_limiter.h"
 #include "pipeline/request_builder.h"
 #include "pipeline/retry_policy.h"
@@ -44,6 +45,7 @@ struct OpenAiPorts {
   Clock& clock;
   std::shared_ptr<SpendTracker> spend;
   std::function<double()> random;  // uniform in [0, 1); empty: a seeded engine
+  Metrics* metrics = nullptr;      // HTTP outcomes, requests in flight, circuit state; optional
 };
 
 class OpenAiBackend final : public Backend {
@@ -61,6 +63,7 @@ class OpenAiBackend final : public Backend {
  private:
   struct Reply;
   Result<Reply> exchange(const std::string& body, int tokens, const PromptMix& mix, Answer& answer);
+  HttpResult post_counted(const HttpRequest& request);
   Result<void> wait_for_slot(int tokens);
   // Prices one reply's usage, counts it against the caps and adds it to the answer.
   void charge(Usage spent, const PromptMix& mix, Answer& answer);

@@ -336,3 +336,39 @@ TEST(Operations, sigterm_cancels_a_slow_decision_which_resumes_at_the_next_start
   again.signal(SIGTERM);
   EXPECT_EQ(again.wait_exit(), 0);
 }
+
+TEST(Operations, model_metrics_count_http_status_codes_and_the_circuit) {
+  siftd_test::TempDir dir;
+  fakes::FakeModelServer model;
+  ASSERT_TRUE(model.start());
+  model.script(
+      {{fakes::Fault::unavailable, "", 1, "1s"}, {fakes::Fault::server_error, "", 1, "1s"}});
+  write_file(dir / "siftd.toml",
+             "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
+                 "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nbackoff_base_ms = 10\n"
+                 "base_url = \"" +
+                 model.base_url() + "\"\n[http]\nlisten = \"127.0.0.1:0\"\n");
+  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
+                                   dir / "log", {"SIFTD_API_KEY=k"});
+  ASSERT_TRUE(
+      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  write_file(dir / "inbox/a.jpg", siftd_test::photo_jpeg(640, 480, 1));
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/a.jpg.siftd.json"); }))
+      << read_file(dir / "log");
+  httplib::Client client("127.0.0.1", logged_http_port(read_file(dir / "log")));
+  auto response = client.Get("/metrics");
+  ASSERT_TRUE(response);
+  const std::string& metrics = response->body;
+  const std::string model_label = "model=\"gemini-2.5-flash-lite\"";
+  EXPECT_NE(metrics.find("siftd_model_responses_total{code=\"503\"," + model_label + "} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("siftd_model_responses_total{code=\"500\"," + model_label + "} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("siftd_model_responses_total{code=\"200\"," + model_label + "} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("siftd_model_in_flight{" + model_label + "} 0"), std::string::npos);
+  EXPECT_NE(metrics.find("siftd_model_circuit_open{" + model_label + "} 0"), std::string::npos);
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0);
+}
