@@ -42,9 +42,13 @@ std::string stem_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-json error_line(const std::string& path, const std::string& stage, const std::string& code,
-                const std::string& message) {
-  return json{{"path", path}, {"error", {{"stage", stage}, {"code", code}, {"message", message}}}};
+// One JSON line for a file that failed, on stdout with the decisions.
+void print_error(const std::string& path, const std::string& stage, std::string_view code,
+                 const std::string& message) {
+  std::cout << dump(json{{"path", path},
+                         {"error",
+                          {{"stage", stage}, {"code", std::string(code)}, {"message", message}}}})
+            << "\n";
 }
 
 ConfigResult<Config> load_for_tool(const CommandOptions& options) {
@@ -75,10 +79,8 @@ int command_once(const CommandOptions& options) {
     auto normalized = normalizer->normalize(path);
     const double normalize_ms = ms_since(normalize_start);
     if (!normalized) {
-      std::cout << dump(error_line(path, "normalize",
-                                   std::string(media::to_string(normalized.error().code)),
-                                   normalized.error().detail))
-                << "\n";
+      print_error(path, "normalize", media::to_string(normalized.error().code),
+                  normalized.error().detail);
       status = k_exit_failure;
       continue;
     }
@@ -88,10 +90,7 @@ int command_once(const CommandOptions& options) {
     auto answer = (*backend)->decide(*normalized, pipeline::DecideContext{sha256 ? *sha256 : ""});
     const double decide_ms = ms_since(decide_start);
     if (!answer) {
-      std::cout << dump(error_line(path, "decide",
-                                   std::string(pipeline::to_string(answer.error().code)),
-                                   answer.error().detail))
-                << "\n";
+      print_error(path, "decide", pipeline::to_string(answer.error().code), answer.error().detail);
       status = k_exit_failure;
       continue;
     }
@@ -142,10 +141,8 @@ int command_normalize(const CommandOptions& options) {
   for (const auto& path : options.files) {
     auto normalized = normalizer->normalize(path);
     if (!normalized) {
-      std::cout << dump(error_line(path, "normalize",
-                                   std::string(media::to_string(normalized.error().code)),
-                                   normalized.error().detail))
-                << "\n";
+      print_error(path, "normalize", media::to_string(normalized.error().code),
+                  normalized.error().detail);
       status = k_exit_failure;
       continue;
     }
