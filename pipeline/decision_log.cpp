@@ -51,18 +51,6 @@ constexpr const char* k_columns =
     "model, prompt_version, raw_reply, decision, outcome, destination, error, prompt_tokens, "
     "cached_tokens, completion_tokens, cost_usd, normalize_ms, decide_ms, route_ms";
 
-void bind_text(sqlite3_stmt* s, int index, const std::string& value) {
-  sqlite3_bind_text64(s, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-void bind_bytes(sqlite3_stmt* s, int index, const std::string& value) {
-  sqlite3_bind_blob64(s, index, value.data(), value.size(), SQLITE_TRANSIENT);
-}
-std::string column_string(sqlite3_stmt* s, int index) {
-  const auto* data = static_cast<const char*>(sqlite3_column_blob(s, index));
-  return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(s, index)))
-              : std::string();
-}
-
 DecisionRow read_row(sqlite3_stmt* s) {
   DecisionRow r;
   int i = 0;

@@ -52,19 +52,6 @@ constexpr const char* k_columns =
     "token_estimate, naive_tokens, decision, outcome, destination, error_stage, error_code, "
     "error_detail, discovered_ms, updated_ms";
 
-void bind_bytes(sqlite3_stmt* statement, int index, const std::string& value) {
-  sqlite3_bind_blob64(statement, index, value.data(), value.size(), SQLITE_TRANSIENT);
-}
-void bind_text(sqlite3_stmt* statement, int index, std::string_view value) {
-  sqlite3_bind_text64(statement, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-
-std::string column_string(sqlite3_stmt* statement, int index) {
-  const auto* data = static_cast<const char*>(sqlite3_column_blob(statement, index));
-  const int size = sqlite3_column_bytes(statement, index);
-  return data ? std::string(data, static_cast<std::size_t>(size)) : std::string();
-}
-
 FileRecord read_row(sqlite3_stmt* s) {
   FileRecord r;
   r.id = sqlite3_column_int64(s, 0);

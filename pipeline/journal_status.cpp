@@ -5,12 +5,6 @@
 namespace pipeline {
 namespace {
 
-std::string text_column(sqlite3_stmt* statement, int index) {
-  const auto* data = static_cast<const char*>(sqlite3_column_blob(statement, index));
-  return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(statement, index)))
-              : "";
-}
-
 // Runs `sql` with up to two integer parameters and calls `row` for each result row.
 template <typename Row>
 Result<void> query(sqlite3* db, const char* sql, std::initializer_list<std::int64_t> parameters,
@@ -30,7 +24,7 @@ Result<void> query(sqlite3* db, const char* sql, std::initializer_list<std::int6
 bool has_table(sqlite3* db, const char* name) {
   bool found = false;
   (void)query(db, "SELECT name FROM sqlite_master WHERE type = 'table'", {}, [&](sqlite3_stmt* s) {
-    if (text_column(s, 0) == name) found = true;
+    if (column_string(s, 0) == name) found = true;
   });
   return found;
 }
@@ -51,15 +45,15 @@ Result<JournalStatus> read_journal_status(const std::string& journal_path, std::
   JournalStatus status;
   auto ok = query(
       raw, "SELECT state, COUNT(*) FROM files GROUP BY state", {},
-      [&](sqlite3_stmt* s) { status.by_state[text_column(s, 0)] = sqlite3_column_int64(s, 1); });
+      [&](sqlite3_stmt* s) { status.by_state[column_string(s, 0)] = sqlite3_column_int64(s, 1); });
   if (!ok) return tl::unexpected(ok.error());
   ok = query(raw,
              "SELECT id, name, error_stage, error_code, error_detail, updated_ms FROM files "
              "WHERE state = 'quarantined' ORDER BY updated_ms DESC LIMIT ?",
              {error_count}, [&](sqlite3_stmt* s) {
-               status.last_errors.push_back({sqlite3_column_int64(s, 0), text_column(s, 1),
-                                             text_column(s, 2), text_column(s, 3),
-                                             text_column(s, 4), sqlite3_column_int64(s, 5)});
+               status.last_errors.push_back({sqlite3_column_int64(s, 0), column_string(s, 1),
+                                             column_string(s, 2), column_string(s, 3),
+                                             column_string(s, 4), sqlite3_column_int64(s, 5)});
              });
   if (!ok) return tl::unexpected(ok.error());
   ok = query(

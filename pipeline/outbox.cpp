@@ -22,11 +22,6 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(published_ms) WHERE published_ms IS NULL;
 )sql";
 
-std::string column(sqlite3_stmt* s, int i) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-  return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : "";
-}
-
 }  // namespace
 
 struct Outbox::Impl {
@@ -86,8 +81,8 @@ Result<std::vector<OutboxMessage>> Outbox::pending(int limit) {
   sqlite3_bind_int(s, 1, limit);
   std::vector<OutboxMessage> messages;
   while (sqlite3_step(s) == SQLITE_ROW) {
-    messages.push_back({sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), column(s, 2),
-                        column(s, 3), column(s, 4)});
+    messages.push_back({sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), column_string(s, 2),
+                        column_string(s, 3), column_string(s, 4)});
   }
   return messages;
 }

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <sqlite3.h>
 
@@ -32,6 +33,21 @@ inline Result<void> exec(sqlite3* db, const char* sql) {
     return fail(ErrorCode::journal, std::string(sql).substr(0, 40) + ": " + text);
   }
   return {};
+}
+
+// Binds text (as UTF-8 text) or raw bytes (as a blob: file names need not be UTF-8).
+inline void bind_text(sqlite3_stmt* statement, int index, std::string_view value) {
+  sqlite3_bind_text64(statement, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+inline void bind_bytes(sqlite3_stmt* statement, int index, const std::string& value) {
+  sqlite3_bind_blob64(statement, index, value.data(), value.size(), SQLITE_TRANSIENT);
+}
+
+// A column's bytes, whether stored as text or blob; "" for NULL.
+inline std::string column_string(sqlite3_stmt* statement, int index) {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(statement, index));
+  const int size = sqlite3_column_bytes(statement, index);
+  return data ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
 // Opens (creating) a database in WAL mode with a busy timeout, for one connection per owner.
