@@ -160,18 +160,11 @@ DecisionLog::DecisionLog(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {
 DecisionLog::~DecisionLog() = default;
 
 Result<std::unique_ptr<DecisionLog>> DecisionLog::open(const std::string& path) {
-  sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  auto db = open_database(path, "decision log");
+  if (!db) return tl::unexpected(db.error());
   auto impl = std::make_unique<Impl>();
-  impl->db.reset(raw);
-  if (rc != SQLITE_OK) {
-    return fail(ErrorCode::journal, "cannot open the decision log " + path + ": " +
-                                        (raw ? sqlite3_errmsg(raw) : "out of memory"));
-  }
-  sqlite3_busy_timeout(raw, 5000);
-  if (auto ok = exec(raw, "PRAGMA journal_mode=WAL"); !ok) return tl::unexpected(ok.error());
+  impl->db = std::move(*db);
+  sqlite3* raw = impl->db.get();
   if (auto ok = exec(raw, k_schema); !ok) return tl::unexpected(ok.error());
   sqlite3_stmt* statement = nullptr;
   const std::string sql = std::string("INSERT INTO decisions (") + k_columns +

@@ -157,20 +157,12 @@ Journal::Journal(std::string path, std::unique_ptr<Impl> impl)
 Journal::~Journal() = default;
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, SyncMode sync) {
-  sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  auto db = open_database(path, "journal");
+  if (!db) return tl::unexpected(db.error());
   auto impl = std::make_unique<Impl>();
-  impl->db.reset(raw);
-  if (rc != SQLITE_OK) {
-    return fail(ErrorCode::journal, "cannot open journal " + path + ": " +
-                                        (raw ? sqlite3_errmsg(raw) : "out of memory"));
-  }
-  sqlite3_busy_timeout(raw, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON"}) {
-    if (auto ok = exec(raw, pragma); !ok) return tl::unexpected(ok.error());
-  }
+  impl->db = std::move(*db);
+  sqlite3* raw = impl->db.get();
+  if (auto ok = exec(raw, "PRAGMA foreign_keys=ON"); !ok) return tl::unexpected(ok.error());
   if (auto ok = exec(
           raw, sync == SyncMode::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
       !ok) {

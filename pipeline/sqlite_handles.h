@@ -55,7 +55,7 @@ inline Result<DatabaseHandle> open_database(const std::string& path, const std::
   sqlite3* raw = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   DatabaseHandle db(raw);
   if (rc != SQLITE_OK)
     return tl::unexpected(sqlite_error(raw, "cannot open the " + what + " " + path));
