@@ -51,10 +51,6 @@ class JobQueue {
     std::lock_guard lock(m_mutex);
     return m_items.size();
   }
-  bool full() const {
-    std::lock_guard lock(m_mutex);
-    return m_items.size() >= m_capacity;
-  }
 
  private:
   mutable std::mutex m_mutex;

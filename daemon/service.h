@@ -55,8 +55,6 @@ class Service {
   tl::expected<void, std::string> start();
   void step(std::chrono::milliseconds max_wait);
   void run();
-  void request_stop() { m_stopping = true; }
-  bool stopping() const { return m_stopping; }
   // Re-reads the configuration; returns false (old one kept) when the new one is bad.
   bool reload();
   // Stops intake and waits for the workers; returns the number of files parked mid-job.

@@ -33,7 +33,6 @@ class Settler {
   void changed(const std::string& path);  // modify, attrib, or seen by a scan
   void moved_in(const std::string& path);
   void removed(const std::string& path);  // deleted or moved away
-  void set_settle(std::chrono::milliseconds settle) { m_settle = settle; }
 
   // Paths that are ready now; each is returned once and forgotten.
   std::vector<std::string> take_ready();
