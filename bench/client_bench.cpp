@@ -20,10 +20,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pipeline/curl_global.h"
-#include "pipeline/curl_llm_client.h"
-#include "pipeline/openai_backend.h"
-#include "pipeline/request_builder.h"
+#include "pipeline/model/curl_global.h"
+#include "pipeline/model/curl_llm_client.h"
+#include "pipeline/model/openai_backend.h"
+#include "pipeline/model/request_builder.h"
 
 extern char** environ;
 

@@ -1,11 +1,11 @@
 #include "daemon/assembly.h"
 
 #include "daemon/backend_factory.h"
-#include "pipeline/dir_queue_publisher.h"
-#include "pipeline/folder_sink.h"
-#include "pipeline/placement.h"
-#include "pipeline/queue_sink.h"
-#include "pipeline/redis_stream_publisher.h"
+#include "pipeline/route/dir_queue_publisher.h"
+#include "pipeline/route/folder_sink.h"
+#include "pipeline/route/placement.h"
+#include "pipeline/route/queue_sink.h"
+#include "pipeline/route/redis_stream_publisher.h"
 
 namespace daemon_core {
 

@@ -7,14 +7,14 @@
 #include <string>
 
 #include "daemon/config.h"
-#include "pipeline/backend.h"
-#include "pipeline/decision_log.h"
+#include "pipeline/decide/backend.h"
 #include "pipeline/job_runner.h"
-#include "pipeline/journal.h"
+#include "pipeline/journal/decision_log.h"
+#include "pipeline/journal/journal.h"
+#include "pipeline/journal/outbox.h"
 #include "pipeline/metrics.h"
 #include "pipeline/normalizer.h"
-#include "pipeline/outbox.h"
-#include "pipeline/queue_publisher.h"
+#include "pipeline/route/queue_publisher.h"
 
 namespace daemon_core {
 

@@ -1,9 +1,9 @@
 #include "daemon/backend_factory.h"
 
-#include "pipeline/api_key.h"
-#include "pipeline/local_backend.h"
-#include "pipeline/model_stack.h"
-#include "pipeline/placement.h"
+#include "pipeline/decide/local_backend.h"
+#include "pipeline/model/api_key.h"
+#include "pipeline/model/model_stack.h"
+#include "pipeline/route/placement.h"
 
 namespace daemon_core {
 namespace {

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "daemon/config.h"
-#include "pipeline/backend.h"
+#include "pipeline/decide/backend.h"
 #include "pipeline/metrics.h"
 
 namespace daemon_core {

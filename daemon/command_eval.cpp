@@ -16,9 +16,9 @@
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/logging.h"
-#include "pipeline/evaluation.h"
-#include "pipeline/evaluation_report.h"
-#include "pipeline/policy.h"
+#include "pipeline/decide/policy.h"
+#include "pipeline/eval/evaluation.h"
+#include "pipeline/eval/evaluation_report.h"
 
 namespace daemon_core {
 namespace {

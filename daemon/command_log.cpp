@@ -5,8 +5,8 @@
 
 #include "daemon/cli.h"
 #include "daemon/commands.h"
-#include "pipeline/decision_log.h"
-#include "pipeline/journal.h"
+#include "pipeline/journal/decision_log.h"
+#include "pipeline/journal/journal.h"
 
 namespace daemon_core {
 

@@ -7,11 +7,11 @@
 
 #include "daemon/cli.h"
 #include "daemon/commands.h"
-#include "pipeline/decision_log.h"
 #include "pipeline/display_text.h"
 #include "pipeline/file_hash.h"
-#include "pipeline/journal.h"
-#include "pipeline/placement.h"
+#include "pipeline/journal/decision_log.h"
+#include "pipeline/journal/journal.h"
+#include "pipeline/route/placement.h"
 
 namespace daemon_core {
 namespace {

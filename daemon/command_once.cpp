@@ -10,10 +10,10 @@
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/logging.h"
+#include "pipeline/decide/policy.h"
 #include "pipeline/file_hash.h"
 #include "pipeline/normalized_json.h"
-#include "pipeline/placement.h"
-#include "pipeline/policy.h"
+#include "pipeline/route/placement.h"
 
 namespace daemon_core {
 namespace {

@@ -5,8 +5,8 @@
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "pipeline/display_text.h"
-#include "pipeline/journal.h"
-#include "pipeline/journal_status.h"
+#include "pipeline/journal/journal.h"
+#include "pipeline/journal/journal_status.h"
 
 namespace daemon_core {
 namespace {

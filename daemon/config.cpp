@@ -8,7 +8,7 @@
 #include <toml++/toml.h>
 
 #include "daemon/config_table.h"
-#include "pipeline/redis_stream_publisher.h"
+#include "pipeline/route/redis_stream_publisher.h"
 
 namespace daemon_core {
 namespace {

@@ -10,8 +10,8 @@
 #include <tl/expected.hpp>
 
 #include "media/limits.h"
-#include "pipeline/policy.h"
-#include "pipeline/taxonomy.h"
+#include "pipeline/decide/policy.h"
+#include "pipeline/decide/taxonomy.h"
 
 namespace daemon_core {
 

@@ -28,7 +28,7 @@ struct DirCloser {
 }  // namespace
 
 tl::expected<InotifyWatcher, std::string> InotifyWatcher::create(Skip skip) {
-  UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  media::UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
   if (!fd) {
     if (errno == EMFILE) {
       return tl::unexpected(

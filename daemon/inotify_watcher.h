@@ -11,7 +11,7 @@
 
 #include <tl/expected.hpp>
 
-#include "daemon/unique_fd.h"
+#include "media/unique_fd.h"
 
 namespace daemon_core {
 
@@ -44,10 +44,10 @@ class InotifyWatcher {
   std::size_t watch_count() const { return m_folders.size(); }
 
  private:
-  InotifyWatcher(UniqueFd fd, Skip skip) : m_fd(std::move(fd)), m_skip(std::move(skip)) {}
+  InotifyWatcher(media::UniqueFd fd, Skip skip) : m_fd(std::move(fd)), m_skip(std::move(skip)) {}
   tl::expected<void, std::string> watch_folder(const std::string& folder);
 
-  UniqueFd m_fd;
+  media::UniqueFd m_fd;
   Skip m_skip;
   std::map<int, std::string> m_folders;  // watch descriptor -> folder path
 };

@@ -1,6 +1,6 @@
 // siftd: watches folders and triages every file that lands there. See ARCHITECTURE.md.
 #include "daemon/cli.h"
-#include "pipeline/curl_global.h"
+#include "pipeline/model/curl_global.h"
 
 int main(int argc, char** argv) {
   const pipeline::CurlGlobal curl;  // before any thread starts

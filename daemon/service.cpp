@@ -11,7 +11,7 @@
 #include "daemon/signals.h"
 #include "daemon/temp_names.h"
 #include "pipeline/display_text.h"
-#include "pipeline/placement.h"
+#include "pipeline/route/placement.h"
 
 namespace daemon_core {
 namespace {
@@ -35,7 +35,7 @@ std::vector<std::string> disk_space_folders(const Config& config) {
 }  // namespace
 
 Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
-                 std::shared_ptr<const Runtime> runtime, UniqueFd signals,
+                 std::shared_ptr<const Runtime> runtime, media::UniqueFd signals,
                  ConfigSource reload_source)
     : m_config(std::move(config)),
       m_clock(clock),

@@ -67,7 +67,8 @@ class Service {
 
  private:
   Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
-          std::shared_ptr<const Runtime> runtime, UniqueFd signals, ConfigSource reload_source);
+          std::shared_ptr<const Runtime> runtime, media::UniqueFd signals,
+          ConfigSource reload_source);
   std::shared_ptr<const Runtime> runtime() const;
   tl::expected<void, std::string> watch_folders();
   void worker_loop();
@@ -89,7 +90,7 @@ class Service {
   mutable std::mutex m_runtime_mutex;
   std::shared_ptr<const Runtime> m_runtime;
   std::unique_ptr<WatchedFolders> m_folders;
-  UniqueFd m_signals;
+  media::UniqueFd m_signals;
   ConfigSource m_reload_source;
   JobQueue<Job> m_queue;
   std::deque<Job> m_backlog;  // ready, but the queue is full: files wait where they are

@@ -25,9 +25,9 @@ void block_signals() {
   std::signal(SIGPIPE, SIG_IGN);  // a closed socket or pipe is an error return, not a death
 }
 
-UniqueFd open_signal_fd() {
+media::UniqueFd open_signal_fd() {
   const sigset_t set = handled_signals();
-  return UniqueFd(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  return media::UniqueFd(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
 }
 
 std::optional<int> read_signal(int signal_fd) {

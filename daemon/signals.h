@@ -4,12 +4,12 @@
 
 #include <optional>
 
-#include "daemon/unique_fd.h"
+#include "media/unique_fd.h"
 
 namespace daemon_core {
 
 void block_signals();
-UniqueFd open_signal_fd();
+media::UniqueFd open_signal_fd();
 // The next pending signal number, if any.
 std::optional<int> read_signal(int signal_fd);
 

@@ -6,7 +6,7 @@
 #include "daemon/filesystem_kind.h"
 #include "daemon/temp_names.h"
 #include "pipeline/display_text.h"
-#include "pipeline/placement.h"
+#include "pipeline/route/placement.h"
 
 namespace daemon_core {
 namespace {

@@ -9,7 +9,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
-#include "pipeline/unique_fd.h"
+#include "media/unique_fd.h"
 
 namespace pipeline {
 namespace {
@@ -32,7 +32,7 @@ std::string to_hex(const unsigned char* digest, unsigned size) {
 }  // namespace
 
 Result<std::string> sha256_file(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  media::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd) return fail(ErrorCode::io, "cannot open " + path + ": " + std::strerror(errno));
   std::unique_ptr<EVP_MD_CTX, DigestFreer> context(EVP_MD_CTX_new());
   if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {

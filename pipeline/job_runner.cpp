@@ -12,11 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "pipeline/decision_log.h"
 #include "pipeline/display_text.h"
 #include "pipeline/file_hash.h"
+#include "pipeline/journal/decision_log.h"
 #include "pipeline/normalized_json.h"
-#include "pipeline/placement.h"
+#include "pipeline/route/placement.h"
 
 namespace pipeline {
 namespace {

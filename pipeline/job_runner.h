@@ -19,13 +19,13 @@
 #include <optional>
 #include <string>
 
-#include "pipeline/backend.h"
+#include "pipeline/decide/backend.h"
+#include "pipeline/decide/policy.h"
+#include "pipeline/decide/taxonomy.h"
 #include "pipeline/error.h"
-#include "pipeline/journal.h"
+#include "pipeline/journal/journal.h"
 #include "pipeline/normalizer.h"
-#include "pipeline/policy.h"
-#include "pipeline/sink.h"
-#include "pipeline/taxonomy.h"
+#include "pipeline/route/sink.h"
 
 namespace pipeline {
 

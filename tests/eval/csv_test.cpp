@@ -1,4 +1,4 @@
-#include "pipeline/csv.h"
+#include "pipeline/eval/csv.h"
 
 #include <gtest/gtest.h>
 

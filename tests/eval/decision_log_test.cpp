@@ -1,13 +1,13 @@
-#include "pipeline/decision_log.h"
+#include "pipeline/journal/decision_log.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "../temp_dir.h"
-#include "pipeline/csv.h"
+#include "pipeline/eval/csv.h"
 #include "pipeline/job_runner.h"
-#include "pipeline/journal.h"
+#include "pipeline/journal/journal.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "pipeline/evaluation_report.h"
+#include "pipeline/eval/evaluation_report.h"
 
 #include <gtest/gtest.h>
 

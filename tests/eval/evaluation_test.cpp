@@ -1,4 +1,4 @@
-#include "pipeline/evaluation.h"
+#include "pipeline/eval/evaluation.h"
 
 #include <gtest/gtest.h>
 

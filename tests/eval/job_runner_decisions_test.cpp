@@ -5,10 +5,10 @@
 #include <filesystem>
 
 #include "../temp_dir.h"
-#include "pipeline/decision_log.h"
-#include "pipeline/folder_sink.h"
 #include "pipeline/job_runner.h"
-#include "pipeline/journal.h"
+#include "pipeline/journal/decision_log.h"
+#include "pipeline/journal/journal.h"
+#include "pipeline/route/folder_sink.h"
 
 namespace {
 

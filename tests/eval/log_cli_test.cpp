@@ -11,7 +11,7 @@
 #include "../integration/daemon_process.h"
 #include "../integration/test_media.h"
 #include "../temp_dir.h"
-#include "pipeline/csv.h"
+#include "pipeline/eval/csv.h"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include "../temp_dir.h"
 #include "daemon_process.h"
 #include "pipeline/file_hash.h"
-#include "pipeline/journal.h"
+#include "pipeline/journal/journal.h"
 #include "test_media.h"
 
 namespace {

@@ -11,7 +11,7 @@
 
 #include "../temp_dir.h"
 #include "daemon_process.h"
-#include "pipeline/journal.h"
+#include "pipeline/journal/journal.h"
 #include "test_media.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "pipeline/api_key.h"
+#include "pipeline/model/api_key.h"
 
 #include <map>
 

@@ -1,7 +1,7 @@
 // CurlLlmClient over loopback: concurrency capped at max_in_flight, everything answered once,
 // and shutdown cancelling what is queued or in flight.
 
-#include "pipeline/curl_llm_client.h"
+#include "pipeline/model/curl_llm_client.h"
 
 #include <atomic>
 #include <future>

@@ -1,8 +1,8 @@
-#include "pipeline/decision.h"
+#include "pipeline/decide/decision.h"
 
 #include <gtest/gtest.h>
 
-#include "pipeline/policy.h"
+#include "pipeline/decide/policy.h"
 
 namespace pipeline {
 namespace {

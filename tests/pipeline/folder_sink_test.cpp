@@ -1,4 +1,4 @@
-#include "pipeline/folder_sink.h"
+#include "pipeline/route/folder_sink.h"
 
 #include <filesystem>
 #include <fstream>

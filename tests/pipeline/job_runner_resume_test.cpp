@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/file_hash.h"
-#include "pipeline/folder_sink.h"
+#include "pipeline/route/folder_sink.h"
 #include "tests/temp_dir.h"
 
 namespace pipeline {

@@ -1,4 +1,4 @@
-#include "pipeline/journal.h"
+#include "pipeline/journal/journal.h"
 
 #include <gtest/gtest.h>
 

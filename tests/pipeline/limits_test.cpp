@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "pipeline/circuit_breaker.h"
-#include "pipeline/rate_limiter.h"
-#include "pipeline/spend_tracker.h"
+#include "pipeline/model/circuit_breaker.h"
+#include "pipeline/model/rate_limiter.h"
+#include "pipeline/model/spend_tracker.h"
 #include "tests/pipeline/fake_clock.h"
 #include "tests/pipeline/test_inputs.h"
 #include "tests/temp_dir.h"

@@ -1,15 +1,15 @@
 // The assembled openai backend against the fake server: result cache, fallbacks, spend caps,
 // parking, the escalation cascade and cancellation at shutdown.
 
-#include "pipeline/model_stack.h"
+#include "pipeline/model/model_stack.h"
 
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/curl_llm_client.h"
-#include "pipeline/policy.h"
+#include "pipeline/decide/policy.h"
+#include "pipeline/model/curl_llm_client.h"
 #include "tests/fakes/fake_model_server.h"
 #include "tests/pipeline/fake_clock.h"
 #include "tests/pipeline/request_bodies.h"

@@ -1,7 +1,7 @@
 // The openai backend driven through the real curl client against the fake server over loopback,
 // one fault mode at a time. Waits are read from the fake clock, never from wall time.
 
-#include "pipeline/openai_backend.h"
+#include "pipeline/model/openai_backend.h"
 
 #include <sstream>
 
@@ -9,7 +9,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "pipeline/curl_llm_client.h"
+#include "pipeline/model/curl_llm_client.h"
 #include "tests/fakes/fake_model_server.h"
 #include "tests/pipeline/fake_clock.h"
 #include "tests/pipeline/request_bodies.h"

@@ -1,7 +1,7 @@
 // Placement across filesystems: copy to a temp name, fsync, verify the hash, link to the
 // target (never over anything), then unlink the source. /dev/shm is a tmpfs; the temp folder
 // is usually another filesystem.
-#include "pipeline/placement.h"
+#include "pipeline/route/placement.h"
 
 #include <filesystem>
 

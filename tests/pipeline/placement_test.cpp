@@ -1,4 +1,4 @@
-#include "pipeline/placement.h"
+#include "pipeline/route/placement.h"
 
 #include <filesystem>
 

@@ -1,10 +1,10 @@
-#include "pipeline/request_builder.h"
+#include "pipeline/model/request_builder.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/decision.h"
-#include "pipeline/decision_schema.h"
+#include "pipeline/decide/decision.h"
+#include "pipeline/decide/decision_schema.h"
 #include "tests/pipeline/request_bodies.h"
 #include "tests/pipeline/test_inputs.h"
 

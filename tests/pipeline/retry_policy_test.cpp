@@ -1,4 +1,4 @@
-#include "pipeline/retry_policy.h"
+#include "pipeline/model/retry_policy.h"
 
 #include <gtest/gtest.h>
 

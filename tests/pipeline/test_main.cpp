@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "pipeline/curl_global.h"
+#include "pipeline/model/curl_global.h"
 
 int main(int argc, char** argv) {
   const pipeline::CurlGlobal curl;

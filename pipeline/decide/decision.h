@@ -1,0 +1,41 @@
+#pragma once
+// A decision about one file, and its validation. Every backend's answer goes through
+// parse_decision(): a reply that breaks the schema or names a category outside the taxonomy
+// is an error, never a route.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "pipeline/decide/taxonomy.h"
+#include "pipeline/error.h"
+
+namespace pipeline {
+
+enum class Route { accept, use_stronger_model, human_review };
+
+// A field the model extracted: absent (null), text, a number or a flag.
+using FieldValue = std::variant<std::monostate, std::string, double, bool>;
+
+struct Decision {
+  std::string category;  // always a name from the taxonomy once validated
+  double confidence = 0;
+  Route route = Route::human_review;
+  std::string summary;
+  std::map<std::string, FieldValue> fields;
+};
+
+inline constexpr std::size_t k_max_summary_chars = 500;
+
+// Parses and validates a reply against the schema built from `taxonomy`.
+Result<Decision> parse_decision(std::string_view json_text, const Taxonomy& taxonomy);
+
+// The canonical JSON form (the same shape the model is asked for).
+std::string to_json(const Decision& decision);
+
+std::string_view to_string(Route route);
+std::optional<Route> parse_route(std::string_view text);
+
+}  // namespace pipeline

@@ -1,0 +1,26 @@
+#pragma once
+// Renders evaluation runs for people: a plain-text summary for the terminal, a side-by-side
+// table for two configurations, and a self-contained HTML report (inline SVG charts, no
+// script, nothing fetched from the network).
+
+#include <string>
+#include <vector>
+
+#include "pipeline/eval/evaluation.h"
+
+namespace pipeline {
+
+struct EvalRun {
+  std::string name;  // the configuration's name, e.g. its file
+  std::vector<EvalItem> items;
+  EvalMetrics metrics;
+};
+
+std::string format_summary(const EvalMetrics& metrics);
+
+// Two or more runs, one column each: accuracy against tokens and cost.
+std::string format_comparison(const std::vector<EvalRun>& runs);
+
+std::string render_html(const std::vector<EvalRun>& runs);
+
+}  // namespace pipeline

@@ -1,0 +1,272 @@
+#include "pipeline/journal/journal.h"
+
+#include <array>
+#include <chrono>
+
+#include "pipeline/journal/sqlite_handles.h"
+
+namespace pipeline {
+namespace {
+
+constexpr std::array<std::string_view, 7> k_state_names = {
+    "discovered", "claimed", "normalized", "decided", "routing", "done", "quarantined"};
+
+constexpr const char* k_schema = R"sql(
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY,
+  state TEXT NOT NULL,
+  source_path BLOB NOT NULL,
+  name BLOB NOT NULL,
+  work_path BLOB NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL DEFAULT '',
+  size INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT '',
+  facts TEXT NOT NULL DEFAULT '',
+  token_estimate INTEGER NOT NULL DEFAULT 0,
+  naive_tokens INTEGER NOT NULL DEFAULT 0,
+  decision TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL DEFAULT '',
+  destination BLOB NOT NULL DEFAULT '',
+  error_stage TEXT NOT NULL DEFAULT '',
+  error_code TEXT NOT NULL DEFAULT '',
+  error_detail TEXT NOT NULL DEFAULT '',
+  discovered_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_state ON files(state);
+CREATE INDEX IF NOT EXISTS files_updated ON files(updated_ms);
+CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER NOT NULL REFERENCES files(id),
+  state TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS events_file ON events(file_id);
+)sql";
+
+constexpr const char* k_columns =
+    "id, state, source_path, name, work_path, sha256, size, attempts, kind, facts, "
+    "token_estimate, naive_tokens, decision, outcome, destination, error_stage, error_code, "
+    "error_detail, discovered_ms, updated_ms";
+
+FileRecord read_row(sqlite3_stmt* s) {
+  FileRecord r;
+  r.id = sqlite3_column_int64(s, 0);
+  r.state = parse_file_state(column_string(s, 1)).value_or(FileState::discovered);
+  r.source_path = column_string(s, 2);
+  r.name = column_string(s, 3);
+  r.work_path = column_string(s, 4);
+  r.sha256 = column_string(s, 5);
+  r.size = static_cast<std::uint64_t>(sqlite3_column_int64(s, 6));
+  r.attempts = sqlite3_column_int(s, 7);
+  r.kind = column_string(s, 8);
+  r.facts_json = column_string(s, 9);
+  r.token_estimate = sqlite3_column_int(s, 10);
+  r.naive_tokens = sqlite3_column_int(s, 11);
+  r.decision_json = column_string(s, 12);
+  r.outcome = column_string(s, 13);
+  r.destination = column_string(s, 14);
+  r.error_stage = column_string(s, 15);
+  r.error_code = column_string(s, 16);
+  r.error_detail = column_string(s, 17);
+  r.discovered_ms = sqlite3_column_int64(s, 18);
+  r.updated_ms = sqlite3_column_int64(s, 19);
+  return r;
+}
+
+// Binds every column but id, starting at parameter `first`.
+void bind_record(sqlite3_stmt* s, const FileRecord& r, int first) {
+  int i = first;
+  bind_text(s, i++, to_string(r.state));
+  bind_bytes(s, i++, r.source_path);
+  bind_bytes(s, i++, r.name);
+  bind_bytes(s, i++, r.work_path);
+  bind_text(s, i++, r.sha256);
+  sqlite3_bind_int64(s, i++, static_cast<sqlite3_int64>(r.size));
+  sqlite3_bind_int(s, i++, r.attempts);
+  bind_text(s, i++, r.kind);
+  bind_text(s, i++, r.facts_json);
+  sqlite3_bind_int(s, i++, r.token_estimate);
+  sqlite3_bind_int(s, i++, r.naive_tokens);
+  bind_text(s, i++, r.decision_json);
+  bind_text(s, i++, r.outcome);
+  bind_bytes(s, i++, r.destination);
+  bind_text(s, i++, r.error_stage);
+  bind_text(s, i++, r.error_code);
+  bind_text(s, i++, r.error_detail);
+  sqlite3_bind_int64(s, i++, r.discovered_ms);
+  sqlite3_bind_int64(s, i++, r.updated_ms);
+}
+
+}  // namespace
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view to_string(FileState state) {
+  return k_state_names[static_cast<std::size_t>(state)];
+}
+
+std::optional<FileState> parse_file_state(std::string_view text) {
+  for (std::size_t i = 0; i < k_state_names.size(); ++i) {
+    if (k_state_names[i] == text) return static_cast<FileState>(i);
+  }
+  return std::nullopt;
+}
+
+struct Journal::Impl {
+  DatabaseHandle db;
+  StatementHandle insert_file;
+  StatementHandle update_file;
+  StatementHandle insert_event;
+
+  Result<StatementHandle> prepare(const std::string& sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db.get(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
+        SQLITE_OK) {
+      return tl::unexpected(sqlite_error(db.get(), "prepare"));
+    }
+    return StatementHandle(raw);
+  }
+
+  Result<void> step_done(sqlite3_stmt* statement, const char* what) {
+    const int rc = sqlite3_step(statement);
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    if (rc != SQLITE_DONE) return tl::unexpected(sqlite_error(db.get(), what));
+    return {};
+  }
+
+  Result<void> add_event(const FileRecord& record) {
+    sqlite3_stmt* s = insert_event.get();
+    sqlite3_bind_int64(s, 1, record.id);
+    bind_text(s, 2, to_string(record.state));
+    sqlite3_bind_int64(s, 3, record.updated_ms);
+    bind_text(s, 4, record.error_detail.empty() ? record.outcome : record.error_detail);
+    return step_done(s, "insert event");
+  }
+};
+
+Journal::Journal(std::string path, std::unique_ptr<Impl> impl)
+    : m_path(std::move(path)), m_impl(std::move(impl)) {}
+Journal::~Journal() = default;
+
+Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, SyncMode sync) {
+  auto db = open_database(path, "journal");
+  if (!db) return tl::unexpected(db.error());
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  sqlite3* raw = impl->db.get();
+  if (auto ok = exec(raw, "PRAGMA foreign_keys=ON"); !ok) return tl::unexpected(ok.error());
+  if (auto ok = exec(
+          raw, sync == SyncMode::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (auto ok = exec(raw, k_schema); !ok) return tl::unexpected(ok.error());
+
+  auto insert = impl->prepare(std::string("INSERT INTO files (") + (k_columns + 4) +
+                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto update = impl->prepare(
+      "UPDATE files SET state=?, source_path=?, name=?, work_path=?, sha256=?, size=?, "
+      "attempts=?, kind=?, facts=?, token_estimate=?, naive_tokens=?, decision=?, outcome=?, "
+      "destination=?, error_stage=?, error_code=?, error_detail=?, discovered_ms=?, "
+      "updated_ms=? WHERE id=?");
+  auto event = impl->prepare("INSERT INTO events (file_id, state, at_ms, detail) VALUES (?,?,?,?)");
+  if (!insert) return tl::unexpected(insert.error());
+  if (!update) return tl::unexpected(update.error());
+  if (!event) return tl::unexpected(event.error());
+  impl->insert_file = std::move(*insert);
+  impl->update_file = std::move(*update);
+  impl->insert_event = std::move(*event);
+  return std::unique_ptr<Journal>(new Journal(path, std::move(impl)));
+}
+
+Result<void> Journal::insert(FileRecord& record) {
+  std::lock_guard lock(m_mutex);
+  if (record.discovered_ms == 0) record.discovered_ms = now_ms();
+  record.updated_ms = now_ms();
+  Transaction transaction(m_impl->db.get());
+  if (!transaction.began()) return tl::unexpected(sqlite_error(m_impl->db.get(), "begin"));
+  bind_record(m_impl->insert_file.get(), record, 1);
+  if (auto ok = m_impl->step_done(m_impl->insert_file.get(), "insert file"); !ok) return ok;
+  record.id = sqlite3_last_insert_rowid(m_impl->db.get());
+  if (auto ok = m_impl->add_event(record); !ok) return ok;
+  return transaction.commit();
+}
+
+Result<void> Journal::update(FileRecord& record) {
+  std::lock_guard lock(m_mutex);
+  record.updated_ms = now_ms();
+  Transaction transaction(m_impl->db.get());
+  if (!transaction.began()) return tl::unexpected(sqlite_error(m_impl->db.get(), "begin"));
+  sqlite3_stmt* s = m_impl->update_file.get();
+  bind_record(s, record, 1);
+  sqlite3_bind_int64(s, 20, record.id);
+  if (auto ok = m_impl->step_done(s, "update file"); !ok) return ok;
+  if (sqlite3_changes(m_impl->db.get()) != 1) {
+    return fail(ErrorCode::journal, "no journal row " + std::to_string(record.id));
+  }
+  if (auto ok = m_impl->add_event(record); !ok) return ok;
+  return transaction.commit();
+}
+
+Result<std::vector<FileRecord>> Journal::select(const std::string& where, std::int64_t argument) {
+  std::lock_guard lock(m_mutex);
+  auto statement = m_impl->prepare(std::string("SELECT ") + k_columns + " FROM files WHERE " +
+                                   where + " ORDER BY id");
+  if (!statement) return tl::unexpected(statement.error());
+  sqlite3_stmt* s = statement->get();
+  if (sqlite3_bind_parameter_count(s) > 0) sqlite3_bind_int64(s, 1, argument);
+  std::vector<FileRecord> rows;
+  int rc = 0;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) rows.push_back(read_row(s));
+  if (rc != SQLITE_DONE) return tl::unexpected(sqlite_error(m_impl->db.get(), "select"));
+  return rows;
+}
+
+Result<std::optional<FileRecord>> Journal::get(std::int64_t id) {
+  auto rows = select("id = ?", id);
+  if (!rows) return tl::unexpected(rows.error());
+  if (rows->empty()) return std::optional<FileRecord>{};
+  return std::optional<FileRecord>{std::move(rows->front())};
+}
+
+Result<std::vector<FileRecord>> Journal::unfinished() {
+  return select("state NOT IN ('done', 'quarantined')", 0);
+}
+
+Result<std::vector<FileRecord>> Journal::in_state(FileState state) {
+  return select("state = '" + std::string(to_string(state)) + "'", 0);
+}
+
+Result<std::vector<FileRecord>> Journal::updated_since(std::int64_t since_ms) {
+  return select("updated_ms >= ?", since_ms);
+}
+
+Result<std::map<std::string, std::int64_t>> Journal::count_by_state() {
+  std::lock_guard lock(m_mutex);
+  auto statement = m_impl->prepare("SELECT state, COUNT(*) FROM files GROUP BY state");
+  if (!statement) return tl::unexpected(statement.error());
+  std::map<std::string, std::int64_t> counts;
+  while (sqlite3_step(statement->get()) == SQLITE_ROW) {
+    counts[column_string(statement->get(), 0)] = sqlite3_column_int64(statement->get(), 1);
+  }
+  return counts;
+}
+
+Result<bool> Journal::is_tracked(const std::string& source_path) {
+  std::lock_guard lock(m_mutex);
+  auto statement = m_impl->prepare(
+      "SELECT 1 FROM files WHERE source_path = ? AND state NOT IN ('done', 'quarantined') LIMIT 1");
+  if (!statement) return tl::unexpected(statement.error());
+  bind_bytes(statement->get(), 1, source_path);
+  return sqlite3_step(statement->get()) == SQLITE_ROW;
+}
+
+}  // namespace pipeline

@@ -1,0 +1,242 @@
+#include "pipeline/model/openai_backend.h"
+
+#include <mutex>
+#include <optional>
+#include <random>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+namespace pipeline {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+std::string endpoint(std::string base) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/chat/completions";
+}
+
+int as_int(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+// What a 2xx body says: the message content (or why there is none), the usage and the id.
+struct Completion {
+  std::string content;  // choices[0].message.content, or the raw body when it has none
+  std::string error;    // why the body is not a usable completion; empty when it is
+  std::optional<Usage> usage;
+  std::string id;
+};
+
+Completion read_completion(const std::string& body) {
+  const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return Completion{body, "the response is not JSON", std::nullopt, {}};
+  Completion completion;
+  if (const auto usage = parsed.find("usage"); usage != parsed.end() && usage->is_object()) {
+    Usage spent;
+    spent.prompt_tokens = as_int(*usage, "prompt_tokens");
+    spent.completion_tokens = as_int(*usage, "completion_tokens");
+    if (const auto details = usage->find("prompt_tokens_details");
+        details != usage->end() && details->is_object()) {
+      spent.cached_tokens = as_int(*details, "cached_tokens");
+    }
+    completion.usage = spent;
+  }
+  if (const auto id = parsed.find("id"); id != parsed.end() && id->is_string())
+    completion.id = id->get<std::string>();
+  const auto choices = parsed.find("choices");
+  if (choices != parsed.end() && choices->is_array() && !choices->empty() &&
+      choices->front().is_object()) {
+    const auto message = choices->front().find("message");
+    if (message != choices->front().end() && message->is_object()) {
+      const auto text = message->find("content");
+      if (text != message->end() && text->is_string()) {
+        completion.content = text->get<std::string>();
+        return completion;
+      }
+    }
+  }
+  completion.content = body;
+  completion.error = "the response has no choices[0].message.content";
+  return completion;
+}
+
+}  // namespace
+
+struct OpenAiBackend::Reply {
+  std::string content;
+  std::string error;
+};
+
+void OpenAiBackend::charge(Usage spent, const PromptMix& mix, Answer& answer) {
+  spent.cost_usd = cost_usd(spent, mix, m_settings.prices);
+  m_ports.spend->add(spent.cost_usd);
+  answer.usage.prompt_tokens += spent.prompt_tokens;
+  answer.usage.cached_tokens += spent.cached_tokens;
+  answer.usage.completion_tokens += spent.completion_tokens;
+  answer.usage.cost_usd += spent.cost_usd;
+}
+
+OpenAiBackend::OpenAiBackend(OpenAiSettings settings, Taxonomy taxonomy, OpenAiPorts ports)
+    : m_settings(std::move(settings)),
+      m_builder(std::move(taxonomy)),
+      m_ports(std::move(ports)),
+      m_limiter(m_settings.limits, m_ports.clock),
+      m_breaker(m_settings.breaker_failures, m_settings.breaker_cooldown, m_ports.clock),
+      m_prefix_tokens(
+          static_cast<int>((m_builder.system_text().size() + m_builder.schema_json().size()) / 4)) {
+  if (!m_ports.spend) m_ports.spend = std::make_shared<SpendTracker>(SpendCaps{}, m_ports.clock);
+}
+
+double OpenAiBackend::next_random() {
+  if (m_ports.random) return m_ports.random();
+  static std::mutex mutex;
+  static std::mt19937_64 engine{std::random_device{}()};
+  std::lock_guard lock(mutex);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+std::chrono::system_clock::time_point OpenAiBackend::next_quota_reset() {
+  using namespace std::chrono;
+  const auto now = m_ports.clock.wall_now();
+  const auto today = floor<days>(now);
+  auto reset = today + hours(m_settings.quota_reset_hour_utc);
+  if (reset <= now) reset += days(1);
+  return time_point_cast<system_clock::duration>(reset);
+}
+
+HttpResult OpenAiBackend::post_counted(const HttpRequest& request) {
+  if (!m_ports.metrics) return m_ports.client.post(request);
+  const Labels model{{"model", m_settings.request.model}};
+  m_ports.metrics->adjust("siftd_model_in_flight", model, 1);
+  HttpResult result = m_ports.client.post(request);
+  m_ports.metrics->adjust("siftd_model_in_flight", model, -1);
+  // The HTTP status, or the transport's error code when no response came.
+  const std::string code =
+      result ? std::to_string(result->status) : std::string(to_string(result.error().code));
+  m_ports.metrics->add("siftd_model_responses_total",
+                       {{"model", m_settings.request.model}, {"code", code}});
+  return result;
+}
+
+Result<void> OpenAiBackend::wait_for_slot(int tokens) {
+  for (;;) {
+    const milliseconds wait = m_limiter.try_acquire(tokens);
+    if (wait == milliseconds(0)) return {};
+    if (!m_ports.clock.sleep_for(wait)) return fail(ErrorCode::cancelled, "shutting down");
+  }
+}
+
+Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, int tokens,
+                                                     const PromptMix& mix, Answer& answer) {
+  HttpRequest request;
+  request.url = endpoint(m_settings.base_url);
+  request.timeout = m_settings.timeout;
+  request.body = body;
+  if (!m_settings.api_key.empty())
+    request.headers.push_back("Authorization: Bearer " + m_settings.api_key);
+  for (const auto& header : m_settings.extra_headers) request.headers.push_back(header);
+
+  for (int retry = 0;; ++retry) {
+    if (auto parked = m_limiter.parked_until()) {
+      return fail(ErrorCode::quota, "the per-day quota is spent; parked until the reset");
+    }
+    if (!m_breaker.allow())
+      return fail(ErrorCode::circuit_open, "the endpoint failed repeatedly; waiting to probe");
+    if (auto ok = wait_for_slot(tokens); !ok) return tl::unexpected(ok.error());
+
+    const HttpResult result = post_counted(request);
+    ++answer.attempts;
+    const Classified verdict = classify(result, m_ports.clock.wall_now());
+    const bool endpoint_failed =
+        verdict.verdict != Verdict::success &&
+        (verdict.code == ErrorCode::server || verdict.code == ErrorCode::timeout ||
+         verdict.code == ErrorCode::network);
+    if (endpoint_failed) {
+      m_breaker.record_failure();
+    } else {
+      m_breaker.record_success();
+    }
+    if (m_ports.metrics) {
+      m_ports.metrics->set("siftd_model_circuit_open", {{"model", m_settings.request.model}},
+                           m_breaker.state() == CircuitState::closed ? 0 : 1);
+    }
+
+    switch (verdict.verdict) {
+      case Verdict::success: {
+        Completion completion = read_completion(result->body);
+        answer.request_id = completion.id.empty() ? result->request_id : completion.id;
+        if (completion.usage) charge(*completion.usage, mix, answer);
+        spdlog::debug("model {}: request {} answered in {:.0f} ms", m_settings.request.model,
+                      answer.request_id, result->elapsed_ms);
+        return Reply{std::move(completion.content), std::move(completion.error)};
+      }
+      case Verdict::park: {
+        const auto until = next_quota_reset();
+        m_limiter.park_until(until);
+        spdlog::warn("model {}: per-day quota spent; work parked until the configured reset",
+                     m_settings.request.model);
+        return fail(ErrorCode::quota, verdict.detail);
+      }
+      case Verdict::give_up: return fail(verdict.code, verdict.detail);
+      case Verdict::retry: break;
+    }
+    if (retry >= m_settings.retry.max_retries) {
+      return fail(verdict.code,
+                  verdict.detail + " (after " + std::to_string(retry + 1) + " attempts)");
+    }
+    const milliseconds wait = verdict.server_delay
+                                  ? *verdict.server_delay
+                                  : backoff_delay(retry, m_settings.retry, next_random());
+    spdlog::info("model {}: {}; retry {} in {} ms", m_settings.request.model,
+                 to_string(verdict.code), retry + 1, wait.count());
+    if (verdict.code == ErrorCode::rate_limited) {
+      // The limit is the key's, not this request's: everyone waits.
+      m_limiter.pause_for(wait);
+    } else if (!m_ports.clock.sleep_for(wait)) {
+      return fail(ErrorCode::cancelled, "shutting down");
+    }
+  }
+}
+
+Result<Answer> OpenAiBackend::decide(const media::Normalized& input, const DecideContext&) {
+  const auto start = std::chrono::steady_clock::now();
+  if (m_ports.spend->is_over())
+    return fail(ErrorCode::over_budget, "the daily or monthly spend cap is reached");
+
+  Answer answer;
+  answer.backend = "openai";
+  answer.model = m_settings.request.model;
+  answer.prompt_version = m_builder.prompt_version();
+  const int tokens = m_prefix_tokens + input.token_estimate + m_settings.request.max_output_tokens;
+  const PromptMix mix = estimate_mix(input, m_prefix_tokens);
+
+  std::optional<Repair> repair;
+  for (int round = 0; round < 2; ++round) {
+    auto body = m_builder.build(input, m_settings.request, repair);
+    if (!body) return tl::unexpected(body.error());
+    auto reply = exchange(*body, tokens, mix, answer);
+    if (!reply) return tl::unexpected(reply.error());
+    answer.raw_reply = reply->content;
+    auto decision = reply->error.empty()
+                        ? parse_decision(reply->content, m_builder.taxonomy())
+                        : Result<Decision>(fail(ErrorCode::invalid_reply, reply->error));
+    if (decision) {
+      answer.decision = std::move(*decision);
+      answer.latency_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      return answer;
+    }
+    spdlog::info("model {}: invalid reply ({}){}", m_settings.request.model,
+                 decision.error().detail, round == 0 ? "; asking once more" : "");
+    if (round == 1) return fail(ErrorCode::invalid_reply, decision.error().detail);
+    repair = Repair{reply->content, decision.error().detail};
+  }
+  return fail(ErrorCode::internal, "unreachable");
+}
+
+}  // namespace pipeline

@@ -1,0 +1,81 @@
+#pragma once
+// The `openai` backend: one chat-completions exchange per file against any OpenAI-compatible
+// endpoint, made safe to act on. Before a request: the spend cap, a parked quota, the circuit
+// breaker and the rate buckets. After: retries with backoff on transient failures (the
+// server's own wait honoured, everyone paused on a 429), the reply validated against the
+// taxonomy with one repair attempt, and its usage priced and counted. It never falls back by
+// itself: FallbackBackend decides what a failure turns into.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/clock.h"
+#include "pipeline/decide/backend.h"
+#include "pipeline/metrics.h"
+#include "pipeline/model/circuit_breaker.h"
+#include "pipeline/model/llm_client.h"
+#include "pipeline/model/rate_limiter.h"
+#include "pipeline/model/request_builder.h"
+#include "pipeline/model/retry_policy.h"
+#include "pipeline/model/spend_tracker.h"
+
+namespace pipeline {
+
+struct OpenAiSettings {
+  std::string base_url;  // ".../v1": "/chat/completions" is appended
+  std::string api_key;   // sent as a bearer token; empty: no Authorization header
+  RequestOptions request;
+  std::vector<std::string> extra_headers;  // "Name: value"
+  std::chrono::milliseconds timeout{30'000};
+  RetrySettings retry;
+  RateLimits limits;
+  int breaker_failures = 5;  // 0: no breaker
+  std::chrono::milliseconds breaker_cooldown{30'000};
+  int quota_reset_hour_utc = 8;  // per-day quotas reset at midnight Pacific time
+  Prices prices;
+};
+
+// The parts an OpenAiBackend shares with the process: the transport, time, randomness for the
+// jitter, and the spend counted across every model tier.
+struct OpenAiPorts {
+  LlmClient& client;
+  Clock& clock;
+  std::shared_ptr<SpendTracker> spend;
+  std::function<double()> random;  // uniform in [0, 1); empty: a seeded engine
+  Metrics* metrics = nullptr;      // HTTP outcomes, requests in flight, circuit state; optional
+};
+
+class OpenAiBackend final : public Backend {
+ public:
+  OpenAiBackend(OpenAiSettings settings, Taxonomy taxonomy, OpenAiPorts ports);
+
+  std::string_view name() const override { return "openai"; }
+  Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
+
+  const std::string& prompt_version() const { return m_builder.prompt_version(); }
+  const std::string& model() const { return m_settings.request.model; }
+  CircuitBreaker& breaker() { return m_breaker; }
+  RateLimiter& limiter() { return m_limiter; }
+
+ private:
+  struct Reply;
+  Result<Reply> exchange(const std::string& body, int tokens, const PromptMix& mix, Answer& answer);
+  HttpResult post_counted(const HttpRequest& request);
+  Result<void> wait_for_slot(int tokens);
+  // Prices one reply's usage, counts it against the caps and adds it to the answer.
+  void charge(Usage spent, const PromptMix& mix, Answer& answer);
+  std::chrono::system_clock::time_point next_quota_reset();
+  double next_random();
+
+  OpenAiSettings m_settings;
+  RequestBuilder m_builder;
+  OpenAiPorts m_ports;
+  RateLimiter m_limiter;
+  CircuitBreaker m_breaker;
+  int m_prefix_tokens;
+};
+
+}  // namespace pipeline
