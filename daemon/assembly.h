@@ -11,9 +11,9 @@
 #include "pipeline/job_runner.h"
 #include "pipeline/journal/decision_log.h"
 #include "pipeline/journal/journal.h"
-#include "pipeline/journal/outbox.h"
 #include "pipeline/metrics.h"
 #include "pipeline/normalizer.h"
+#include "pipeline/route/outbox.h"
 #include "pipeline/route/queue_publisher.h"
 
 namespace daemon_core {

@@ -2,7 +2,6 @@
 // builds (no file moves, no journal, no result cache: every file is really asked), then prints
 // the metrics and, when asked, writes a self-contained HTML report. `--compare A B` runs the set
 // under two configurations and prints them side by side.
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,18 +15,12 @@
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/logging.h"
-#include "pipeline/decide/policy.h"
 #include "pipeline/eval/evaluation.h"
 #include "pipeline/eval/evaluation_report.h"
+#include "pipeline/triage.h"
 
 namespace daemon_core {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 // A bar on stderr, redrawn in place; only on a terminal, so logs and pipes stay clean.
 class ProgressBar {
@@ -75,35 +68,29 @@ pipeline::EvalItem evaluate_file(const pipeline::LabeledFile& label, const std::
   item.file = label.file;
   item.expected_category = label.category;
   item.expected_route = label.route;
-  item.outcome = "failed";
-  const auto normalize_start = Clock::now();
-  auto normalized = normalizer.normalize(path);
-  item.normalize_ms = ms_since(normalize_start);
-  if (!normalized) {
-    item.error = "normalize: " + std::string(media::to_string(normalized.error().code)) + ": " +
-                 normalized.error().detail;
-    return item;
-  }
-  item.kind = media::to_string(normalized->kind);
-  item.token_estimate = normalized->token_estimate;
-  const auto decide_start = Clock::now();
   // No content hash: a cached answer would hide the cost and latency being measured.
-  auto answer = backend.decide(*normalized, pipeline::DecideContext{});
-  item.decide_ms = ms_since(decide_start);
-  if (!answer) {
-    item.error = "decide: " + std::string(pipeline::to_string(answer.error().code)) + ": " +
-                 answer.error().detail;
+  pipeline::Triaged triaged =
+      pipeline::triage(normalizer, backend, thresholds, pipeline::TriageRequest{path, {}, {}});
+  item.normalize_ms = triaged.timings.normalize_ms;
+  item.decide_ms = triaged.timings.decide_ms;
+  if (triaged.normalized) {
+    item.kind = media::to_string(triaged.normalized->kind);
+    item.token_estimate = triaged.normalized->token_estimate;
+  }
+  if (triaged.error) {
+    item.error = std::string(pipeline::to_string(triaged.error->stage)) + ": " +
+                 triaged.error->code + ": " + triaged.error->detail;
     return item;
   }
-  item.category = answer->decision.category;
-  item.confidence = answer->decision.confidence;
+  const pipeline::Answer& answer = *triaged.answer;
+  item.category = answer.decision.category;
+  item.confidence = answer.decision.confidence;
   item.first_category =
-      answer->tiers.empty() ? item.category : answer->tiers.front().decision.category;
-  item.asked_stronger = answer->tiers.size() > 1;
-  item.fell_back = !answer->fallback_reason.empty();
-  item.outcome =
-      std::string(pipeline::to_string(pipeline::decide_outcome(answer->decision, thresholds)));
-  item.usage = answer->usage;
+      answer.tiers.empty() ? item.category : answer.tiers.front().decision.category;
+  item.asked_stronger = answer.tiers.size() > 1;
+  item.fell_back = !answer.fallback_reason.empty();
+  item.outcome = *triaged.outcome;
+  item.usage = answer.usage;
   return item;
 }
 

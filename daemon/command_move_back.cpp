@@ -26,7 +26,7 @@ std::string absolute(const std::string& path) {
 // Moves one placed file back into the inbox under its original name (or a free variant),
 // removes its sidecar, and notes it on the journal row. False when it was skipped.
 bool move_back(pipeline::Journal& journal, pipeline::FileRecord record, const std::string& inbox,
-               const std::string& sidecar_suffix, const std::string& new_outcome) {
+               const std::string& sidecar_suffix, pipeline::Outcome new_outcome) {
   const std::string placed = record.destination;
   auto hash = pipeline::sha256_file(placed);
   if (!hash) {
@@ -95,11 +95,12 @@ int command_requeue(const CommandOptions& options) {
   std::size_t moved = 0;
   std::size_t asked = 0;
   for (const auto& record : *quarantined) {
-    if (record.outcome == "requeued") continue;
+    if (record.outcome == pipeline::Outcome::requeued) continue;
     if (!options.all && !wanted.count(record.destination)) continue;
     wanted.erase(record.destination);
     ++asked;
-    if (move_back(*opened->journal, record, inbox, ".error.json", "requeued")) ++moved;
+    if (move_back(*opened->journal, record, inbox, ".error.json", pipeline::Outcome::requeued))
+      ++moved;
   }
   for (const auto& missing : wanted) {
     std::cerr << "siftd: \"" << printable(missing)
@@ -129,11 +130,12 @@ int command_undo(const CommandOptions& options) {
   std::size_t skipped = 0;
   for (const auto& record : *rows) {
     if (record.state != pipeline::FileState::done || record.destination.empty() ||
-        record.outcome == "vanished" || record.outcome == "undone" ||
-        record.outcome == "requeued") {
+        record.outcome == pipeline::Outcome::vanished ||
+        record.outcome == pipeline::Outcome::undone ||
+        record.outcome == pipeline::Outcome::requeued) {
       continue;
     }
-    if (move_back(*opened->journal, record, inbox, ".siftd.json", "undone")) {
+    if (move_back(*opened->journal, record, inbox, ".siftd.json", pipeline::Outcome::undone)) {
       ++moved;
     } else {
       ++skipped;

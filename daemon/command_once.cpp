@@ -1,4 +1,3 @@
-#include <chrono>
 #include <fstream>
 #include <iostream>
 
@@ -10,21 +9,15 @@
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/logging.h"
-#include "pipeline/decide/policy.h"
 #include "pipeline/file_hash.h"
 #include "pipeline/normalized_json.h"
 #include "pipeline/route/placement.h"
+#include "pipeline/triage.h"
 
 namespace daemon_core {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -75,45 +68,40 @@ int command_once(const CommandOptions& options) {
   auto normalizer = make_normalizer(*config);
   int status = k_exit_ok;
   for (const auto& path : options.files) {
-    const auto normalize_start = Clock::now();
-    auto normalized = normalizer->normalize(path);
-    const double normalize_ms = ms_since(normalize_start);
-    if (!normalized) {
-      print_error(path, "normalize", media::to_string(normalized.error().code),
-                  normalized.error().detail);
-      status = k_exit_failure;
-      continue;
-    }
-    const auto decide_start = Clock::now();
     // The content hash lets a cached decision answer without a request.
     auto sha256 = pipeline::sha256_file(path);
-    auto answer = (*backend)->decide(*normalized, pipeline::DecideContext{sha256 ? *sha256 : ""});
-    const double decide_ms = ms_since(decide_start);
-    if (!answer) {
-      print_error(path, "decide", pipeline::to_string(answer.error().code), answer.error().detail);
+    pipeline::Triaged triaged =
+        pipeline::triage(*normalizer, **backend, config->thresholds,
+                         pipeline::TriageRequest{path, {sha256 ? *sha256 : ""}, {}});
+    if (triaged.error) {
+      print_error(path, std::string(pipeline::to_string(triaged.error->stage)), triaged.error->code,
+                  triaged.error->detail);
       status = k_exit_failure;
       continue;
     }
-    const auto outcome = pipeline::decide_outcome(answer->decision, config->thresholds);
-    json line{{"path", path},
-              {"kind", media::to_string(normalized->kind)},
-              {"decision", json::parse(pipeline::to_json(answer->decision))},
-              {"outcome", std::string(pipeline::to_string(outcome))},
-              {"backend", answer->backend},
-              {"model", answer->model},
-              {"tokens",
-               {{"estimate", normalized->token_estimate},
-                {"naive", normalized->naive_tokens},
-                {"prompt", answer->usage.prompt_tokens},
-                {"cached", answer->usage.cached_tokens},
-                {"completion", answer->usage.completion_tokens}}},
-              {"cost_usd", answer->usage.cost_usd},
-              {"attempts", answer->attempts},
-              {"latency_ms", {{"normalize", normalize_ms}, {"decide", decide_ms}}}};
-    if (!answer->request_id.empty()) line["request_id"] = answer->request_id;
-    if (!answer->prompt_version.empty()) line["prompt_version"] = answer->prompt_version;
-    if (!answer->fallback_reason.empty()) line["fallback_reason"] = answer->fallback_reason;
-    for (const auto& tier : answer->tiers) {
+    const auto& normalized = *triaged.normalized;
+    const auto& answer = *triaged.answer;
+    json line{
+        {"path", path},
+        {"kind", media::to_string(normalized.kind)},
+        {"decision", json::parse(pipeline::to_json(answer.decision))},
+        {"outcome", std::string(pipeline::to_string(*triaged.outcome))},
+        {"backend", answer.backend},
+        {"model", answer.model},
+        {"tokens",
+         {{"estimate", normalized.token_estimate},
+          {"naive", normalized.naive_tokens},
+          {"prompt", answer.usage.prompt_tokens},
+          {"cached", answer.usage.cached_tokens},
+          {"completion", answer.usage.completion_tokens}}},
+        {"cost_usd", answer.usage.cost_usd},
+        {"attempts", answer.attempts},
+        {"latency_ms",
+         {{"normalize", triaged.timings.normalize_ms}, {"decide", triaged.timings.decide_ms}}}};
+    if (!answer.request_id.empty()) line["request_id"] = answer.request_id;
+    if (!answer.prompt_version.empty()) line["prompt_version"] = answer.prompt_version;
+    if (!answer.fallback_reason.empty()) line["fallback_reason"] = answer.fallback_reason;
+    for (const auto& tier : answer.tiers) {
       line["tiers"].push_back({{"model", tier.model},
                                {"decision", json::parse(pipeline::to_json(tier.decision))},
                                {"cost_usd", tier.usage.cost_usd},

@@ -21,11 +21,6 @@ using pipeline::printable;
 
 constexpr auto k_park_retry = std::chrono::seconds(60);
 
-json parse_or_empty(const std::string& text) {
-  json value = json::parse(text, nullptr, false);
-  return value.is_discarded() ? json::object() : value;
-}
-
 std::vector<std::string> disk_space_folders(const Config& config) {
   std::vector<std::string> folders = config.destination_roots();
   folders.push_back(config.work_area());
@@ -345,10 +340,11 @@ void Service::worker_loop() {
 
 void Service::record(const pipeline::JobReport& report) {
   const auto& r = report.record;
-  const std::string kind = r.kind.empty() ? "unknown" : r.kind;
-  m_metrics->observe("siftd_stage_duration_ms", {{"stage", "normalize"}}, report.normalize_ms);
-  if (report.decide_ms > 0)
-    m_metrics->observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.decide_ms);
+  const std::string kind = pipeline::kind_name(r);
+  m_metrics->observe("siftd_stage_duration_ms", {{"stage", "normalize"}},
+                     report.timings.normalize_ms);
+  if (report.timings.decide_ms > 0)
+    m_metrics->observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.timings.decide_ms);
   if (report.route_ms > 0)
     m_metrics->observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
   if (report.answer) record_answer(*report.answer);
@@ -363,32 +359,36 @@ void Service::record(const pipeline::JobReport& report) {
     return;
   }
   if (r.state == pipeline::FileState::quarantined) {
-    m_metrics->add("siftd_quarantined_total", {{"stage", r.error_stage}});
+    const std::string stage = r.error ? std::string(pipeline::to_string(r.error->stage)) : "";
+    m_metrics->add("siftd_quarantined_total", {{"stage", stage}});
     ++m_quarantined;
-    m_metrics->add("siftd_files_total", {{"outcome", "failed"}, {"kind", kind}});
+    m_metrics->add("siftd_files_total", {{"outcome", "quarantined"}, {"kind", kind}});
     return;  // the runner logged why
   }
   if (r.state != pipeline::FileState::done) return;
   m_metrics->add("siftd_tokens_total", {{"kind", kind}, {"type", "estimate"}}, r.token_estimate);
   m_metrics->add("siftd_tokens_total", {{"kind", kind}, {"type", "naive"}}, r.naive_tokens);
-  if (!report.model.empty()) {
-    m_metrics->add("siftd_model_tokens_total", {{"model", report.model}, {"type", "prompt"}},
-                   report.usage.prompt_tokens);
-    m_metrics->add("siftd_model_tokens_total", {{"model", report.model}, {"type", "cached"}},
-                   report.usage.cached_tokens);
-    m_metrics->add("siftd_model_tokens_total", {{"model", report.model}, {"type", "completion"}},
-                   report.usage.completion_tokens);
-    m_metrics->add("siftd_cost_usd_total", {{"model", report.model}}, report.usage.cost_usd);
+  const pipeline::Answer* answer = report.answer ? &*report.answer : nullptr;
+  if (answer && !answer->model.empty()) {
+    const auto& usage = answer->usage;
+    m_metrics->add("siftd_model_tokens_total", {{"model", answer->model}, {"type", "prompt"}},
+                   usage.prompt_tokens);
+    m_metrics->add("siftd_model_tokens_total", {{"model", answer->model}, {"type", "cached"}},
+                   usage.cached_tokens);
+    m_metrics->add("siftd_model_tokens_total", {{"model", answer->model}, {"type", "completion"}},
+                   usage.completion_tokens);
+    m_metrics->add("siftd_cost_usd_total", {{"model", answer->model}}, usage.cost_usd);
   }
   // Counted last, so a scrape that sees the file counted sees everything else about it.
   ++m_done;
-  m_metrics->add("siftd_files_total", {{"outcome", r.outcome}, {"kind", kind}});
-  const json decision = parse_or_empty(r.decision_json);
+  const std::string outcome = r.outcome ? std::string(pipeline::to_string(*r.outcome)) : "";
+  m_metrics->add("siftd_files_total", {{"outcome", outcome}, {"kind", kind}});
   spdlog::info(
       "file={} \"{}\" {} -> {} {:.2f} {} at \"{}\" tokens={} (naive {}) {} {:.0f}+{:.0f}+{:.0f} ms",
-      r.id, printable(r.name), kind, decision.value("category", "?"),
-      decision.value("confidence", 0.0), r.outcome, printable(r.destination), r.token_estimate,
-      r.naive_tokens, report.backend, report.normalize_ms, report.decide_ms, report.route_ms);
+      r.id, printable(r.name), kind, r.decision ? printable(r.decision->category) : "?",
+      r.decision ? r.decision->confidence : 0.0, outcome, printable(r.destination),
+      r.token_estimate, r.naive_tokens, answer ? answer->backend : "", report.timings.normalize_ms,
+      report.timings.decide_ms, report.route_ms);
 }
 
 void Service::record_answer(const pipeline::Answer& answer) {

@@ -14,6 +14,13 @@ std::string to_string(Kind kind) {
   return "unknown";
 }
 
+std::optional<Kind> parse_kind(std::string_view text) {
+  for (const Kind kind : {Kind::image, Kind::audio, Kind::video, Kind::pdf}) {
+    if (to_string(kind) == text) return kind;
+  }
+  return std::nullopt;
+}
+
 std::string to_string(PartType type) {
   switch (type) {
     case PartType::text: return "text";

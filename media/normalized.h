@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace media {
@@ -58,6 +59,7 @@ struct Normalized {
 };
 
 std::string to_string(Kind kind);
+std::optional<Kind> parse_kind(std::string_view text);
 std::string to_string(PartType type);
 
 }  // namespace media

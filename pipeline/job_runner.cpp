@@ -21,10 +21,10 @@
 namespace pipeline {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+double ms_since(SteadyClock::time_point start) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
 }
 
 std::string base_name(const std::string& path) {
@@ -47,9 +47,45 @@ Sink& Sinks::for_outcome(Outcome outcome) {
     case Outcome::route: return *route;
     case Outcome::escalate: return *escalate;
     case Outcome::review: return *review;
-    case Outcome::failed: return *failed;
+    default: return *failed;
   }
-  return *failed;
+}
+
+std::optional<DecisionRow> decision_row(const JobReport& report) {
+  const FileRecord& record = report.record;
+  const bool failed_to_decide = record.error && record.error->stage == Stage::decide;
+  if (!report.answer && !failed_to_decide) return std::nullopt;
+  DecisionRow row;
+  row.file_id = record.id;
+  row.path = record.source_path;
+  row.sha256 = record.sha256;
+  row.kind = record.kind ? media::to_string(*record.kind) : std::string();
+  row.facts_json = record.facts_json;
+  row.token_estimate = record.token_estimate;
+  row.naive_tokens = record.naive_tokens;
+  if (record.outcome) row.outcome = to_string(*record.outcome);
+  row.destination = record.destination;
+  if (record.error) {
+    row.error = std::string(to_string(record.error->stage)) + ": " + record.error->code + ": " +
+                record.error->detail;
+  }
+  if (report.answer) {
+    const Answer& answer = *report.answer;
+    row.request_id = answer.request_id;
+    row.backend = answer.backend;
+    row.model = answer.model;
+    row.prompt_version = answer.prompt_version;
+    row.raw_reply = answer.raw_reply;
+    row.decision_json = to_json(answer.decision);
+    row.prompt_tokens = answer.usage.prompt_tokens;
+    row.cached_tokens = answer.usage.cached_tokens;
+    row.completion_tokens = answer.usage.completion_tokens;
+    row.cost_usd = answer.usage.cost_usd;
+  }
+  row.normalize_ms = report.timings.normalize_ms;
+  row.decide_ms = report.timings.decide_ms;
+  row.route_ms = report.route_ms;
+  return row;
 }
 
 Result<std::optional<FileRecord>> JobRunner::claim(const std::string& source,
@@ -90,10 +126,26 @@ Result<void> JobRunner::finish_claim(FileRecord& record) {
 
 void JobRunner::mark_vanished(FileRecord& record, std::string why) {
   record.state = FileState::done;
-  record.outcome = "vanished";
-  record.error_detail = std::move(why);
+  record.outcome = Outcome::vanished;
+  record.error = StageError{Stage::claim, "vanished", std::move(why)};
+  save(record);
+}
+
+bool JobRunner::save(FileRecord& record) {
   if (auto ok = m_ports.journal.update(record); !ok) {
     spdlog::error("file={} journal: {}", record.id, ok.error().detail);
+    return false;
+  }
+  return true;
+}
+
+void JobRunner::log_decision(const JobReport& report) {
+  if (!m_ports.decisions) return;
+  auto row = decision_row(report);
+  if (!row) return;
+  // The file is already where it belongs; a failed log row must not undo that.
+  if (auto ok = m_ports.decisions->append(*row); !ok) {
+    spdlog::error("file={} decision log: {}", report.record.id, ok.error().detail);
   }
 }
 
@@ -113,38 +165,36 @@ std::optional<FileRecord> JobRunner::resume(FileRecord record) {
   return std::nullopt;
 }
 
-JobReport JobRunner::quarantine(JobReport report, std::string stage, std::string code,
-                                std::string detail) {
+JobReport JobRunner::quarantine(JobReport report, StageError error) {
   FileRecord& record = report.record;
   // A half-done delivery to another sink is not the failed sink's to recover.
-  if (record.state == FileState::routing && record.outcome != "failed") {
+  if (record.state == FileState::routing && record.outcome != Outcome::quarantined) {
     record.state = FileState::decided;
   }
-  record.outcome = "failed";
-  record.error_stage = std::move(stage);
-  record.error_code = std::move(code);
-  record.error_detail = std::move(detail);
+  record.outcome = Outcome::quarantined;
+  record.error = std::move(error);
   if (auto ok = route(report, *m_ports.sinks.failed); !ok) {
     spdlog::error("file={} cannot be quarantined: {}", record.id, ok.error().detail);
-    if (m_ports.decisions) m_ports.decisions->record(report);
+    log_decision(report);
     return report;
   }
   spdlog::warn("file={} name=\"{}\" quarantined at {}: {} {}: {}", record.id,
-               printable(record.name), record.error_stage, record.error_code,
-               printable(record.destination), record.error_detail);
-  if (m_ports.decisions) m_ports.decisions->record(report);
+               printable(record.name), to_string(record.error->stage), record.error->code,
+               printable(record.destination), record.error->detail);
+  log_decision(report);
   return report;
 }
 
 Result<void> JobRunner::route(JobReport& report, Sink& sink) {
   FileRecord& record = report.record;
-  const auto start = Clock::now();
+  const auto start = SteadyClock::now();
   const bool failing = &sink == m_ports.sinks.failed.get();
+  const FileState placed = failing ? FileState::quarantined : FileState::done;
   if (record.state == FileState::routing && !record.destination.empty()) {
     auto recovered = sink.recover(record, record.destination);
     if (!recovered) return tl::unexpected(recovered.error());
     if (*recovered) {
-      record.state = failing ? FileState::quarantined : FileState::done;
+      record.state = placed;
       report.route_ms = ms_since(start);
       return m_ports.journal.update(record);
     }
@@ -157,7 +207,7 @@ Result<void> JobRunner::route(JobReport& report, Sink& sink) {
     if (auto ok = m_ports.journal.update(record); !ok) return ok;
     auto delivered = sink.deliver(record, *target);
     if (delivered) {
-      record.state = failing ? FileState::quarantined : FileState::done;
+      record.state = placed;
       report.route_ms = ms_since(start);
       return m_ports.journal.update(record);
     }
@@ -166,82 +216,79 @@ Result<void> JobRunner::route(JobReport& report, Sink& sink) {
   return fail(ErrorCode::exists, "every planned target was taken");
 }
 
+// Counted before any work, so a worker that dies on this file leaves the count behind.
+bool JobRunner::count_attempt(JobReport& report) {
+  ++report.record.attempts;
+  return save(report.record);
+}
+
+// Triage, journaled: `normalized` before the backend is asked, `decided` before anything
+// moves. False when the job stops here (parked, quarantined, or the journal failed).
+bool JobRunner::decide(JobReport& report) {
+  FileRecord& r = report.record;
+  bool journal_failed = false;
+  TriageRequest request{r.work_path, DecideContext{r.sha256},
+                        [&](const media::Normalized& normalized) -> Result<void> {
+                          r.kind = normalized.kind;
+                          r.facts_json = facts_to_json(normalized.facts);
+                          r.token_estimate = normalized.token_estimate;
+                          r.naive_tokens = normalized.naive_tokens;
+                          r.state = FileState::normalized;
+                          journal_failed = !save(r);
+                          if (journal_failed) return fail(ErrorCode::journal, "not journaled");
+                          return {};
+                        }};
+  Triaged triaged = triage(m_ports.normalizer, m_ports.backend, m_settings.thresholds, request);
+  report.timings = triaged.timings;
+  report.answer = std::move(triaged.answer);
+  if (journal_failed) return false;
+  if (!triaged.parked.empty()) {
+    // The file is not at fault: it stays `normalized` and resumes later.
+    report.parked = triaged.parked;
+    return false;
+  }
+  if (triaged.error) {
+    report = quarantine(std::move(report), std::move(*triaged.error));
+    return false;
+  }
+  r.decision = report.answer->decision;
+  r.outcome = triaged.outcome;
+  r.state = FileState::decided;
+  return save(r);
+}
+
+JobReport JobRunner::deliver(JobReport report) {
+  FileRecord& r = report.record;
+  if (r.outcome == Outcome::quarantined) {
+    // Quarantined before a restart, and not yet in the failed sink.
+    StageError error = r.error.value_or(StageError{Stage::route, "internal", "no error recorded"});
+    return quarantine(std::move(report), std::move(error));
+  }
+  if (auto ok = route(report, m_ports.sinks.for_outcome(r.outcome.value_or(Outcome::review)));
+      !ok) {
+    return quarantine(
+        std::move(report),
+        StageError{Stage::route, std::string(to_string(ok.error().code)), ok.error().detail});
+  }
+  log_decision(report);
+  return report;
+}
+
 JobReport JobRunner::run(FileRecord record) {
   JobReport report;
   report.record = std::move(record);
   FileRecord& r = report.record;
 
-  // Counted before any work, so a worker that dies on this file leaves the count behind.
-  ++r.attempts;
-  if (auto ok = m_ports.journal.update(r); !ok) {
-    spdlog::error("file={} journal: {}", r.id, ok.error().detail);
-    return report;
-  }
+  if (!count_attempt(report)) return report;
   if (r.attempts > m_settings.max_attempts && r.state != FileState::routing) {
-    return quarantine(std::move(report), "poison", "poison",
-                      "a worker started on this file " + std::to_string(r.attempts - 1) +
-                          " times without finishing");
+    return quarantine(std::move(report),
+                      StageError{Stage::poison, "poison",
+                                 "a worker started on this file " + std::to_string(r.attempts - 1) +
+                                     " times without finishing"});
   }
-
-  if (r.state == FileState::claimed || r.state == FileState::normalized) {
-    const auto normalize_start = Clock::now();
-    auto normalized = m_ports.normalizer.normalize(r.work_path);
-    report.normalize_ms = ms_since(normalize_start);
-    if (!normalized) {
-      return quarantine(std::move(report), "normalize",
-                        std::string(media::to_string(normalized.error().code)),
-                        normalized.error().detail);
-    }
-    r.kind = media::to_string(normalized->kind);
-    r.facts_json = facts_to_json(normalized->facts);
-    r.token_estimate = normalized->token_estimate;
-    r.naive_tokens = normalized->naive_tokens;
-    r.state = FileState::normalized;
-    if (auto ok = m_ports.journal.update(r); !ok) {
-      spdlog::error("file={} journal: {}", r.id, ok.error().detail);
-      return report;
-    }
-
-    const auto decide_start = Clock::now();
-    auto answer = m_ports.backend.decide(*normalized, DecideContext{r.sha256});
-    report.decide_ms = ms_since(decide_start);
-    if (!answer) {
-      // Shutdown, a per-day quota or a spend cap: the record stays `normalized` and resumes
-      // later; the file is not at fault, so it is not quarantined.
-      const ErrorCode code = answer.error().code;
-      if (code == ErrorCode::cancelled || code == ErrorCode::quota ||
-          code == ErrorCode::over_budget) {
-        report.parked = std::string(to_string(code));
-        return report;
-      }
-      return quarantine(std::move(report), "decide", std::string(to_string(answer.error().code)),
-                        answer.error().detail);
-    }
-    report.backend = answer->backend;
-    report.model = answer->model;
-    report.usage = answer->usage;
-    report.answer = *answer;
-    r.decision_json = to_json(answer->decision);
-    r.outcome = std::string(to_string(decide_outcome(answer->decision, m_settings.thresholds)));
-    r.state = FileState::decided;
-    if (auto ok = m_ports.journal.update(r); !ok) {
-      spdlog::error("file={} journal: {}", r.id, ok.error().detail);
-      return report;
-    }
-  }
-
-  if (r.outcome == "failed") {
-    return quarantine(std::move(report), r.error_stage, r.error_code, r.error_detail);
-  }
-  const Outcome outcome = r.outcome == "route"      ? Outcome::route
-                          : r.outcome == "escalate" ? Outcome::escalate
-                                                    : Outcome::review;
-  if (auto ok = route(report, m_ports.sinks.for_outcome(outcome)); !ok) {
-    return quarantine(std::move(report), "route", std::string(to_string(ok.error().code)),
-                      ok.error().detail);
-  }
-  if (m_ports.decisions) m_ports.decisions->record(report);
-  return report;
+  const bool undecided = r.state == FileState::claimed || r.state == FileState::normalized;
+  if (undecided && !decide(report)) return report;
+  return deliver(std::move(report));
 }
 
 }  // namespace pipeline

@@ -1,35 +1,35 @@
 #pragma once
-// run_job: one file from claim to its destination.
+// JobRunner: one file from claim to its destination.
 //
 // DESIGN: every stage is journaled before the next side effect, so a crash at any point
 // resumes from the last durable stage and never routes a file twice:
 //   claim      rename into the work area (same filesystem), hash, journal `claimed`
-//   normalize  media/ through the Normalizer port (isolated workers in the daemon)
-//   decide     the Backend answers; thresholds turn the answer into an outcome; `decided`
-//              is durable before anything moves, so a restart never asks (or bills) again
+//   triage     normalize (media/ through the Normalizer port, isolated workers in the daemon),
+//              journal `normalized`, ask the Backend, apply the thresholds (triage.h)
+//   decided    the outcome is durable before anything moves, so a restart never asks (or
+//              bills) again
 //   route      the outcome's sink plans an exact target, the journal holds it (`routing`),
 //              then the file moves there without overwriting; `done`
-//   fail       any stage's error sends the file to the failed sink with an error sidecar
+//   quarantine any stage's error sends the file to the failed sink with an error sidecar
 // A file that a worker started more than `max_attempts` times (it crashed or hung the
 // process each time) is quarantined as poison instead of being tried again.
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "pipeline/decide/backend.h"
 #include "pipeline/decide/policy.h"
-#include "pipeline/decide/taxonomy.h"
 #include "pipeline/error.h"
+#include "pipeline/job.h"
+#include "pipeline/journal/decision_log.h"
 #include "pipeline/journal/journal.h"
 #include "pipeline/normalizer.h"
 #include "pipeline/route/sink.h"
+#include "pipeline/triage.h"
 
 namespace pipeline {
-
-class DecisionLog;
 
 struct Sinks {
   std::unique_ptr<Sink> route;
@@ -37,21 +37,22 @@ struct Sinks {
   std::unique_ptr<Sink> review;
   std::unique_ptr<Sink> failed;
 
+  // The sink for route, escalate or review; every other outcome goes to `failed`.
   Sink& for_outcome(Outcome outcome);
 };
 
 // What one finished job reports (for logs, metrics and `siftd once`).
 struct JobReport {
   FileRecord record;
-  std::string backend;
-  std::string model;
-  Usage usage;
-  double normalize_ms = 0;
-  double decide_ms = 0;
+  std::optional<Answer> answer;  // what the backend answered in this run, for the decision log
+  Timings timings;
   double route_ms = 0;
   std::string parked;  // why the decision was put off ("quota", "over_budget", "cancelled")
-  std::optional<Answer> answer;  // what the backend answered in this run, for the decision log
 };
+
+// The decision-log row of a finished job, or nothing when the job asked no backend in this
+// run (a file that failed to normalize, or a decision resumed from the journal).
+std::optional<DecisionRow> decision_row(const JobReport& report);
 
 struct JobPorts {
   Journal& journal;
@@ -78,14 +79,19 @@ class JobRunner {
   // is nothing left to do for it.
   std::optional<FileRecord> resume(FileRecord record);
 
-  // Runs a claimed (or resumed) record to `done` or `quarantined`.
+  // Runs a claimed (or resumed) record to `done` or `quarantined`, or parks it.
   JobReport run(FileRecord record);
 
  private:
+  bool count_attempt(JobReport& report);
+  bool decide(JobReport& report);
+  JobReport deliver(JobReport report);
   Result<void> finish_claim(FileRecord& record);
   void mark_vanished(FileRecord& record, std::string why);
-  JobReport quarantine(JobReport report, std::string stage, std::string code, std::string detail);
+  JobReport quarantine(JobReport report, StageError error);
   Result<void> route(JobReport& report, Sink& sink);
+  bool save(FileRecord& record);
+  void log_decision(const JobReport& report);
 
   JobPorts m_ports;
   JobSettings m_settings;

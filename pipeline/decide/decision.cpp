@@ -1,6 +1,6 @@
 #include "pipeline/decide/decision.h"
 
-#include <nlohmann/json.hpp>
+#include "pipeline/decide/decision_json.h"
 
 namespace pipeline {
 namespace {
@@ -45,25 +45,27 @@ Result<std::map<std::string, FieldValue>> parse_fields(const json& reply,
   return fields;
 }
 
-}  // namespace
-
-std::string_view to_string(Route route) {
-  switch (route) {
-    case Route::accept: return "accept";
-    case Route::use_stronger_model: return "use_stronger_model";
-    case Route::human_review: return "human_review";
+// A stored decision's fields, typed by their JSON values.
+std::map<std::string, FieldValue> stored_fields(const json& reply) {
+  std::map<std::string, FieldValue> fields;
+  const auto given = reply.find("fields");
+  if (given == reply.end() || !given->is_object()) return fields;
+  for (const auto& [name, value] : given->items()) {
+    if (value.is_string()) {
+      fields.emplace(name, value.get<std::string>());
+    } else if (value.is_boolean()) {
+      fields.emplace(name, value.get<bool>());
+    } else if (value.is_number()) {
+      fields.emplace(name, value.get<double>());
+    } else {
+      fields.emplace(name, FieldValue{});
+    }
   }
-  return "human_review";
+  return fields;
 }
 
-std::optional<Route> parse_route(std::string_view text) {
-  if (text == "accept") return Route::accept;
-  if (text == "use_stronger_model") return Route::use_stronger_model;
-  if (text == "human_review") return Route::human_review;
-  return std::nullopt;
-}
-
-Result<Decision> parse_decision(std::string_view json_text, const Taxonomy& taxonomy) {
+// The checks every decision passes; `taxonomy` null means it was validated when it was made.
+Result<Decision> parse_checked(std::string_view json_text, const Taxonomy* taxonomy) {
   const json reply = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (reply.is_discarded()) return fail(ErrorCode::invalid_reply, "the reply is not JSON");
   if (!reply.is_object()) return fail(ErrorCode::invalid_reply, "the reply is not a JSON object");
@@ -74,7 +76,7 @@ Result<Decision> parse_decision(std::string_view json_text, const Taxonomy& taxo
     return fail(ErrorCode::invalid_reply, "'category' is missing or not a string");
   }
   decision.category = category->get<std::string>();
-  if (!taxonomy.find(decision.category)) {
+  if (taxonomy && !taxonomy->find(decision.category)) {
     // Quote at most a little of it: the text is untrusted and may be long.
     return fail(ErrorCode::invalid_reply,
                 "category '" + decision.category.substr(0, 64) + "' is not in the taxonomy");
@@ -106,13 +108,43 @@ Result<Decision> parse_decision(std::string_view json_text, const Taxonomy& taxo
     decision.summary.resize(k_max_summary_chars);
   }
 
-  auto fields = parse_fields(reply, taxonomy);
+  if (!taxonomy) {
+    decision.fields = stored_fields(reply);
+    return decision;
+  }
+  auto fields = parse_fields(reply, *taxonomy);
   if (!fields) return tl::unexpected(fields.error());
   decision.fields = std::move(*fields);
   return decision;
 }
 
-std::string to_json(const Decision& decision) {
+}  // namespace
+
+std::string_view to_string(Route route) {
+  switch (route) {
+    case Route::accept: return "accept";
+    case Route::use_stronger_model: return "use_stronger_model";
+    case Route::human_review: return "human_review";
+  }
+  return "human_review";
+}
+
+std::optional<Route> parse_route(std::string_view text) {
+  if (text == "accept") return Route::accept;
+  if (text == "use_stronger_model") return Route::use_stronger_model;
+  if (text == "human_review") return Route::human_review;
+  return std::nullopt;
+}
+
+Result<Decision> parse_decision(std::string_view json_text, const Taxonomy& taxonomy) {
+  return parse_checked(json_text, &taxonomy);
+}
+
+Result<Decision> parse_stored_decision(std::string_view json_text) {
+  return parse_checked(json_text, nullptr);
+}
+
+json decision_to_json(const Decision& decision) {
   json fields = json::object();
   for (const auto& [name, value] : decision.fields) {
     std::visit(
@@ -130,8 +162,11 @@ std::string to_json(const Decision& decision) {
               {"confidence", decision.confidence},
               {"route", std::string(to_string(decision.route))},
               {"summary", decision.summary},
-              {"fields", fields}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+              {"fields", fields}};
+}
+
+std::string to_json(const Decision& decision) {
+  return decision_to_json(decision).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace pipeline

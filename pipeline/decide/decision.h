@@ -32,6 +32,10 @@ inline constexpr std::size_t k_max_summary_chars = 500;
 // Parses and validates a reply against the schema built from `taxonomy`.
 Result<Decision> parse_decision(std::string_view json_text, const Taxonomy& taxonomy);
 
+// Reads back a decision in the canonical form that to_json() wrote (the journal's column): it
+// was validated when it was made, so the taxonomy of the day is not asked again.
+Result<Decision> parse_stored_decision(std::string_view json_text);
+
 // The canonical JSON form (the same shape the model is asked for).
 std::string to_json(const Decision& decision);
 

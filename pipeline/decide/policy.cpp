@@ -10,14 +10,4 @@ Outcome decide_outcome(const Decision& decision, const Thresholds& thresholds) {
   return Outcome::route;
 }
 
-std::string_view to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::route: return "route";
-    case Outcome::escalate: return "escalate";
-    case Outcome::review: return "review";
-    case Outcome::failed: return "failed";
-  }
-  return "failed";
-}
-
 }  // namespace pipeline

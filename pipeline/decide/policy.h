@@ -5,18 +5,16 @@
 #include <string_view>
 
 #include "pipeline/decide/decision.h"
+#include "pipeline/job.h"
 
 namespace pipeline {
-
-enum class Outcome { route, escalate, review, failed };
 
 struct Thresholds {
   double accept = 0.6;  // at or above: routed by category
   double review = 0.3;  // below: straight to human review; between: escalated
 };
 
+// One of route, escalate or review.
 Outcome decide_outcome(const Decision& decision, const Thresholds& thresholds);
-
-std::string_view to_string(Outcome outcome);
 
 }  // namespace pipeline

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "pipeline/eval/csv.h"
+#include "pipeline/csv.h"
 
 namespace pipeline {
 namespace {
@@ -47,17 +47,20 @@ Result<std::vector<LabeledFile>> parse_labels(std::string_view csv_text) {
                  ? row[static_cast<std::size_t>(column)]
                  : std::string();
     };
-    LabeledFile label{cell(file), cell(category), cell(route)};
+    LabeledFile label{cell(file), cell(category), Outcome::route};
     if (label.file.empty() || label.category.empty()) {
       return fail(ErrorCode::internal,
                   "labels: row " + std::to_string(i + 1) + " lacks a file or a category");
     }
-    if (label.route.empty()) label.route = "route";
-    if (label.route != "route" && label.route != "escalate" && label.route != "review") {
+    const std::string route_text = cell(route).empty() ? "route" : cell(route);
+    const auto expected = parse_outcome(route_text);
+    if (!expected || (*expected != Outcome::route && *expected != Outcome::escalate &&
+                      *expected != Outcome::review)) {
       return fail(ErrorCode::internal, "labels: row " + std::to_string(i + 1) +
-                                           ": expected_route \"" + label.route +
+                                           ": expected_route \"" + route_text +
                                            "\" is not route, escalate or review");
     }
+    label.route = *expected;
     labels.push_back(std::move(label));
   }
   return labels;
@@ -100,19 +103,20 @@ EvalMetrics compute_metrics(const std::vector<EvalItem>& items,
     const int column = index_of(m.labels, item.category.empty() ? "failed" : item.category);
     ++m.confusion[static_cast<std::size_t>(row)][static_cast<std::size_t>(column)];
     if (item.is_correct()) ++m.correct;
-    if (item.outcome == "failed") ++m.failed;
+    if (item.outcome == Outcome::quarantined) ++m.failed;
     if (item.fell_back) ++m.fallbacks;
     if (item.outcome == item.expected_route) ++m.route_matches;
     if (item.is_escalated()) {
       ++m.escalated;
       const std::string& first = item.first_category.empty() ? item.category : item.first_category;
       if (first != item.expected_category) ++m.escalated_first_wrong;
-    } else if (item.outcome == "route") {
+    } else if (item.outcome == Outcome::route) {
       ++m.routed;
       if (item.is_correct()) ++m.routed_correct;
     }
     normalize.push_back(item.normalize_ms);
-    if (item.outcome != "failed" || item.decide_ms > 0) decide.push_back(item.decide_ms);
+    if (item.outcome != Outcome::quarantined || item.decide_ms > 0)
+      decide.push_back(item.decide_ms);
     m.prompt_tokens += item.usage.prompt_tokens;
     m.cached_tokens += item.usage.cached_tokens;
     m.completion_tokens += item.usage.completion_tokens;

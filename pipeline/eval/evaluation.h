@@ -10,6 +10,7 @@
 
 #include "pipeline/decide/backend.h"
 #include "pipeline/error.h"
+#include "pipeline/job.h"
 
 namespace pipeline {
 
@@ -18,7 +19,7 @@ namespace pipeline {
 struct LabeledFile {
   std::string file;
   std::string category;
-  std::string route;
+  Outcome route = Outcome::route;
 };
 
 // Parses labels.csv: a header row naming file, expected_category and expected_route (in any
@@ -29,15 +30,15 @@ Result<std::vector<LabeledFile>> parse_labels(std::string_view csv_text);
 struct EvalItem {
   std::string file;
   std::string expected_category;
-  std::string expected_route;
+  Outcome expected_route = Outcome::route;
   std::string kind;
   std::string category;        // the final decision's; empty when the file failed
   std::string first_category;  // the first tier's (the same as `category` without a cascade)
   double confidence = 0;
-  std::string outcome;          // "route", "escalate", "review" or "failed"
-  bool asked_stronger = false;  // a cascade asked a second model
-  bool fell_back = false;       // the configured model failed and the fallback answered
-  std::string error;            // stage and reason, when it failed
+  Outcome outcome = Outcome::quarantined;  // quarantined: the file failed
+  bool asked_stronger = false;             // a cascade asked a second model
+  bool fell_back = false;                  // the configured model failed and the fallback answered
+  std::string error;                       // stage and reason, when it failed
   double normalize_ms = 0;
   double decide_ms = 0;
   int token_estimate = 0;  // what normalization expected the input to cost
@@ -46,7 +47,7 @@ struct EvalItem {
   bool is_correct() const { return !category.empty() && category == expected_category; }
   // The first tier did not settle it alone: it asked for a stronger model or for a person.
   bool is_escalated() const {
-    return asked_stronger || outcome == "escalate" || outcome == "review";
+    return asked_stronger || outcome == Outcome::escalate || outcome == Outcome::review;
   }
 };
 

@@ -273,7 +273,7 @@ std::string files_table(const std::vector<EvalItem>& items) {
         "<td>{:.1f}</td><td>{:.1f}</td><td>{}</td><td>${:.6f}</td></tr>",
         escape(item.file), escape(item.expected_category), item.is_correct() ? "good" : "bad",
         escape(item.category.empty() ? item.error : item.category), item.confidence,
-        escape(item.outcome), item.normalize_ms, item.decide_ms,
+        escape(std::string(to_string(item.outcome))), item.normalize_ms, item.decide_ms,
         item.usage.prompt_tokens + item.usage.completion_tokens, item.usage.cost_usd);
   }
   return html + "</table></details>";

@@ -5,11 +5,10 @@
 #include <ctime>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/eval/csv.h"
-#include "pipeline/job_runner.h"
+#include "pipeline/csv.h"
+#include "pipeline/job.h"
 #include "pipeline/journal/sqlite_handles.h"
 
 namespace pipeline {
@@ -116,41 +115,6 @@ std::string fixed(double value, int decimals) {
 
 }  // namespace
 
-std::optional<DecisionRow> decision_row(const JobReport& report) {
-  const FileRecord& record = report.record;
-  if (!report.answer && record.error_stage != "decide") return std::nullopt;
-  DecisionRow row;
-  row.file_id = record.id;
-  row.path = record.source_path;
-  row.sha256 = record.sha256;
-  row.kind = record.kind;
-  row.facts_json = record.facts_json;
-  row.token_estimate = record.token_estimate;
-  row.naive_tokens = record.naive_tokens;
-  row.outcome = record.outcome;
-  row.destination = record.destination;
-  if (!record.error_stage.empty()) {
-    row.error = record.error_stage + ": " + record.error_code + ": " + record.error_detail;
-  }
-  if (report.answer) {
-    const Answer& answer = *report.answer;
-    row.request_id = answer.request_id;
-    row.backend = answer.backend;
-    row.model = answer.model;
-    row.prompt_version = answer.prompt_version;
-    row.raw_reply = answer.raw_reply;
-    row.decision_json = to_json(answer.decision);
-    row.prompt_tokens = answer.usage.prompt_tokens;
-    row.cached_tokens = answer.usage.cached_tokens;
-    row.completion_tokens = answer.usage.completion_tokens;
-    row.cost_usd = answer.usage.cost_usd;
-  }
-  row.normalize_ms = report.normalize_ms;
-  row.decide_ms = report.decide_ms;
-  row.route_ms = report.route_ms;
-  return row;
-}
-
 struct DecisionLog::Impl {
   DatabaseHandle db;
   StatementHandle insert;
@@ -188,14 +152,6 @@ Result<void> DecisionLog::append(DecisionRow& row) {
   if (rc != SQLITE_DONE) return tl::unexpected(sqlite_error(m_impl->db.get(), "insert decision"));
   row.id = sqlite3_last_insert_rowid(m_impl->db.get());
   return {};
-}
-
-void DecisionLog::record(const JobReport& report) {
-  auto row = decision_row(report);
-  if (!row) return;
-  if (auto ok = append(*row); !ok) {
-    spdlog::error("file={} decision log: {}", report.record.id, ok.error().detail);
-  }
 }
 
 Result<std::vector<DecisionRow>> DecisionLog::since(std::int64_t since_ms) {

@@ -17,8 +17,6 @@
 
 namespace pipeline {
 
-struct JobReport;
-
 struct DecisionRow {
   std::int64_t id = 0;
   std::int64_t at_ms = 0;  // when the row was written (UTC, ms since the epoch)
@@ -35,7 +33,7 @@ struct DecisionRow {
   std::string prompt_version;
   std::string raw_reply;
   std::string decision_json;  // the validated decision; empty when the reply was refused
-  std::string outcome;        // "route", "escalate", "review" or "failed"
+  std::string outcome;        // "route", "escalate", "review" or "quarantined"
   std::string destination;
   std::string error;  // "stage: code: detail", when the attempt failed
   int prompt_tokens = 0;
@@ -46,10 +44,6 @@ struct DecisionRow {
   double decide_ms = 0;
   double route_ms = 0;
 };
-
-// The row for a finished job, or nothing when the job asked no backend in this run (a file
-// that failed to normalize, or a decision resumed from the journal).
-std::optional<DecisionRow> decision_row(const JobReport& report);
 
 class DecisionLog {
  public:
@@ -62,9 +56,6 @@ class DecisionLog {
 
   // Appends `row` (its id and, when 0, at_ms are set).
   Result<void> append(DecisionRow& row);
-  // Appends the row of a finished job, if it has one; a failure is logged, not returned: the
-  // file is already where it belongs, and the log must not undo that.
-  void record(const JobReport& report);
   Result<std::vector<DecisionRow>> since(std::int64_t since_ms);
 
  private:

@@ -8,9 +8,6 @@
 namespace pipeline {
 namespace {
 
-constexpr std::array<std::string_view, 7> k_state_names = {
-    "discovered", "claimed", "normalized", "decided", "routing", "done", "quarantined"};
-
 constexpr const char* k_schema = R"sql(
 CREATE TABLE IF NOT EXISTS files (
   id INTEGER PRIMARY KEY,
@@ -62,16 +59,17 @@ FileRecord read_row(sqlite3_stmt* s) {
   r.sha256 = column_string(s, 5);
   r.size = static_cast<std::uint64_t>(sqlite3_column_int64(s, 6));
   r.attempts = sqlite3_column_int(s, 7);
-  r.kind = column_string(s, 8);
+  r.kind = media::parse_kind(column_string(s, 8));
   r.facts_json = column_string(s, 9);
   r.token_estimate = sqlite3_column_int(s, 10);
   r.naive_tokens = sqlite3_column_int(s, 11);
-  r.decision_json = column_string(s, 12);
-  r.outcome = column_string(s, 13);
+  if (auto decision = parse_stored_decision(column_string(s, 12)))
+    r.decision = std::move(*decision);
+  r.outcome = parse_outcome(column_string(s, 13));
   r.destination = column_string(s, 14);
-  r.error_stage = column_string(s, 15);
-  r.error_code = column_string(s, 16);
-  r.error_detail = column_string(s, 17);
+  if (auto stage = parse_stage(column_string(s, 15))) {
+    r.error = StageError{*stage, column_string(s, 16), column_string(s, 17)};
+  }
   r.discovered_ms = sqlite3_column_int64(s, 18);
   r.updated_ms = sqlite3_column_int64(s, 19);
   return r;
@@ -87,37 +85,21 @@ void bind_record(sqlite3_stmt* s, const FileRecord& r, int first) {
   bind_text(s, i++, r.sha256);
   sqlite3_bind_int64(s, i++, static_cast<sqlite3_int64>(r.size));
   sqlite3_bind_int(s, i++, r.attempts);
-  bind_text(s, i++, r.kind);
+  bind_text(s, i++, r.kind ? media::to_string(*r.kind) : std::string());
   bind_text(s, i++, r.facts_json);
   sqlite3_bind_int(s, i++, r.token_estimate);
   sqlite3_bind_int(s, i++, r.naive_tokens);
-  bind_text(s, i++, r.decision_json);
-  bind_text(s, i++, r.outcome);
+  bind_text(s, i++, r.decision ? to_json(*r.decision) : std::string());
+  bind_text(s, i++, r.outcome ? std::string(to_string(*r.outcome)) : std::string());
   bind_bytes(s, i++, r.destination);
-  bind_text(s, i++, r.error_stage);
-  bind_text(s, i++, r.error_code);
-  bind_text(s, i++, r.error_detail);
+  bind_text(s, i++, r.error ? std::string(to_string(r.error->stage)) : std::string());
+  bind_text(s, i++, r.error ? r.error->code : std::string());
+  bind_text(s, i++, r.error ? r.error->detail : std::string());
   sqlite3_bind_int64(s, i++, r.discovered_ms);
   sqlite3_bind_int64(s, i++, r.updated_ms);
 }
 
 }  // namespace
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string_view to_string(FileState state) {
-  return k_state_names[static_cast<std::size_t>(state)];
-}
-
-std::optional<FileState> parse_file_state(std::string_view text) {
-  for (std::size_t i = 0; i < k_state_names.size(); ++i) {
-    if (k_state_names[i] == text) return static_cast<FileState>(i);
-  }
-  return std::nullopt;
-}
 
 struct Journal::Impl {
   DatabaseHandle db;
@@ -147,7 +129,13 @@ struct Journal::Impl {
     sqlite3_bind_int64(s, 1, record.id);
     bind_text(s, 2, to_string(record.state));
     sqlite3_bind_int64(s, 3, record.updated_ms);
-    bind_text(s, 4, record.error_detail.empty() ? record.outcome : record.error_detail);
+    std::string detail;
+    if (record.error) {
+      detail = record.error->detail;
+    } else if (record.outcome) {
+      detail = to_string(*record.outcome);
+    }
+    bind_text(s, 4, detail);
     return step_done(s, "insert event");
   }
 };

@@ -14,36 +14,9 @@
 #include <vector>
 
 #include "pipeline/error.h"
+#include "pipeline/job.h"
 
 namespace pipeline {
-
-enum class FileState { discovered, claimed, normalized, decided, routing, done, quarantined };
-
-std::string_view to_string(FileState state);
-std::optional<FileState> parse_file_state(std::string_view text);
-
-struct FileRecord {
-  std::int64_t id = 0;
-  FileState state = FileState::discovered;
-  std::string source_path;  // where the file was found
-  std::string name;         // its original name: raw bytes, maybe not UTF-8
-  std::string work_path;    // where it sits while siftd holds it
-  std::string sha256;
-  std::uint64_t size = 0;
-  int attempts = 0;  // times a worker started on it
-  std::string kind;
-  std::string facts_json;
-  int token_estimate = 0;
-  int naive_tokens = 0;
-  std::string decision_json;
-  std::string outcome;      // "route", "escalate", "review", "failed"
-  std::string destination;  // intended (state routing) or final (state done/quarantined) path
-  std::string error_stage;
-  std::string error_code;
-  std::string error_detail;
-  std::int64_t discovered_ms = 0;  // when siftd first saw it (never the file's mtime)
-  std::int64_t updated_ms = 0;
-};
 
 enum class SyncMode { full, normal };
 
@@ -79,7 +52,5 @@ class Journal {
   std::unique_ptr<Impl> m_impl;
   std::mutex m_mutex;
 };
-
-std::int64_t now_ms();
 
 }  // namespace pipeline

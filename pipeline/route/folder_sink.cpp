@@ -2,13 +2,10 @@
 
 #include <sys/stat.h>
 
-#include <nlohmann/json.hpp>
-
-#include "pipeline/decide/decision.h"
 #include "pipeline/decide/taxonomy.h"
 #include "pipeline/display_text.h"
 #include "pipeline/file_hash.h"
-#include "pipeline/journal/stored_json.h"
+#include "pipeline/record_json.h"
 #include "pipeline/route/placement.h"
 
 namespace pipeline {
@@ -18,13 +15,8 @@ using nlohmann::json;
 
 // The category the sink may use in a path: only a validated taxonomy name, never raw text.
 std::string safe_category(const FileRecord& record) {
-  const json decision = parse_stored_json(record.decision_json);
-  if (!decision.is_object() || !decision.contains("category") ||
-      !decision["category"].is_string()) {
-    return "_unknown";
-  }
-  const std::string category = decision["category"].get<std::string>();
-  return is_valid_category_name(category) ? category : "_unknown";
+  if (!record.decision || !is_valid_category_name(record.decision->category)) return "_unknown";
+  return record.decision->category;
 }
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
@@ -39,7 +31,7 @@ json common_sidecar(const FileRecord& record, const std::string& target) {
               {"placed_at", target},
               {"sha256", record.sha256},
               {"size", record.size},
-              {"kind", record.kind},
+              {"kind", kind_name(record)},
               {"facts", parse_stored_json(record.facts_json)},
               {"token_estimate", record.token_estimate},
               {"naive_tokens", record.naive_tokens},
@@ -55,16 +47,17 @@ std::string dump(const json& value) {
 
 std::string decision_sidecar(const FileRecord& record, const std::string& target) {
   json sidecar = common_sidecar(record, target);
-  sidecar["outcome"] = record.outcome;
-  sidecar["decision"] = parse_stored_json(record.decision_json);
+  sidecar["outcome"] = outcome_json(record);
+  sidecar["decision"] = decision_json(record);
   return dump(sidecar);
 }
 
 std::string error_sidecar(const FileRecord& record, const std::string& target) {
   json sidecar = common_sidecar(record, target);
-  sidecar["stage"] = record.error_stage;
-  sidecar["error_code"] = record.error_code;
-  sidecar["message"] = record.error_detail;
+  const json error = error_json(record);
+  sidecar["stage"] = error.is_null() ? json(nullptr) : error["stage"];
+  sidecar["error_code"] = error.is_null() ? json(nullptr) : error["code"];
+  sidecar["message"] = error.is_null() ? json(nullptr) : error["message"];
   sidecar["attempts"] = record.attempts;
   sidecar["time"] = utc_time(now_ms());
   return dump(sidecar);
@@ -73,8 +66,9 @@ std::string error_sidecar(const FileRecord& record, const std::string& target) {
 Result<std::string> FolderSink::directory_for(const FileRecord& record) const {
   std::string directory = m_template;
   replace_all(directory, "{category}", safe_category(record));
-  replace_all(directory, "{kind}", record.kind.empty() ? "_unknown" : record.kind);
-  replace_all(directory, "{outcome}", record.outcome.empty() ? "failed" : record.outcome);
+  replace_all(directory, "{kind}", record.kind ? media::to_string(*record.kind) : "_unknown");
+  replace_all(directory, "{outcome}",
+              std::string(to_string(record.outcome.value_or(Outcome::quarantined))));
   replace_all(directory, "{date}", utc_date(record.discovered_ms));
   return directory;
 }

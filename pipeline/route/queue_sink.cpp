@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/display_text.h"
-#include "pipeline/journal/stored_json.h"
+#include "pipeline/record_json.h"
 
 namespace pipeline {
 using nlohmann::json;
@@ -19,14 +19,11 @@ std::string queue_message(const FileRecord& record, const std::string& target) {
               {"name", record.name},
               {"sha256", record.sha256},
               {"size", record.size},
-              {"kind", record.kind},
+              {"kind", kind_name(record)},
               {"facts", parse_stored_json(record.facts_json)},
-              {"decision", parse_stored_json(record.decision_json)},
-              {"outcome", record.outcome},
-              {"error", record.error_code.empty() ? json(nullptr)
-                                                  : json{{"stage", record.error_stage},
-                                                         {"code", record.error_code},
-                                                         {"message", record.error_detail}}},
+              {"decision", decision_json(record)},
+              {"outcome", outcome_json(record)},
+              {"error", error_json(record)},
               {"time", utc_time(now_ms())},
               {"siftd_version", SIFTD_VERSION}}
       .dump(-1, ' ', false, json::error_handler_t::replace);

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "pipeline/journal/outbox.h"
+#include "pipeline/route/outbox.h"
 #include "pipeline/route/queue_publisher.h"
 #include "pipeline/route/sink.h"
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "pipeline/error.h"
-#include "pipeline/journal/journal.h"
+#include "pipeline/job.h"
 
 namespace pipeline {
 

@@ -119,7 +119,8 @@ TEST(CrashSafety, sigkill_at_random_moments_loses_and_duplicates_nothing) {
   ASSERT_TRUE(rows);
   int finished = 0;
   for (const auto& row : *rows) {
-    if (row.outcome == "vanished") continue;  // claimed by nobody: the file was found again later
+    if (row.outcome == pipeline::Outcome::vanished)
+      continue;  // claimed by nobody: the file was found again later
     ASSERT_TRUE(row.state == pipeline::FileState::done ||
                 row.state == pipeline::FileState::quarantined);
     ++finished;

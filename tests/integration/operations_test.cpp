@@ -135,7 +135,7 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
   ASSERT_TRUE(wait_for([&] {
     auto response = client.Get("/metrics");
     metrics = response ? response->body : "";
-    return metrics.find("siftd_files_total{kind=\"unknown\",outcome=\"failed\"} 1") !=
+    return metrics.find("siftd_files_total{kind=\"unknown\",outcome=\"quarantined\"} 1") !=
                std::string::npos &&
            metrics.find("siftd_files_total{kind=\"image\",outcome=\"route\"} 3") !=
                std::string::npos;

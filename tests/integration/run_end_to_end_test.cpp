@@ -134,7 +134,8 @@ TEST_F(RunEndToEnd, routes_images_quarantines_corrupt_ones_and_waits_for_slow_wr
   ASSERT_TRUE(quarantined);
   ASSERT_EQ(quarantined->size(), 1u);
   EXPECT_EQ(quarantined->front().name, "corrupt.jpg");
-  EXPECT_EQ(quarantined->front().error_stage, "normalize");
+  ASSERT_TRUE(quarantined->front().error);
+  EXPECT_EQ(quarantined->front().error->stage, pipeline::Stage::normalize);
 
   // `siftd status` reads the same journal while the daemon is down.
   const auto status = siftd_test::run_siftd("status --json --inbox '" + m_inbox + "'");

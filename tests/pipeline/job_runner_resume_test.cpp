@@ -9,6 +9,8 @@
 
 #include "pipeline/file_hash.h"
 #include "pipeline/route/folder_sink.h"
+#include "tests/fakes/fake_backend.h"
+#include "tests/fakes/fake_normalizer.h"
 #include "tests/temp_dir.h"
 
 namespace pipeline {
@@ -16,31 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class FakeNormalizer final : public Normalizer {
- public:
-  media::Result<media::Normalized> normalize(const std::string&) override {
-    ++calls;
-    media::Normalized normalized;
-    normalized.kind = media::Kind::image;
-    normalized.facts.format = "jpeg";
-    normalized.token_estimate = 258;
-    return normalized;
-  }
-  int calls = 0;
-};
-
-class FakeBackend final : public Backend {
- public:
-  std::string_view name() const override { return "fake"; }
-  Result<Answer> decide(const media::Normalized&, const DecideContext&) override {
-    ++calls;
-    Answer answer;
-    answer.decision = Decision{"photo", 0.9, Route::accept, "a photo", {}};
-    answer.backend = "fake";
-    return answer;
-  }
-  int calls = 0;
-};
+using siftd_test::FakeBackend;
+using siftd_test::FakeNormalizer;
 
 class JobRunnerResume : public ::testing::Test {
  protected:
@@ -77,9 +56,9 @@ class JobRunnerResume : public ::testing::Test {
 TEST_F(JobRunnerResume, a_decided_file_is_routed_without_asking_again) {
   FileRecord record = claimed("a.jpg", "bytes of a");
   record.state = FileState::decided;  // as journaled just before a crash
-  record.kind = "image";
-  record.decision_json = to_json(Decision{"photo", 0.9, Route::accept, "a photo", {}});
-  record.outcome = "route";
+  record.kind = media::Kind::image;
+  record.decision = Decision{"photo", 0.9, Route::accept, "a photo", {}};
+  record.outcome = Outcome::route;
   ASSERT_TRUE(m_journal->update(record));
 
   auto resumed = m_runner->resume(*(*m_journal->get(record.id)));
@@ -136,7 +115,8 @@ TEST_F(JobRunnerResume, a_file_that_keeps_killing_workers_is_quarantined_as_pois
   ASSERT_TRUE(m_journal->update(record));
   const JobReport report = m_runner->run(record);
   EXPECT_EQ(report.record.state, FileState::quarantined);
-  EXPECT_EQ(report.record.error_stage, "poison");
+  ASSERT_TRUE(report.record.error);
+  EXPECT_EQ(report.record.error->stage, Stage::poison);
   EXPECT_EQ(m_normalizer.calls, 0);
   EXPECT_TRUE(fs::exists(m_dir / "out/_quarantine/poison.jpg.error.json"));
 }

@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "../integration/daemon_process.h"
-#include "../integration/test_media.h"
-#include "../temp_dir.h"
 #include "tests/fakes/fake_model_server.h"
+#include "tests/integration/daemon_process.h"
+#include "tests/integration/test_media.h"
+#include "tests/temp_dir.h"
 
 namespace {
 

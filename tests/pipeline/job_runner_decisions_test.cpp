@@ -4,50 +4,21 @@
 
 #include <filesystem>
 
-#include "../temp_dir.h"
 #include "pipeline/job_runner.h"
 #include "pipeline/journal/decision_log.h"
 #include "pipeline/journal/journal.h"
 #include "pipeline/route/folder_sink.h"
+#include "tests/fakes/fake_backend.h"
+#include "tests/fakes/fake_normalizer.h"
+#include "tests/temp_dir.h"
 
 namespace {
 
 using pipeline::Answer;
 using pipeline::Result;
 
-class FixedNormalizer final : public pipeline::Normalizer {
- public:
-  bool fail = false;
-  media::Result<media::Normalized> normalize(const std::string&) override {
-    if (fail) return tl::unexpected(media::Error{media::ErrorCode::corrupt, "bad header"});
-    media::Normalized normalized;
-    normalized.kind = media::Kind::image;
-    normalized.facts.format = "jpeg";
-    normalized.facts.width = 1600;
-    normalized.facts.height = 1200;
-    normalized.token_estimate = 258;
-    normalized.naive_tokens = 1032;
-    return normalized;
-  }
-};
-
-class ScriptedBackend final : public pipeline::Backend {
- public:
-  explicit ScriptedBackend(Result<Answer> answer) : m_answer(std::move(answer)) {}
-  std::string_view name() const override { return "scripted"; }
-  Result<Answer> decide(const media::Normalized&, const pipeline::DecideContext&) override {
-    return m_answer;
-  }
-
- private:
-  Result<Answer> m_answer;
-};
-
 Answer photo_answer() {
-  Answer answer;
-  answer.decision.category = "photo";
-  answer.decision.confidence = 0.9;
-  answer.decision.route = pipeline::Route::accept;
+  Answer answer = siftd_test::photo_answer();
   answer.backend = "openai";
   answer.model = "flash-lite";
   answer.request_id = "req-9";
@@ -83,14 +54,14 @@ class JobRunnerDecisions : public ::testing::Test {
   siftd_test::TempDir m_dir;
   std::unique_ptr<pipeline::Journal> m_journal;
   std::unique_ptr<pipeline::DecisionLog> m_decisions;
-  FixedNormalizer m_normalizer;
+  siftd_test::FakeNormalizer m_normalizer;
   pipeline::Sinks m_sinks;
 };
 
 }  // namespace
 
 TEST_F(JobRunnerDecisions, a_routed_file_gets_one_row_with_input_answer_and_destination) {
-  ScriptedBackend backend(photo_answer());
+  siftd_test::FakeBackend backend({photo_answer()});
   const auto rows = run(backend);
   ASSERT_EQ(rows.size(), 1u);
   const auto& row = rows.front();
@@ -118,18 +89,18 @@ TEST_F(JobRunnerDecisions, a_routed_file_gets_one_row_with_input_answer_and_dest
 }
 
 TEST_F(JobRunnerDecisions, a_refused_reply_gets_a_row_with_the_error_and_the_quarantine) {
-  ScriptedBackend backend(
-      pipeline::fail(pipeline::ErrorCode::invalid_reply, "category outside the taxonomy"));
+  siftd_test::FakeBackend backend(
+      {pipeline::fail(pipeline::ErrorCode::invalid_reply, "category outside the taxonomy")});
   const auto rows = run(backend);
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows.front().outcome, "failed");
+  EXPECT_EQ(rows.front().outcome, "quarantined");
   EXPECT_EQ(rows.front().error, "decide: invalid_reply: category outside the taxonomy");
   EXPECT_EQ(rows.front().destination, m_dir / "out/_quarantine/a.jpg");
   EXPECT_TRUE(rows.front().decision_json.empty());
 }
 
 TEST_F(JobRunnerDecisions, a_file_that_never_reached_a_backend_gets_no_row) {
-  m_normalizer.fail = true;
-  ScriptedBackend backend(photo_answer());
+  m_normalizer.error = media::Error{media::ErrorCode::corrupt, "bad header"};
+  siftd_test::FakeBackend backend({photo_answer()});
   EXPECT_TRUE(run(backend).empty());
 }

@@ -1,4 +1,4 @@
-#include "pipeline/journal/outbox.h"
+#include "pipeline/route/outbox.h"
 
 #include <spdlog/spdlog.h>
 

@@ -33,8 +33,8 @@ TEST_F(JournalTest, keeps_each_transition_and_survives_reopening) {
     record.sha256 = "ff";
     ASSERT_TRUE(journal->update(record));
     record.state = FileState::decided;
-    record.outcome = "route";
-    record.decision_json = R"({"category":"photo"})";
+    record.outcome = Outcome::route;
+    record.decision = Decision{"photo", 0.9, Route::accept, "", {}};
     ASSERT_TRUE(journal->update(record));
   }
   auto journal = open();
@@ -42,7 +42,9 @@ TEST_F(JournalTest, keeps_each_transition_and_survives_reopening) {
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->state, FileState::decided);
   EXPECT_EQ((*found)->sha256, "ff");
-  EXPECT_EQ((*found)->outcome, "route");
+  EXPECT_EQ((*found)->outcome, Outcome::route);
+  ASSERT_TRUE((*found)->decision);
+  EXPECT_EQ((*found)->decision->category, "photo");
   auto unfinished = journal->unfinished();
   ASSERT_TRUE(unfinished);
   ASSERT_EQ(unfinished->size(), 1u);

@@ -6,15 +6,20 @@ using pipeline::EvalItem;
 
 namespace {
 
-EvalItem item(std::string expected, std::string decided, std::string outcome, double decide_ms,
-              double cost = 0, int prompt = 0, int completion = 0) {
+constexpr auto k_route = pipeline::Outcome::route;
+constexpr auto k_escalate = pipeline::Outcome::escalate;
+constexpr auto k_review = pipeline::Outcome::review;
+constexpr auto k_quarantined = pipeline::Outcome::quarantined;
+
+EvalItem item(std::string expected, std::string decided, pipeline::Outcome outcome,
+              double decide_ms, double cost = 0, int prompt = 0, int completion = 0) {
   EvalItem i;
   i.file = expected + "-" + decided;
   i.expected_category = std::move(expected);
-  i.expected_route = "route";
+  i.expected_route = pipeline::Outcome::route;
   i.category = std::move(decided);
   i.first_category = i.category;
-  i.outcome = std::move(outcome);
+  i.outcome = outcome;
   i.decide_ms = decide_ms;
   i.normalize_ms = decide_ms / 10;
   i.usage.cost_usd = cost;
@@ -27,16 +32,16 @@ EvalItem item(std::string expected, std::string decided, std::string outcome, do
 // Ten files: 7 right; one failed; three escalated, two of which the first tier had wrong.
 std::vector<EvalItem> hand_made_set() {
   std::vector<EvalItem> items{
-      item("invoice", "invoice", "route", 10, 0.001, 300, 20),
-      item("invoice", "invoice", "route", 20, 0.001, 300, 20),
-      item("invoice", "receipt", "route", 30, 0.001, 300, 20),
-      item("receipt", "receipt", "route", 40, 0.001, 300, 20),
-      item("receipt", "invoice", "escalate", 50, 0.002, 300, 20),
-      item("photo", "photo", "route", 60, 0.001, 300, 20),
-      item("photo", "photo", "review", 70, 0.001, 300, 20),
-      item("photo", "photo", "route", 80, 0.001, 300, 20),
-      item("video", "video", "route", 90, 0.001, 300, 20),
-      item("video", "", "failed", 0),
+      item("invoice", "invoice", k_route, 10, 0.001, 300, 20),
+      item("invoice", "invoice", k_route, 20, 0.001, 300, 20),
+      item("invoice", "receipt", k_route, 30, 0.001, 300, 20),
+      item("receipt", "receipt", k_route, 40, 0.001, 300, 20),
+      item("receipt", "invoice", k_escalate, 50, 0.002, 300, 20),
+      item("photo", "photo", k_route, 60, 0.001, 300, 20),
+      item("photo", "photo", k_review, 70, 0.001, 300, 20),
+      item("photo", "photo", k_route, 80, 0.001, 300, 20),
+      item("video", "video", k_route, 90, 0.001, 300, 20),
+      item("video", "", k_quarantined, 0),
   };
   // A cascade fixed this one: the first tier said receipt, the second invoice.
   items[1].first_category = "receipt";
@@ -122,8 +127,8 @@ TEST(Evaluation, parses_labels_by_header_name) {
   ASSERT_EQ(labels->size(), 2u);
   EXPECT_EQ((*labels)[0].file, "a, b.png");
   EXPECT_EQ((*labels)[0].category, "screenshot");
-  EXPECT_EQ((*labels)[0].route, "review");
-  EXPECT_EQ((*labels)[1].route, "route") << "an empty route means route";
+  EXPECT_EQ((*labels)[0].route, pipeline::Outcome::review);
+  EXPECT_EQ((*labels)[1].route, pipeline::Outcome::route) << "an empty route means route";
 }
 
 TEST(Evaluation, refuses_labels_without_the_needed_columns) {

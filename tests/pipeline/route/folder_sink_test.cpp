@@ -26,9 +26,9 @@ class FolderSinkTest : public ::testing::Test {
     r.work_path = m_dir + "/work/" + std::to_string(r.id);
     std::ofstream(r.work_path, std::ios::binary) << content;
     r.sha256 = sha256_bytes(content);
-    r.kind = "image";
-    r.outcome = "route";
-    r.decision_json = R"({"category":"photo","confidence":0.9})";
+    r.kind = media::Kind::image;
+    r.outcome = Outcome::route;
+    r.decision = Decision{"photo", 0.9, Route::accept, "", {}};
     return r;
   }
   static json read_json(const std::string& path) {
@@ -61,9 +61,7 @@ TEST_F(FolderSinkTest, delivers_with_a_decision_sidecar_and_numbers_collisions) 
 TEST_F(FolderSinkTest, quarantine_writes_an_error_sidecar) {
   FolderSink sink(m_dir + "/out/_quarantine", SidecarKind::error);
   FileRecord r = record("broken.pdf", "%PDF-");
-  r.error_stage = "normalize";
-  r.error_code = "corrupt";
-  r.error_detail = "no xref table";
+  r.error = StageError{Stage::normalize, "corrupt", "no xref table"};
   auto target = sink.plan(r);
   ASSERT_TRUE(target);
   ASSERT_TRUE(sink.deliver(r, *target));
@@ -76,7 +74,7 @@ TEST_F(FolderSinkTest, quarantine_writes_an_error_sidecar) {
 TEST_F(FolderSinkTest, never_makes_a_path_from_a_category_outside_the_rules) {
   FolderSink sink(m_dir + "/out/{category}", SidecarKind::decision);
   FileRecord r = record("x.jpg", "x");
-  r.decision_json = R"({"category":"../../etc"})";
+  r.decision = Decision{"../../etc", 0.9, Route::accept, "", {}};
   auto directory = sink.directory_for(r);
   ASSERT_TRUE(directory);
   EXPECT_EQ(directory->find(".."), std::string::npos) << *directory;

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "../integration/daemon_process.h"
-#include "../temp_dir.h"
+#include "tests/integration/daemon_process.h"
+#include "tests/temp_dir.h"
 
 namespace {
 

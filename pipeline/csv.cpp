@@ -1,4 +1,4 @@
-#include "pipeline/eval/csv.h"
+#include "pipeline/csv.h"
 
 namespace pipeline {
 

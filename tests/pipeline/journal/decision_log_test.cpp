@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../temp_dir.h"
-#include "pipeline/eval/csv.h"
+#include "pipeline/csv.h"
 #include "pipeline/job_runner.h"
 #include "pipeline/journal/journal.h"
+#include "tests/temp_dir.h"
 
 namespace {
 
@@ -101,18 +101,16 @@ TEST(DecisionLog, json_lines_embed_facts_and_decision_as_objects) {
 
 TEST(DecisionLog, a_job_that_asked_no_backend_has_no_row) {
   pipeline::JobReport report;
-  report.record.error_stage = "normalize";
+  report.record.error = pipeline::StageError{pipeline::Stage::normalize, "corrupt", "bad"};
   EXPECT_FALSE(pipeline::decision_row(report));
-  report.record.error_stage = "decide";
-  report.record.error_code = "invalid_reply";
-  report.record.error_detail = "not JSON";
+  report.record.error = pipeline::StageError{pipeline::Stage::decide, "invalid_reply", "not JSON"};
   const auto failed = pipeline::decision_row(report);
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->error, "decide: invalid_reply: not JSON");
   pipeline::JobReport decided;
   decided.answer = pipeline::Answer{};
   decided.answer->request_id = "r";
-  decided.decide_ms = 3;
+  decided.timings.decide_ms = 3;
   const auto row = pipeline::decision_row(decided);
   ASSERT_TRUE(row);
   EXPECT_EQ(row->request_id, "r");

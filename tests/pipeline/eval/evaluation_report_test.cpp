@@ -11,7 +11,7 @@ pipeline::EvalRun sample_run(const std::string& name, bool right) {
   item.file = "a<b>.png";
   item.expected_category = "screenshot";
   item.category = right ? "screenshot" : "photo";
-  item.outcome = "route";
+  item.outcome = pipeline::Outcome::route;
   item.decide_ms = 12;
   item.usage.prompt_tokens = 258;
   item.usage.cost_usd = 0.00003;

@@ -8,10 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../integration/daemon_process.h"
-#include "../integration/test_media.h"
-#include "../temp_dir.h"
-#include "pipeline/eval/csv.h"
+#include "pipeline/csv.h"
+#include "tests/integration/daemon_process.h"
+#include "tests/integration/test_media.h"
+#include "tests/temp_dir.h"
 
 namespace {
 

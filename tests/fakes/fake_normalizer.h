@@ -1,0 +1,42 @@
+#pragma once
+// FakeNormalizer: the Normalizer port without media/. It answers every path with the same
+// normalized image (or the configured error) and counts the calls, so tests can tell whether
+// a file was decoded again.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/normalizer.h"
+
+namespace siftd_test {
+
+class FakeNormalizer final : public pipeline::Normalizer {
+ public:
+  FakeNormalizer() {
+    m_normalized.kind = media::Kind::image;
+    m_normalized.facts.format = "jpeg";
+    m_normalized.facts.width = 1600;
+    m_normalized.facts.height = 1200;
+    m_normalized.token_estimate = 258;
+    m_normalized.naive_tokens = 1032;
+  }
+
+  media::Result<media::Normalized> normalize(const std::string& path) override {
+    ++calls;
+    paths.push_back(path);
+    if (error) return tl::unexpected(*error);
+    return m_normalized;
+  }
+
+  void answer(media::Normalized normalized) { m_normalized = std::move(normalized); }
+
+  std::optional<media::Error> error;  // when set, every call fails with it
+  int calls = 0;
+  std::vector<std::string> paths;
+
+ private:
+  media::Normalized m_normalized;
+};
+
+}  // namespace siftd_test
