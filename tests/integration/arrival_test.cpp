@@ -58,15 +58,11 @@ class Arrival : public ::testing::Test {
                                      m_out, "--log-format", "text"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto daemon = std::make_unique<siftd_test::DaemonProcess>(args, m_dir / "log");
-    EXPECT_TRUE(
-        wait_for([&] { return read_file(m_dir / "log").find("watching") != std::string::npos; }));
+    EXPECT_TRUE(siftd_test::wait_for_log(m_dir / "log", "watching"));
     return daemon;
   }
 
-  void stop(siftd_test::DaemonProcess& daemon) {
-    daemon.signal(SIGTERM);
-    EXPECT_EQ(daemon.wait_exit(), 0);
-  }
+  void stop(siftd_test::DaemonProcess& daemon) { EXPECT_EQ(daemon.stop(), 0); }
 };
 
 }  // namespace

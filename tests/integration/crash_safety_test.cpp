@@ -92,8 +92,7 @@ TEST(CrashSafety, sigkill_at_random_moments_loses_and_duplicates_nothing) {
       },
       std::chrono::seconds(240)))
       << read_file(dir / "log").substr(0, 4000);
-  last.signal(SIGTERM);
-  ASSERT_EQ(last.wait_exit(), 0);
+  ASSERT_EQ(last.stop(), 0);
 
   // Every input is in exactly one destination, byte-identical, with its sidecar.
   std::map<std::string, int> placed;

@@ -1,6 +1,7 @@
 #pragma once
 // Runs the real siftd binary as a child process for end-to-end tests, with its output in a
-// log file, and waits on conditions with a bounded timeout (never asserting on speed).
+// log file, and waits on conditions with a bounded timeout (never asserting on speed). Every
+// end-to-end test starts the daemon, waits for its "watching" line and stops it through here.
 
 #include <chrono>
 #include <csignal>
@@ -9,6 +10,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/wait_for.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -54,6 +57,12 @@ class DaemonProcess {
   pid_t pid() const { return m_pid; }
   void signal(int number) { ::kill(m_pid, number); }
 
+  // SIGTERM, then the exit status (or -1 when it did not exit within the bound).
+  int stop(std::chrono::seconds bound = std::chrono::seconds(30)) {
+    signal(SIGTERM);
+    return wait_exit(bound);
+  }
+
   // The exit status after a signal, or -1 when it did not exit within the bound.
   int wait_exit(std::chrono::seconds bound = std::chrono::seconds(30)) {
     const auto deadline = std::chrono::steady_clock::now() + bound;
@@ -93,15 +102,21 @@ inline CommandOutput run_siftd(const std::string& arguments) {
   return result;
 }
 
-// Polls `done` until it holds or the (generous) bound passes.
-inline bool wait_for(const std::function<bool()>& done,
-                     std::chrono::seconds bound = std::chrono::seconds(60)) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return done();
+// Waits until the log at `path` contains `text`: "watching" means the daemon is ready.
+inline bool wait_for_log(const std::string& path, const std::string& text,
+                         std::chrono::seconds bound = std::chrono::seconds(60)) {
+  return wait_for(
+      [&] {
+        std::FILE* file = std::fopen(path.c_str(), "rb");
+        if (!file) return false;
+        std::string content;
+        char buffer[4096];
+        while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, file))
+          content.append(buffer, n);
+        std::fclose(file);
+        return content.find(text) != std::string::npos;
+      },
+      bound);
 }
 
 }  // namespace siftd_test

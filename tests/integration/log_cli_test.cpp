@@ -44,8 +44,7 @@ TEST(LogCli, exports_one_row_per_decision_as_csv_and_jsonl) {
              fs::exists(out + "/screenshot/screen.png.siftd.json") &&
              fs::exists(out + "/_quarantine/broken.jpg.error.json");
     })) << read_file(dir / "siftd.log");
-    daemon.signal(SIGTERM);
-    EXPECT_EQ(daemon.wait_exit(), 0);
+    EXPECT_EQ(daemon.stop(), 0);
   }
 
   const auto csv = run_siftd("log --inbox " + shell_quoted(inbox) + " --format csv");

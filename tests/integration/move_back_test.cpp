@@ -37,8 +37,7 @@ TEST(MoveBack, requeue_and_undo_return_files_to_the_inbox) {
              fs::exists(out + "/photo/two.jpg.siftd.json") &&
              fs::exists(out + "/_quarantine/bad.jpg.error.json");
     })) << read_file(dir / "log");
-    daemon.signal(SIGTERM);
-    ASSERT_EQ(daemon.wait_exit(), 0);
+    ASSERT_EQ(daemon.stop(), 0);
   }
 
   const auto requeued =

@@ -36,8 +36,7 @@ TEST(OddInputs, symlinks_and_fifos_are_skipped_and_odd_names_are_kept) {
   siftd_test::DaemonProcess daemon(
       {"run", "--inbox", inbox, "--out", out, "--settle-ms", "100", "--log-format", "text"},
       dir / "log");
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
 
   const std::vector<std::string> names = {"with space.jpg", "new\nline.jpg",
                                           std::string("caf\xe9-\xff.jpg"), "-dash.jpg"};
@@ -71,6 +70,5 @@ TEST(OddInputs, symlinks_and_fifos_are_skipped_and_odd_names_are_kept) {
   EXPECT_NE(log.find("pipe.jpg\": a FIFO"), std::string::npos) << log;
   EXPECT_NE(log.find("link-in.jpg\": a symlink"), std::string::npos) << log;
 
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }

@@ -89,8 +89,7 @@ TEST(Operations, tells_systemd_ready_status_watchdog_and_stopping) {
     socket.drain(messages);
     return any_starts_with(messages, "STATUS=1 done") && any_starts_with(messages, "WATCHDOG=1");
   })) << read_file(dir / "log");
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
   socket.drain(messages);
   EXPECT_TRUE(any_starts_with(messages, "STOPPING=1"));
 }
@@ -101,8 +100,7 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
       {"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "100",
        "--log-format", "text", "--http", "127.0.0.1:0"},
       dir / "log");
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
   const int port = logged_http_port(read_file(dir / "log"));
   ASSERT_GT(port, 0) << read_file(dir / "log");
   for (int i = 0; i < 3; ++i)
@@ -155,8 +153,7 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
   for (std::string line; std::getline(lines, line);) {
     EXPECT_TRUE(std::regex_match(line, sample) || std::regex_match(line, comment)) << line;
   }
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 TEST(Operations, sighup_applies_a_good_configuration_and_refuses_a_bad_one) {
@@ -167,8 +164,7 @@ TEST(Operations, sighup_applies_a_good_configuration_and_refuses_a_bad_one) {
   write_file(config, base);
   siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", "text"},
                                    dir / "log");
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
 
   write_file(config, base + "wrokers = 3\n");  // a typo: refused, the old configuration stays
   daemon.signal(SIGHUP);
@@ -189,8 +185,7 @@ TEST(Operations, sighup_applies_a_good_configuration_and_refuses_a_bad_one) {
   ASSERT_TRUE(wait_for([&] {
     return fs::exists(dir / "sorted/by-kind/image/photo/after.jpg.siftd.json");
   })) << read_file(dir / "log");
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 TEST(Operations, logs_are_json_lines_or_journald_lines_as_asked) {
@@ -199,13 +194,11 @@ TEST(Operations, logs_are_json_lines_or_journald_lines_as_asked) {
     siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", dir / "sorted",
                                       "--settle-ms", "50", "--log-format", "json"},
                                      dir / "json.log");
-    ASSERT_TRUE(wait_for(
-        [&] { return read_file(dir / "json.log").find("watching") != std::string::npos; }));
+    ASSERT_TRUE(siftd_test::wait_for_log(dir / "json.log", "watching"));
     write_file(dir / "inbox/new\nline.jpg", siftd_test::photo_jpeg(640, 480, 1));
     ASSERT_TRUE(
         wait_for([&] { return read_file(dir / "json.log").find("file=1") != std::string::npos; }));
-    daemon.signal(SIGTERM);
-    ASSERT_EQ(daemon.wait_exit(), 0);
+    ASSERT_EQ(daemon.stop(), 0);
   }
   std::istringstream lines(read_file(dir / "json.log"));
   int count = 0;
@@ -220,10 +213,8 @@ TEST(Operations, logs_are_json_lines_or_journald_lines_as_asked) {
   // Under systemd (JOURNAL_STREAM set): no timestamps, a syslog priority prefix on each line.
   siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox2", "--out", dir / "sorted2"},
                                    dir / "journal.log", {"JOURNAL_STREAM=8:12345"});
-  ASSERT_TRUE(wait_for(
-      [&] { return read_file(dir / "journal.log").find("watching") != std::string::npos; }));
-  daemon.signal(SIGTERM);
-  ASSERT_EQ(daemon.wait_exit(), 0);
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "journal.log", "watching"));
+  ASSERT_EQ(daemon.stop(), 0);
   std::istringstream journal(read_file(dir / "journal.log"));
   for (std::string line; std::getline(journal, line);) {
     EXPECT_TRUE(line.rfind("<6>", 0) == 0 || line.rfind("<4>", 0) == 0 || line.rfind("<3>", 0) == 0)
@@ -247,8 +238,7 @@ TEST(Operations, intake_pauses_while_disk_space_is_short_and_resumes_after) {
              base + "min_free_mb = " + std::to_string(free_mb + 1024) + "\n");  // more than is free
   siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", "text"},
                                    dir / "log");
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
   write_file(dir / "inbox/waits.jpg", siftd_test::photo_jpeg(640, 480, 1));
   ASSERT_TRUE(wait_for([&] {
     return read_file(dir / "log").find("pausing intake") != std::string::npos;
@@ -259,8 +249,7 @@ TEST(Operations, intake_pauses_while_disk_space_is_short_and_resumes_after) {
   daemon.signal(SIGHUP);
   ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/waits.jpg.siftd.json"); }))
       << read_file(dir / "log");
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
@@ -274,8 +263,7 @@ TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
        "--log-format", "text", "--http", "127.0.0.1:0", "--backend", "openai", "--base-url",
        model.base_url()},
       dir / "log", {"SIFTD_API_KEY=test-key-not-logged"});
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
   const int port = logged_http_port(read_file(dir / "log"));
   const std::string photo = siftd_test::photo_jpeg(800, 600, 1);
   write_file(dir / "inbox/first.jpg", photo);
@@ -299,8 +287,7 @@ TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
   EXPECT_EQ(model.requests().size(), 2u) << "one 429, one answer; the second file sent nothing";
   EXPECT_EQ(read_file(dir / "log").find("test-key-not-logged"), std::string::npos)
       << "the key never appears in a log";
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 TEST(Operations, sigterm_cancels_a_slow_decision_which_resumes_at_the_next_start) {
@@ -333,8 +320,7 @@ TEST(Operations, sigterm_cancels_a_slow_decision_which_resumes_at_the_next_start
   ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/slow.jpg.siftd.json"); }))
       << read_file(dir / "log2");
   EXPECT_NE(read_file(dir / "log2").find("resuming 1 unfinished"), std::string::npos);
-  again.signal(SIGTERM);
-  EXPECT_EQ(again.wait_exit(), 0);
+  EXPECT_EQ(again.stop(), 0);
 }
 
 TEST(Operations, model_metrics_count_http_status_codes_and_the_circuit) {
@@ -350,8 +336,7 @@ TEST(Operations, model_metrics_count_http_status_codes_and_the_circuit) {
                  model.base_url() + "\"\n[http]\nlisten = \"127.0.0.1:0\"\n");
   siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
                                    dir / "log", {"SIFTD_API_KEY=k"});
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
   write_file(dir / "inbox/a.jpg", siftd_test::photo_jpeg(640, 480, 1));
   ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/a.jpg.siftd.json"); }))
       << read_file(dir / "log");
@@ -369,6 +354,5 @@ TEST(Operations, model_metrics_count_http_status_codes_and_the_circuit) {
             std::string::npos);
   EXPECT_NE(metrics.find("siftd_model_in_flight{" + model_label + "} 0"), std::string::npos);
   EXPECT_NE(metrics.find("siftd_model_circuit_open{" + model_label + "} 0"), std::string::npos);
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }

@@ -38,8 +38,7 @@ TEST(QueueSinks, dirqueue_gets_one_complete_message_per_file) {
   write_file(dir / "siftd.toml", config_for(dir, "dir:" + (dir / "queue")));
   siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
                                    dir / "log");
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
   for (int i = 0; i < 5; ++i)
     write_file(dir / ("inbox/q" + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
   ASSERT_TRUE(wait_for([&] { return count_files(dir / "queue/new") == 5; }))
@@ -53,8 +52,7 @@ TEST(QueueSinks, dirqueue_gets_one_complete_message_per_file) {
     EXPECT_TRUE(message["decision"].contains("category"));
     EXPECT_EQ(entry.path().filename().string(), message["id"].get<std::string>() + ".json");
   }
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 TEST(QueueSinks, redis_stream_survives_a_server_restart_without_losing_a_message) {
@@ -67,8 +65,7 @@ TEST(QueueSinks, redis_stream_survives_a_server_restart_without_losing_a_message
              config_for(dir, "redis://127.0.0.1:" + std::to_string(redis.port()) + "/" + stream));
   siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
                                    dir / "log");
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
 
   for (int i = 0; i < 20; ++i)
     write_file(dir / ("inbox/a" + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
@@ -95,6 +92,5 @@ TEST(QueueSinks, redis_stream_survives_a_server_restart_without_losing_a_message
     EXPECT_TRUE(fs::exists(message["path"].get<std::string>()));
   }
   EXPECT_EQ(ids.size(), 40u) << "every file announced, duplicates (if any) share an id";
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }

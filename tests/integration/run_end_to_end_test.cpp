@@ -49,8 +49,7 @@ class RunEndToEnd : public ::testing::Test {
         std::vector<std::string>{"run", "--inbox", m_inbox, "--out", m_out, "--settle-ms", "300",
                                  "--log-format", "text"},
         m_log);
-    EXPECT_TRUE(wait_for([&] { return read_file(m_log).find("watching") != std::string::npos; }))
-        << read_file(m_log);
+    EXPECT_TRUE(siftd_test::wait_for_log(m_log, "watching")) << read_file(m_log);
     return daemon;
   }
 };
@@ -120,8 +119,7 @@ TEST_F(RunEndToEnd, routes_images_quarantines_corrupt_ones_and_waits_for_slow_wr
   // The inbox holds nothing but siftd's work area and the temp-named file.
   EXPECT_EQ(files_in(m_inbox), (std::vector<std::string>{".partial-upload.jpg", ".siftd"}));
 
-  daemon->signal(SIGTERM);
-  EXPECT_EQ(daemon->wait_exit(), 0) << read_file(m_log);
+  EXPECT_EQ(daemon->stop(), 0) << read_file(m_log);
 
   auto journal = pipeline::Journal::open(m_inbox + "/.siftd/journal.db");
   ASSERT_TRUE(journal);
@@ -155,6 +153,5 @@ TEST_F(RunEndToEnd, sigint_stops_cleanly_and_a_restart_takes_what_arrived_meanwh
   auto again = start();
   ASSERT_TRUE(wait_for([&] { return fs::exists(m_out + "/photo/while-down.jpg.siftd.json"); }))
       << read_file(m_log);
-  again->signal(SIGTERM);
-  EXPECT_EQ(again->wait_exit(), 0);
+  EXPECT_EQ(again->stop(), 0);
 }

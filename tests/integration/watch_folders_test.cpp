@@ -35,8 +35,7 @@ TEST(WatchFolders, each_folder_is_watched_or_polled_with_its_own_settings) {
   write_file(remote + "/before-start.png", siftd_test::numbered_png(1));
   siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
                                    dir / "log");
-  ASSERT_TRUE(
-      wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
   EXPECT_NE(read_file(dir / "log").find(remote + " (polled)"), std::string::npos)
       << read_file(dir / "log");
 
@@ -63,6 +62,5 @@ TEST(WatchFolders, each_folder_is_watched_or_polled_with_its_own_settings) {
   EXPECT_TRUE(fs::exists(local + "/.siftd/journal.db"))
       << "the journal lives in the first folder's work area";
   EXPECT_TRUE(fs::exists(remote + "/.siftd")) << "each folder claims into its own work area";
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait_exit(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }

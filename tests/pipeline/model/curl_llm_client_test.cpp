@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/wait_for.h"
+
 #include "tests/fakes/fake_model_server.h"
 
 namespace pipeline {
@@ -80,7 +82,7 @@ TEST(CurlLlmClient, shutdown_cancels_queued_and_in_flight_requests) {
       if (++done == 2) both.set_value();
     });
   }
-  while (server.request_count() == 0) std::this_thread::sleep_for(milliseconds(5));
+  ASSERT_TRUE(siftd_test::wait_for([&] { return server.request_count() > 0; }));
   (*client)->shutdown();
   both.get_future().wait();
   EXPECT_EQ(cancelled, 2);

@@ -6,7 +6,9 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "tests/wait_for.h"
 
 #include "pipeline/decide/policy.h"
 #include "pipeline/model/curl_llm_client.h"
@@ -198,7 +200,7 @@ TEST_F(ModelStackTest, cancel_at_shutdown_ends_a_request_in_flight) {
   s.first.timeout = milliseconds(60'000);
   auto model = stack(std::move(s));
   std::thread canceller([&] {
-    while (m_server.request_count() == 0) std::this_thread::sleep_for(milliseconds(5));
+    EXPECT_TRUE(siftd_test::wait_for([&] { return m_server.request_count() > 0; }));
     model->cancel();
   });
   auto answer = model->decide(pipeline_test::image_input(), DecideContext{});
