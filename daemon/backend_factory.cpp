@@ -37,12 +37,12 @@ pipeline::OnFailure on_failure(const std::string& text) {
   return pipeline::OnFailure::local;
 }
 
-ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config,
-                                                                     pipeline::Metrics* metrics) {
+Result<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config,
+                                                               pipeline::Metrics* metrics) {
   const ModelConfig& model = config.model;
   auto api_key = pipeline::load_api_key();
   if (!api_key)
-    return tl::unexpected(ConfigError{"model.backend = \"openai\": " + api_key.error().detail});
+    return fail(ErrorCode::config, "model.backend = \"openai\": " + api_key.error().detail);
 
   pipeline::ModelStackSettings settings;
   settings.first = tier_settings(model, model.base_url, model.name, *api_key);
@@ -63,7 +63,7 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
   const auto slash = state_path.rfind('/');
   if (slash != std::string::npos && slash > 0) {
     if (auto ok = pipeline::make_directories(state_path.substr(0, slash)); !ok) {
-      return tl::unexpected(ConfigError{"model.cache_path: " + ok.error().detail});
+      return fail(ok.error(), "model.cache_path");
     }
   }
   settings.ledger_path = state_path;
@@ -71,21 +71,22 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
   pipeline::ModelStackPorts ports;
   ports.metrics = metrics;
   auto stack = pipeline::ModelStack::create(std::move(settings), config.taxonomy, std::move(ports));
-  if (!stack) return tl::unexpected(ConfigError{"model: " + stack.error().detail});
+  // The configuration was valid: a store that cannot open is a runtime failure, not a typo.
+  if (!stack) return fail(stack.error(), "model");
   return std::unique_ptr<pipeline::Backend>(std::move(*stack));
 }
 
 }  // namespace
 
-ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
-                                                              pipeline::Metrics* metrics) {
+Result<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
+                                                        pipeline::Metrics* metrics) {
   if (config.model.backend == "local") {
     return std::unique_ptr<pipeline::Backend>(
         std::make_unique<pipeline::LocalBackend>(config.taxonomy));
   }
   if (config.model.backend == "openai") return make_openai_backend(config, metrics);
-  return tl::unexpected(
-      ConfigError{"model.backend: \"" + config.model.backend + "\" is not available"});
+  return fail(ErrorCode::config,
+              "model.backend: \"" + config.model.backend + "\" is not available");
 }
 
 }  // namespace daemon_core

@@ -107,12 +107,12 @@ pipeline::EvalItem evaluate_file(const pipeline::LabeledFile& label, const std::
   return item;
 }
 
-tl::expected<pipeline::EvalRun, std::string> run_set(
-    Config config, const std::string& name, const std::vector<pipeline::LabeledFile>& labels,
-    const std::filesystem::path& folder) {
+Result<pipeline::EvalRun> run_set(Config config, const std::string& name,
+                                  const std::vector<pipeline::LabeledFile>& labels,
+                                  const std::filesystem::path& folder) {
   config.model.cache = false;
   auto backend = make_backend(config);
-  if (!backend) return tl::unexpected(backend.error().message);
+  if (!backend) return tl::unexpected(backend.error());
   auto normalizer = make_normalizer(config);
   pipeline::EvalRun run;
   run.name = name;
@@ -154,7 +154,7 @@ int command_eval(const CommandOptions& options) {
     each.config_file = file;
     auto config = load_config(each);
     if (!config) {
-      std::cerr << "siftd: " << config.error().message << "\n";
+      std::cerr << "siftd: " << config.error().detail << "\n";
       return k_exit_usage;
     }
     configs.emplace_back(run_name(file, *config), std::move(*config));
@@ -177,8 +177,8 @@ int command_eval(const CommandOptions& options) {
   for (const auto& [name, config] : configs) {
     auto run = run_set(config, name, *labels, folder);
     if (!run) {
-      std::cerr << "siftd: " << name << ": " << run.error() << "\n";
-      return k_exit_usage;
+      std::cerr << "siftd: " << name << ": " << run.error().detail << "\n";
+      return exit_code(run.error());
     }
     runs.push_back(std::move(*run));
   }

@@ -33,7 +33,7 @@ struct CommandOptions {
 };
 
 // The configuration file (or the defaults) with the command line's overrides applied.
-ConfigResult<Config> load_config(const CommandOptions& options);
+Result<Config> load_config(const CommandOptions& options);
 
 int command_run(const CommandOptions& options);
 int command_once(const CommandOptions& options);

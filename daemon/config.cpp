@@ -20,14 +20,14 @@ std::string where(const std::string& source, const toml::node& node) {
   return source + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
 }
 
-tl::unexpected<ConfigError> error_at(const std::string& source, const toml::node& node,
-                                     const std::string& key, const std::string& what) {
-  return tl::unexpected(ConfigError{where(source, node) + ": " + key + ": " + what});
+tl::unexpected<Error> error_at(const std::string& source, const toml::node& node,
+                               const std::string& key, const std::string& what) {
+  return fail(ErrorCode::config, where(source, node) + ": " + key + ": " + what);
 }
 
 template <typename T>
-ConfigResult<void> check_bounds(const Option& option, T value, const std::string& source,
-                                const toml::node& node) {
+Result<void> check_bounds(const Option& option, T value, const std::string& source,
+                          const toml::node& node) {
   if (option.min == option.max) return {};
   const auto number = static_cast<double>(value);
   if (number < option.min || number > option.max) {
@@ -44,21 +44,21 @@ struct Assign {
   const toml::node& node;
   const std::string& source;
 
-  ConfigResult<void> operator()(IntRef ref) const {
+  Result<void> operator()(IntRef ref) const {
     const auto value = node.value<std::int64_t>();
     if (!node.is_integer() || !value) return wrong("an integer");
     if (auto ok = check_bounds(option, *value, source, node); !ok) return ok;
     ref(config) = static_cast<int>(*value);
     return {};
   }
-  ConfigResult<void> operator()(U64Ref ref) const {
+  Result<void> operator()(U64Ref ref) const {
     const auto value = node.value<std::int64_t>();
     if (!node.is_integer() || !value) return wrong("an integer");
     if (auto ok = check_bounds(option, *value, source, node); !ok) return ok;
     ref(config) = static_cast<std::uint64_t>(*value);
     return {};
   }
-  ConfigResult<void> operator()(DoubleRef ref) const {
+  Result<void> operator()(DoubleRef ref) const {
     if (!node.is_number()) return wrong("a number");
     const double value = *node.value<double>();
     if (!std::isfinite(value)) return wrong("a finite number");
@@ -66,12 +66,12 @@ struct Assign {
     ref(config) = value;
     return {};
   }
-  ConfigResult<void> operator()(BoolRef ref) const {
+  Result<void> operator()(BoolRef ref) const {
     if (!node.is_boolean()) return wrong("true or false");
     ref(config) = *node.value<bool>();
     return {};
   }
-  ConfigResult<void> operator()(StringRef ref) const {
+  Result<void> operator()(StringRef ref) const {
     if (!node.is_string()) return wrong("a string");
     std::string value = *node.value<std::string>();
     if (!option.choices.empty() &&
@@ -85,7 +85,7 @@ struct Assign {
     return {};
   }
 
-  tl::unexpected<ConfigError> wrong(const std::string& expected) const {
+  tl::unexpected<Error> wrong(const std::string& expected) const {
     return error_at(source, node, std::string(option.key), "must be " + expected);
   }
 };
@@ -97,8 +97,8 @@ const Option* find_option(const std::string& key) {
   return nullptr;
 }
 
-ConfigResult<std::vector<std::string>> string_list(const toml::node& node, const std::string& key,
-                                                   const std::string& source) {
+Result<std::vector<std::string>> string_list(const toml::node& node, const std::string& key,
+                                             const std::string& source) {
   std::vector<std::string> out;
   const auto* array = node.as_array();
   if (!array) return error_at(source, node, key, "must be an array of strings");
@@ -109,7 +109,7 @@ ConfigResult<std::vector<std::string>> string_list(const toml::node& node, const
   return out;
 }
 
-ConfigResult<pipeline::Field> parse_field(const toml::table& table, const std::string& source) {
+Result<pipeline::Field> parse_field(const toml::table& table, const std::string& source) {
   pipeline::Field field;
   for (const auto& [name, node] : table) {
     const std::string key = "taxonomy.category.fields." + std::string(name.str());
@@ -136,8 +136,7 @@ ConfigResult<pipeline::Field> parse_field(const toml::table& table, const std::s
   return field;
 }
 
-ConfigResult<pipeline::Category> parse_category(const toml::table& table,
-                                                const std::string& source) {
+Result<pipeline::Category> parse_category(const toml::table& table, const std::string& source) {
   pipeline::Category category;
   for (const auto& [name, node] : table) {
     const std::string key = "taxonomy.category." + std::string(name.str());
@@ -168,8 +167,7 @@ ConfigResult<pipeline::Category> parse_category(const toml::table& table,
   return category;
 }
 
-ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section,
-                                  const std::string& source) {
+Result<void> parse_taxonomy(Config& config, const toml::table& section, const std::string& source) {
   pipeline::Taxonomy taxonomy;
   for (const auto& [name, node] : section) {
     if (name != "category" || !node.is_array_of_tables()) {
@@ -192,7 +190,7 @@ ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section,
   return {};
 }
 
-ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::string& source) {
+Result<WatchConfig> parse_watch(const toml::table& table, const std::string& source) {
   WatchConfig watch;
   for (const auto& [name, node] : table) {
     const std::string key = "watch." + std::string(name.str());
@@ -226,8 +224,7 @@ ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::strin
   return watch;
 }
 
-ConfigResult<void> parse_headers(Config& config, const toml::node& node,
-                                 const std::string& source) {
+Result<void> parse_headers(Config& config, const toml::node& node, const std::string& source) {
   const auto* table = node.as_table();
   if (!table) return error_at(source, node, "model.extra_headers", "must be a table of strings");
   for (const auto& [name, value] : *table) {
@@ -305,15 +302,15 @@ std::vector<std::string> Config::destination_roots() const {
   return roots;
 }
 
-ConfigResult<Config> parse_config_text(const std::string& text, const std::string& source) {
+Result<Config> parse_config_text(const std::string& text, const std::string& source) {
   toml::table root;
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     const auto& begin = e.source().begin;
-    return tl::unexpected(ConfigError{source + ":" + std::to_string(begin.line) + ":" +
-                                      std::to_string(begin.column) + ": " +
-                                      std::string(e.description())});
+    return fail(ErrorCode::config, source + ":" + std::to_string(begin.line) + ":" +
+                                       std::to_string(begin.column) + ": " +
+                                       std::string(e.description()));
   }
   Config config;
   config.source = source;
@@ -359,26 +356,26 @@ ConfigResult<Config> parse_config_text(const std::string& text, const std::strin
   return config;
 }
 
-ConfigResult<Config> parse_config_file(const std::string& path) {
+Result<Config> parse_config_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return tl::unexpected(ConfigError{path + ": cannot read the configuration file"});
+  if (!in) return fail(ErrorCode::config, path + ": cannot read the configuration file");
   std::ostringstream text;
   text << in.rdbuf();
   return parse_config_text(text.str(), path);
 }
 
-ConfigResult<void> validate(const Config& config) {
+Result<void> validate(const Config& config) {
   const std::string where = config.source.empty() ? "configuration" : config.source;
   if (config.thresholds.review > config.thresholds.accept) {
-    return tl::unexpected(ConfigError{where + ": decide.review must not be above decide.accept"});
+    return fail(ErrorCode::config, where + ": decide.review must not be above decide.accept");
   }
-  if (config.inbox.empty()) return tl::unexpected(ConfigError{where + ": daemon.inbox is empty"});
+  if (config.inbox.empty()) return fail(ErrorCode::config, where + ": daemon.inbox is empty");
   const auto folders = config.folders();
   for (std::size_t i = 0; i < folders.size(); ++i) {
     for (std::size_t j = 0; j < folders.size(); ++j) {
       if (i != j && is_inside(folders[i].path, folders[j].path)) {
-        return tl::unexpected(ConfigError{where + ": watch: " + folders[i].path + " lies inside " +
-                                          folders[j].path + "; watched folders must not nest"});
+        return fail(ErrorCode::config, where + ": watch: " + folders[i].path + " lies inside " +
+                                           folders[j].path + "; watched folders must not nest");
       }
     }
   }
@@ -399,26 +396,26 @@ ConfigResult<void> validate(const Config& config) {
       if (folder.empty() ||
           std::any_of(folders.begin(), folders.end(),
                       [&](const FolderSettings& f) { return is_inside(folder, f.path); })) {
-        return tl::unexpected(
-            ConfigError{where + ": " + key + ": a dir: queue needs a folder outside the inbox"});
+        return fail(ErrorCode::config,
+                    where + ": " + key + ": a dir: queue needs a folder outside the inbox");
       }
       continue;
     }
     if (!pipeline::parse_redis_url(*value)) {
-      return tl::unexpected(ConfigError{where + ": " + key +
-                                        ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\""});
+      return fail(ErrorCode::config,
+                  where + ": " + key + ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\"");
     }
   }
   for (const auto& [key, value] : routes) {
     const std::string root = template_root(config.expand(*value));
     if (root.empty() || root == "/") {
-      return tl::unexpected(ConfigError{where + ": " + key + ": must name a folder"});
+      return fail(ErrorCode::config, where + ": " + key + ": must name a folder");
     }
     for (const auto& folder : folders) {
       if (is_inside(root, folder.path)) {
-        return tl::unexpected(ConfigError{
-            where + ": " + key + ": " + root + " and the watched folder " + folder.path +
-            " overlap (the destination is inside it); files would be taken again"});
+        return fail(ErrorCode::config,
+                    where + ": " + key + ": " + root + " and the watched folder " + folder.path +
+                        " overlap (the destination is inside it); files would be taken again");
       }
     }
   }

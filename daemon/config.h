@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <tl/expected.hpp>
-
+#include "daemon/error.h"
 #include "media/limits.h"
 #include "pipeline/decide/policy.h"
 #include "pipeline/decide/taxonomy.h"
@@ -122,18 +121,12 @@ struct Config {
   std::vector<std::string> destination_roots() const;
 };
 
-struct ConfigError {
-  std::string message;  // "file:line: key: what is wrong"
-};
-
-template <typename T>
-using ConfigResult = tl::expected<T, ConfigError>;
-
-ConfigResult<Config> parse_config_file(const std::string& path);
-ConfigResult<Config> parse_config_text(const std::string& text, const std::string& source);
+// A configuration error has the code `config` and a detail "file:line:col: key: what is wrong".
+Result<Config> parse_config_file(const std::string& path);
+Result<Config> parse_config_text(const std::string& text, const std::string& source);
 
 // Checks what no single key can: paths that must not nest, thresholds in order.
-ConfigResult<void> validate(const Config& config);
+Result<void> validate(const Config& config);
 
 // Every key the table knows, as "section.key", with its documentation and default.
 struct KeyDoc {

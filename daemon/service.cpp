@@ -51,13 +51,12 @@ Service::~Service() {
   shutdown();
 }
 
-tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config config,
-                                                                    const Clock& clock,
-                                                                    ConfigSource reload_source) {
+Result<std::unique_ptr<Service>> Service::create(Config config, const Clock& clock,
+                                                 ConfigSource reload_source) {
   auto journal = open_journal(config);
   if (!journal) return tl::unexpected(journal.error());
   auto outbox = pipeline::Outbox::open(config.journal_path());
-  if (!outbox) return tl::unexpected(outbox.error().detail);
+  if (!outbox) return fail(outbox.error());
   auto metrics = std::make_shared<pipeline::Metrics>();
   auto runtime = make_runtime(config, **journal, outbox->get(), metrics.get());
   if (!runtime) return tl::unexpected(runtime.error());
@@ -118,7 +117,7 @@ std::shared_ptr<const Runtime> Service::runtime() const {
   return m_runtime;
 }
 
-tl::expected<void, std::string> Service::watch_folders() {
+Result<void> Service::watch_folders() {
   auto folders = WatchedFolders::create(m_config.folders(), m_clock);
   if (!folders) return tl::unexpected(folders.error());
   m_folders = std::move(*folders);
@@ -126,13 +125,13 @@ tl::expected<void, std::string> Service::watch_folders() {
   return {};
 }
 
-tl::expected<void, std::string> Service::start() {
+Result<void> Service::start() {
   m_started_ms = pipeline::now_ms();
   for (int i = 0; i < m_config.workers; ++i) m_workers.emplace_back([this] { worker_loop(); });
 
   // Resume first: these files were claimed before a stop or a crash.
   auto unfinished = m_journal->unfinished();
-  if (!unfinished) return tl::unexpected(unfinished.error().detail);
+  if (!unfinished) return fail(unfinished.error());
   auto current = runtime();
   for (auto& row : *unfinished) {
     auto resumed = current->runner->resume(std::move(row));
@@ -247,7 +246,7 @@ bool Service::reload() {
   auto config = m_reload_source();
   if (!config) {
     spdlog::error("reload refused, the running configuration stays in force: {}",
-                  config.error().message);
+                  config.error().detail);
     m_metrics->add("siftd_reloads_total", {{"result", "refused"}});
     m_notifier.ready(m_last_status_text);
     return false;
@@ -258,7 +257,8 @@ bool Service::reload() {
   }
   auto fresh = make_runtime(*config, *m_journal, m_outbox.get(), m_metrics.get());
   if (!fresh) {
-    spdlog::error("reload refused, the running configuration stays in force: {}", fresh.error());
+    spdlog::error("reload refused, the running configuration stays in force: {}",
+                  fresh.error().detail);
     m_metrics->add("siftd_reloads_total", {{"result", "refused"}});
     m_notifier.ready(m_last_status_text);
     return false;
@@ -275,7 +275,7 @@ bool Service::reload() {
                                 static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock);
   // New watches for the (maybe changed) folders; a rescan picks up what the old settlers held.
   if (auto ok = watch_folders(); !ok)
-    spdlog::error("reload: cannot watch the folders: {}", ok.error());
+    spdlog::error("reload: cannot watch the folders: {}", ok.error().detail);
   m_metrics->add("siftd_reloads_total", {{"result", "applied"}});
   spdlog::info("configuration reloaded: watching {} with the {} backend", m_folders->describe(),
                runtime()->backend->name());

@@ -44,15 +44,15 @@ struct Job {
 };
 
 // Where a reload reads the configuration from (the file plus the command line's overrides).
-using ConfigSource = std::function<ConfigResult<Config>()>;
+using ConfigSource = std::function<Result<Config>()>;
 
 class Service {
  public:
-  static tl::expected<std::unique_ptr<Service>, std::string> create(
-      Config config, const Clock& clock, ConfigSource reload_source = {});
+  static Result<std::unique_ptr<Service>> create(Config config, const Clock& clock,
+                                                 ConfigSource reload_source = {});
   ~Service();
 
-  tl::expected<void, std::string> start();
+  Result<void> start();
   void step(std::chrono::milliseconds max_wait);
   void run();
   // Re-reads the configuration; returns false (old one kept) when the new one is bad.
@@ -70,7 +70,7 @@ class Service {
           std::shared_ptr<const Runtime> runtime, media::UniqueFd signals,
           ConfigSource reload_source);
   std::shared_ptr<const Runtime> runtime() const;
-  tl::expected<void, std::string> watch_folders();
+  Result<void> watch_folders();
   void worker_loop();
   void offer(const ReadyFile& file);
   void feed_queue();

@@ -11,10 +11,9 @@
 #include <string>
 #include <vector>
 
-#include <tl/expected.hpp>
-
 #include "daemon/clock.h"
 #include "daemon/config.h"
+#include "daemon/error.h"
 #include "daemon/inotify_watcher.h"
 #include "daemon/settler.h"
 
@@ -27,8 +26,8 @@ struct ReadyFile {
 
 class WatchedFolders {
  public:
-  static tl::expected<std::unique_ptr<WatchedFolders>, std::string> create(
-      std::vector<FolderSettings> folders, const Clock& clock);
+  static Result<std::unique_ptr<WatchedFolders>> create(std::vector<FolderSettings> folders,
+                                                        const Clock& clock);
 
   // The inotify descriptor to poll (-1 when every folder is polled).
   int fd() const { return m_inotify ? m_inotify->fd() : -1; }
