@@ -33,9 +33,7 @@ std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config) {
 
 Result<std::unique_ptr<pipeline::Journal>> open_journal(const Config& config) {
   if (auto ok = pipeline::make_directories(config.work_area()); !ok) return fail(ok.error());
-  auto journal = pipeline::Journal::open(config.journal_path(), config.journal_sync == "normal"
-                                                                    ? pipeline::SyncMode::normal
-                                                                    : pipeline::SyncMode::full);
+  auto journal = pipeline::Journal::open(config.journal_path(), config.journal_sync);
   if (!journal) return fail(journal.error());
   return std::move(*journal);
 }

@@ -14,7 +14,7 @@ pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::stri
   tier.base_url = base_url;
   tier.api_key = api_key;
   tier.request = pipeline::RequestOptions{name, model.temperature, model.max_output_tokens,
-                                          model.reasoning_effort};
+                                          std::string(name_of(model.reasoning_effort))};
   for (const auto& [header, value] : model.extra_headers)
     tier.extra_headers.push_back(header + ": " + value);
   tier.timeout = std::chrono::milliseconds(model.timeout_ms);
@@ -29,12 +29,6 @@ pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::stri
       pipeline::Prices{model.price_input_text, model.price_input_image, model.price_input_audio,
                        model.price_input_cached, model.price_output};
   return tier;
-}
-
-pipeline::OnFailure on_failure(const std::string& text) {
-  if (text == "human_review") return pipeline::OnFailure::human_review;
-  if (text == "none") return pipeline::OnFailure::none;
-  return pipeline::OnFailure::local;
 }
 
 Result<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config,
@@ -52,9 +46,7 @@ Result<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& con
         model.escalation_model, *api_key);
   }
   settings.escalation_below = model.escalation_below;
-  settings.fallback = pipeline::FallbackPolicy{
-      on_failure(model.fallback), model.on_over_budget == "local" ? pipeline::OnOverBudget::local
-                                                                  : pipeline::OnOverBudget::park};
+  settings.fallback = pipeline::FallbackPolicy{model.fallback, model.on_over_budget};
   settings.caps = pipeline::SpendCaps{model.daily_budget_usd, model.monthly_budget_usd};
   settings.max_in_flight = model.max_in_flight;
   // One SQLite file holds the result cache and the spend ledger (so caps survive restarts).
@@ -80,13 +72,13 @@ Result<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& con
 
 Result<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
                                                         pipeline::Metrics* metrics) {
-  if (config.model.backend == "local") {
-    return std::unique_ptr<pipeline::Backend>(
-        std::make_unique<pipeline::LocalBackend>(config.taxonomy));
+  switch (config.model.backend) {
+    case ModelBackend::local:
+      return std::unique_ptr<pipeline::Backend>(
+          std::make_unique<pipeline::LocalBackend>(config.taxonomy));
+    case ModelBackend::openai: return make_openai_backend(config, metrics);
   }
-  if (config.model.backend == "openai") return make_openai_backend(config, metrics);
-  return fail(ErrorCode::config,
-              "model.backend: \"" + config.model.backend + "\" is not available");
+  return fail(ErrorCode::config, "model.backend: not available");
 }
 
 }  // namespace daemon_core

@@ -33,8 +33,8 @@ int command_check_config(const CommandOptions& options) {
     return k_exit_usage;
   }
   std::cout << options.config_file << ": ok (" << config->taxonomy.categories.size()
-            << " categories, backend " << config->model.backend << ", inbox " << config->inbox
-            << ")\n";
+            << " categories, backend " << name_of(config->model.backend) << ", inbox "
+            << config->inbox << ")\n";
   return k_exit_ok;
 }
 

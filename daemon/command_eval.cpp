@@ -130,7 +130,8 @@ Result<pipeline::EvalRun> run_set(Config config, const std::string& name,
 
 std::string run_name(const std::string& config_file, const Config& config) {
   if (!config_file.empty()) return std::filesystem::path(config_file).filename().string();
-  return config.model.backend == "local" ? "local" : config.model.backend + " " + config.model.name;
+  if (config.model.backend == ModelBackend::local) return "local";
+  return std::string(name_of(config.model.backend)) + " " + config.model.name;
 }
 
 bool write_report(const std::string& path, const std::vector<pipeline::EvalRun>& runs) {
@@ -160,7 +161,7 @@ int command_eval(const CommandOptions& options) {
     configs.emplace_back(run_name(file, *config), std::move(*config));
   }
   setup_logging(options.log_format == "json" ? LogFormat::json : LogFormat::text,
-                options.log_level.value_or("warn"));
+                options.log_level.value_or(LogLevel::warn));
 
   if (!std::filesystem::is_regular_file(options.labels)) {
     std::cerr << "siftd: cannot read the labels " << options.labels << "\n";

@@ -55,7 +55,7 @@ Result<Config> load_for_tool(const CommandOptions& options) {
   auto config = load_config(options);
   if (!config) return config;
   setup_logging(options.log_format == "json" ? LogFormat::json : LogFormat::text,
-                options.log_level.value_or("warn"));
+                options.log_level.value_or(LogLevel::warn));
   return config;
 }
 

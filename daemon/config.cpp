@@ -25,6 +25,13 @@ tl::unexpected<Error> error_at(const std::string& source, const toml::node& node
   return fail(ErrorCode::config, where(source, node) + ": " + key + ": " + what);
 }
 
+// "must be one of \"a\", \"b\"".
+std::string one_of(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& name : names) list += (list.empty() ? "\"" : ", \"") + name + "\"";
+  return "must be one of " + list;
+}
+
 template <typename T>
 Result<void> check_bounds(const Option& option, T value, const std::string& source,
                           const toml::node& node) {
@@ -73,15 +80,13 @@ struct Assign {
   }
   Result<void> operator()(StringRef ref) const {
     if (!node.is_string()) return wrong("a string");
-    std::string value = *node.value<std::string>();
-    if (!option.choices.empty() &&
-        std::find(option.choices.begin(), option.choices.end(), value) == option.choices.end()) {
-      std::string list;
-      for (const auto choice : option.choices)
-        list += (list.empty() ? "" : ", ") + std::string("\"") + std::string(choice) + "\"";
-      return error_at(source, node, std::string(option.key), "must be one of " + list);
-    }
-    ref(config) = std::move(value);
+    ref(config) = *node.value<std::string>();
+    return {};
+  }
+  Result<void> operator()(const ChoiceRef& ref) const {
+    if (!node.is_string()) return wrong("a string");
+    if (!ref.set(config, *node.value<std::string>()))
+      return error_at(source, node, std::string(option.key), one_of(ref.names));
     return {};
   }
 
@@ -118,15 +123,9 @@ Result<pipeline::Field> parse_field(const toml::table& table, const std::string&
     } else if (name == "description" && node.is_string()) {
       field.description = *node.value<std::string>();
     } else if (name == "type" && node.is_string()) {
-      const std::string type = *node.value<std::string>();
-      if (type == "string")
-        field.type = pipeline::FieldType::string;
-      else if (type == "number")
-        field.type = pipeline::FieldType::number;
-      else if (type == "boolean")
-        field.type = pipeline::FieldType::boolean;
-      else
-        return error_at(source, node, key, "must be \"string\", \"number\" or \"boolean\"");
+      const auto type = parse_choice<pipeline::FieldType>(*node.value<std::string>());
+      if (!type) return error_at(source, node, key, one_of(choice_names<pipeline::FieldType>()));
+      field.type = *type;
     } else {
       return error_at(source, node, key, "unknown key or wrong type");
     }
@@ -202,10 +201,9 @@ Result<WatchConfig> parse_watch(const toml::table& table, const std::string& sou
         return error_at(source, node, key, "must be between 0 and 3600000");
       watch.settle_ms = static_cast<int>(value);
     } else if (name == "mode" && node.is_string()) {
-      watch.mode = *node.value<std::string>();
-      if (watch.mode != "auto" && watch.mode != "inotify" && watch.mode != "poll") {
-        return error_at(source, node, key, "must be one of \"auto\", \"inotify\", \"poll\"");
-      }
+      const auto mode = parse_choice<WatchMode>(*node.value<std::string>());
+      if (!mode) return error_at(source, node, key, one_of(choice_names<WatchMode>()));
+      watch.mode = *mode;
     } else if (name == "poll_interval_ms" && node.is_integer()) {
       const auto value = *node.value<std::int64_t>();
       if (value < 100 || value > 3'600'000)
@@ -255,6 +253,26 @@ std::string template_root(const std::string& path) {
   return root;
 }
 
+// The type and default of a plain key, as the documentation shows them.
+template <typename T>
+void describe_default(const T& value, KeyDoc& doc) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    doc.type = "string";
+    doc.default_value = "\"" + value + "\"";
+  } else if constexpr (std::is_same_v<T, bool>) {
+    doc.type = "bool";
+    doc.default_value = value ? "true" : "false";
+  } else if constexpr (std::is_same_v<T, double>) {
+    doc.type = "number";
+    std::ostringstream text;
+    text << value;
+    doc.default_value = text.str();
+  } else {
+    doc.type = "integer";
+    doc.default_value = std::to_string(value);
+  }
+}
+
 }  // namespace
 
 std::vector<FolderSettings> Config::folders() const {
@@ -264,7 +282,7 @@ std::vector<FolderSettings> Config::folders() const {
     folder.path = absolute(path);
     folder.work_area = work_dir.empty() ? folder.path + "/.siftd" : absolute(work_dir);
     folder.settle_ms = settings && settings->settle_ms ? *settings->settle_ms : settle_ms;
-    folder.mode = settings ? settings->mode : "auto";
+    folder.mode = settings ? settings->mode : WatchMode::automatic;
     folder.poll_interval_ms = settings ? settings->poll_interval_ms : 2000;
     folder.rescan_s = rescan_s;
     folder.ignore = ignore_patterns;
@@ -428,23 +446,12 @@ std::vector<KeyDoc> documented_keys() {
   for (const auto& option : config_table()) {
     KeyDoc doc{std::string(option.key), "", "", std::string(option.doc)};
     std::visit(
-        [&](auto ref) {
-          using Ref = decltype(ref);
-          const auto& value = ref(defaults);
-          if constexpr (std::is_same_v<Ref, StringRef>) {
-            doc.type = "string";
-            doc.default_value = "\"" + value + "\"";
-          } else if constexpr (std::is_same_v<Ref, BoolRef>) {
-            doc.type = "bool";
-            doc.default_value = value ? "true" : "false";
-          } else if constexpr (std::is_same_v<Ref, DoubleRef>) {
-            doc.type = "number";
-            std::ostringstream text;
-            text << value;
-            doc.default_value = text.str();
+        [&](const auto& ref) {
+          using Ref = std::decay_t<decltype(ref)>;
+          if constexpr (std::is_same_v<Ref, ChoiceRef>) {
+            describe_default(std::string(ref.get(defaults)), doc);  // shown as its word
           } else {
-            doc.type = "integer";
-            doc.default_value = std::to_string(value);
+            describe_default(ref(defaults), doc);
           }
         },
         option.ref);

@@ -34,8 +34,8 @@ Result<std::unique_ptr<WatchedFolders>> WatchedFolders::create(std::vector<Folde
     if (auto ok = pipeline::make_directories(folder.work_area); !ok) return fail(ok.error());
     work_areas.push_back(folder.work_area);
     Folder entry;
-    entry.polled =
-        folder.mode == "poll" || (folder.mode == "auto" && is_network_filesystem(folder.path));
+    entry.polled = folder.mode == WatchMode::poll ||
+                   (folder.mode == WatchMode::automatic && is_network_filesystem(folder.path));
     entry.settler = std::make_unique<Settler>(clock, std::chrono::milliseconds(folder.settle_ms));
     entry.settings = std::move(folder);
     folders.push_back(std::move(entry));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "../temp_dir.h"
 
 namespace daemon_core {
@@ -9,7 +11,7 @@ namespace daemon_core {
 TEST(Config, defaults_are_valid_and_use_the_local_backend) {
   auto config = parse_config_text("", "empty.toml");
   ASSERT_TRUE(config) << config.error().detail;
-  EXPECT_EQ(config->model.backend, "local");
+  EXPECT_EQ(config->model.backend, ModelBackend::local);
   EXPECT_EQ(config->limits.image_max_side, 384);
   EXPECT_EQ(config->settle_ms, 1000);
   EXPECT_EQ(config->taxonomy.categories.size(), 10u);
@@ -40,7 +42,7 @@ temperature = 0.5
   EXPECT_EQ(config->limits.image_max_side, 768);
   EXPECT_TRUE(config->limits.audio_mp3);
   EXPECT_DOUBLE_EQ(config->thresholds.accept, 0.8);
-  EXPECT_EQ(config->model.backend, "openai");
+  EXPECT_EQ(config->model.backend, ModelBackend::openai);
   EXPECT_EQ(config->model.extra_headers.at("X-Title"), "siftd");
   EXPECT_EQ(config->expand("{out}/{category}"), "/data/out/{category}");
 }
@@ -73,7 +75,46 @@ TEST(Config, wrong_type_is_an_error) {
 TEST(Config, enumerated_string_must_be_a_choice) {
   auto config = parse_config_text("[model]\nbackend = \"gpt\"\n", "bad.toml");
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().detail.find("must be one of \"local\", \"openai\""), std::string::npos);
+  EXPECT_EQ(config.error().code, ErrorCode::config);
+  EXPECT_EQ(config.error().detail,
+            "bad.toml:2:11: model.backend: must be one of \"local\", \"openai\"");
+}
+
+TEST(Config, choices_are_read_into_enums) {
+  auto config = parse_config_text(R"(
+[daemon]
+journal_sync = "normal"
+log_level = "debug"
+[model]
+backend = "openai"
+fallback = "human_review"
+on_over_budget = "local"
+reasoning_effort = "low"
+)",
+                                  "choices.toml");
+  ASSERT_TRUE(config) << config.error().detail;
+  EXPECT_EQ(config->journal_sync, pipeline::SyncMode::normal);
+  EXPECT_EQ(config->log_level, LogLevel::debug);
+  EXPECT_EQ(config->model.fallback, pipeline::OnFailure::human_review);
+  EXPECT_EQ(config->model.on_over_budget, pipeline::OnOverBudget::local);
+  EXPECT_EQ(config->model.reasoning_effort, ReasoningEffort::low);
+  EXPECT_EQ(name_of(config->model.reasoning_effort), "low");
+  EXPECT_EQ(name_of(ReasoningEffort::unset), "") << "an unset effort is not sent";
+}
+
+TEST(Config, documentation_prints_a_choice_as_its_word) {
+  std::map<std::string, std::string> defaults;
+  for (const auto& key : documented_keys()) defaults[key.key] = key.default_value;
+  EXPECT_EQ(defaults["model.fallback"], "\"local\"");
+  EXPECT_EQ(defaults["daemon.journal_sync"], "\"full\"");
+  EXPECT_EQ(defaults["model.reasoning_effort"], "\"\"");
+}
+
+TEST(Config, an_unknown_fallback_names_the_key_and_the_choices) {
+  auto config = parse_config_text("[model]\nfallback = \"ask_mum\"\n", "bad.toml");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().detail,
+            "bad.toml:2:12: model.fallback: must be one of \"local\", \"human_review\", \"none\"");
 }
 
 TEST(Config, syntax_error_names_the_line) {
@@ -160,7 +201,7 @@ ignore = ["*.tmp2"]
   EXPECT_EQ(folders[0].path, "/data/a");
   EXPECT_EQ(folders[0].work_area, "/data/a/.siftd");
   EXPECT_EQ(folders[0].settle_ms, 700);
-  EXPECT_EQ(folders[1].mode, "poll");
+  EXPECT_EQ(folders[1].mode, WatchMode::poll);
   EXPECT_EQ(folders[1].settle_ms, 3000);
   EXPECT_EQ(folders[1].ignore, std::vector<std::string>{"*.tmp2"});
   EXPECT_EQ(config->journal_path(), "/data/a/.siftd/journal.db");
