@@ -8,6 +8,7 @@
 #include "daemon/logging.h"
 #include "daemon/service.h"
 #include "daemon/signals.h"
+#include "pipeline/clock.h"
 
 namespace daemon_core {
 
@@ -25,7 +26,7 @@ int command_run(const CommandOptions& options) {
                                                           : LogFormat::automatic;
   setup_logging(format, config->log_level);
 
-  SteadyClock clock;
+  pipeline::SystemClock clock;
   const std::string http_listen = config->http_listen;
   ConfigSource reload_source;
   if (!options.config_file.empty()) reload_source = [options] { return load_config(options); };

@@ -34,7 +34,7 @@ std::vector<std::string> disk_space_folders(const Config& config) {
 
 }  // namespace
 
-Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
+Service::Service(Config config, pipeline::Clock& clock, std::unique_ptr<pipeline::Journal> journal,
                  std::shared_ptr<const Runtime> runtime, media::UniqueFd signals,
                  ConfigSource reload_source)
     : m_config(std::move(config)),
@@ -51,7 +51,7 @@ Service::~Service() {
   shutdown();
 }
 
-Result<std::unique_ptr<Service>> Service::create(Config config, const Clock& clock,
+Result<std::unique_ptr<Service>> Service::create(Config config, pipeline::Clock& clock,
                                                  ConfigSource reload_source) {
   auto journal = open_journal(config);
   if (!journal) return tl::unexpected(journal.error());
@@ -298,11 +298,12 @@ std::size_t Service::shutdown() {
   // Half the shutdown time to finish what is in flight; then decisions still waiting on the
   // network or on a retry are cancelled (they stay `normalized` and resume at the next start),
   // and the rest of the time lets the workers wind down.
-  const auto start = std::chrono::steady_clock::now();
+  // The waits are on the service's clock, so a test runs them on a fake one.
+  const auto start = m_clock.now();
   const auto timeout = std::chrono::seconds(m_config.shutdown_timeout_s);
-  auto wait_until = [&](std::chrono::steady_clock::time_point deadline) {
-    while (m_busy.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto wait_until = [&](pipeline::Clock::time_point deadline) {
+    while (m_busy.load() > 0 && m_clock.now() < deadline) {
+      if (!m_clock.sleep_for(std::chrono::milliseconds(20))) return;  // interrupted
     }
   };
   wait_until(start + timeout / 2);

@@ -26,7 +26,7 @@ bool is_under(const std::string& path, const std::string& folder) {
 }  // namespace
 
 Result<std::unique_ptr<WatchedFolders>> WatchedFolders::create(std::vector<FolderSettings> settings,
-                                                               const Clock& clock) {
+                                                               const pipeline::Clock& clock) {
   std::vector<Folder> folders;
   std::vector<std::string> work_areas;
   for (auto& folder : settings) {
