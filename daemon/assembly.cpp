@@ -31,13 +31,10 @@ std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config) {
   return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
 }
 
-tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const Config& config) {
-  if (auto ok = pipeline::make_directories(config.work_area()); !ok)
-    return tl::unexpected(ok.error().detail);
-  auto journal = pipeline::Journal::open(config.journal_path(), config.journal_sync == "normal"
-                                                                    ? pipeline::SyncMode::normal
-                                                                    : pipeline::SyncMode::full);
-  if (!journal) return tl::unexpected(journal.error().detail);
+Result<std::unique_ptr<pipeline::Journal>> open_journal(const Config& config) {
+  if (auto ok = pipeline::make_directories(config.work_area()); !ok) return fail(ok.error());
+  auto journal = pipeline::Journal::open(config.journal_path(), config.journal_sync);
+  if (!journal) return fail(journal.error());
   return std::move(*journal);
 }
 
@@ -68,15 +65,15 @@ void add_queues(const Config& config, pipeline::Outbox& outbox, Runtime& runtime
 
 }  // namespace
 
-tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Config& config,
-                                                                       pipeline::Journal& journal,
-                                                                       pipeline::Outbox* outbox,
-                                                                       pipeline::Metrics* metrics) {
+Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
+                                                    pipeline::Journal& journal,
+                                                    pipeline::Outbox* outbox,
+                                                    pipeline::Metrics* metrics) {
   auto runtime = std::make_shared<Runtime>();
   runtime->config = config;
   runtime->normalizer = make_normalizer(config);
   auto backend = make_backend(config, metrics);
-  if (!backend) return tl::unexpected(backend.error().message);
+  if (!backend) return tl::unexpected(backend.error());
   runtime->backend = std::move(*backend);
   runtime->sinks = std::make_unique<pipeline::Sinks>(make_sinks(config));
   if (outbox) add_queues(config, *outbox, *runtime);
@@ -84,40 +81,13 @@ tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(const Con
   settings.thresholds = config.thresholds;
   settings.max_attempts = config.max_attempts;
   auto decisions = pipeline::DecisionLog::open(journal.path());
-  if (!decisions) return tl::unexpected(decisions.error().detail);
+  if (!decisions) return fail(decisions.error());
   runtime->decisions = std::move(*decisions);
   runtime->runner = std::make_unique<pipeline::JobRunner>(
       pipeline::JobPorts{journal, *runtime->normalizer, *runtime->backend, *runtime->sinks,
                          runtime->decisions.get()},
       settings);
   return std::shared_ptr<const Runtime>(std::move(runtime));
-}
-
-tl::expected<PipelineParts, std::string> assemble(const Config& config) {
-  PipelineParts parts;
-  const std::string work = config.work_area();
-  if (auto ok = pipeline::make_directories(work); !ok) return tl::unexpected(ok.error().detail);
-  auto journal = pipeline::Journal::open(config.journal_path(), config.journal_sync == "normal"
-                                                                    ? pipeline::SyncMode::normal
-                                                                    : pipeline::SyncMode::full);
-  if (!journal) return tl::unexpected(journal.error().detail);
-  parts.journal = std::move(*journal);
-  parts.normalizer = make_normalizer(config);
-  auto backend = make_backend(config);
-  if (!backend) return tl::unexpected(backend.error().message);
-  parts.backend = std::move(*backend);
-  parts.sinks = std::make_unique<pipeline::Sinks>(make_sinks(config));
-  pipeline::JobSettings settings;
-  settings.thresholds = config.thresholds;
-  settings.max_attempts = config.max_attempts;
-  auto decisions = pipeline::DecisionLog::open(parts.journal->path());
-  if (!decisions) return tl::unexpected(decisions.error().detail);
-  parts.decisions = std::move(*decisions);
-  parts.runner = std::make_unique<pipeline::JobRunner>(
-      pipeline::JobPorts{*parts.journal, *parts.normalizer, *parts.backend, *parts.sinks,
-                         parts.decisions.get()},
-      settings);
-  return parts;
 }
 
 }  // namespace daemon_core

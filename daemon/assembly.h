@@ -7,6 +7,7 @@
 #include <string>
 
 #include "daemon/config.h"
+#include "daemon/error.h"
 #include "pipeline/decide/backend.h"
 #include "pipeline/job_runner.h"
 #include "pipeline/journal/decision_log.h"
@@ -17,15 +18,6 @@
 #include "pipeline/route/queue_publisher.h"
 
 namespace daemon_core {
-
-struct PipelineParts {
-  std::unique_ptr<pipeline::Journal> journal;
-  std::unique_ptr<pipeline::Normalizer> normalizer;
-  std::unique_ptr<pipeline::Backend> backend;
-  std::unique_ptr<pipeline::Sinks> sinks;  // on the heap: the runner holds a reference
-  std::unique_ptr<pipeline::DecisionLog> decisions;
-  std::unique_ptr<pipeline::JobRunner> runner;
-};
 
 // What a configuration reload may replace while the journal stays open. In-flight jobs keep
 // the Runtime they started with (shared_ptr); new jobs take the newest.
@@ -39,16 +31,15 @@ struct Runtime {
   std::unique_ptr<pipeline::JobRunner> runner;
 };
 
-tl::expected<std::unique_ptr<pipeline::Journal>, std::string> open_journal(const Config& config);
+// Opens the journal, creating the work area it lives in.
+Result<std::unique_ptr<pipeline::Journal>> open_journal(const Config& config);
 // `outbox` may be null for commands that never route (then queues are not announced).
-tl::expected<std::shared_ptr<const Runtime>, std::string> make_runtime(
-    const Config& config, pipeline::Journal& journal, pipeline::Outbox* outbox,
-    pipeline::Metrics* metrics = nullptr);
+Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
+                                                    pipeline::Journal& journal,
+                                                    pipeline::Outbox* outbox,
+                                                    pipeline::Metrics* metrics = nullptr);
 
 pipeline::Sinks make_sinks(const Config& config);
 std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config);
-
-// Opens the journal (creating the work area) and wires the rest.
-tl::expected<PipelineParts, std::string> assemble(const Config& config);
 
 }  // namespace daemon_core

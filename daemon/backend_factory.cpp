@@ -14,7 +14,7 @@ pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::stri
   tier.base_url = base_url;
   tier.api_key = api_key;
   tier.request = pipeline::RequestOptions{name, model.temperature, model.max_output_tokens,
-                                          model.reasoning_effort};
+                                          std::string(name_of(model.reasoning_effort))};
   for (const auto& [header, value] : model.extra_headers)
     tier.extra_headers.push_back(header + ": " + value);
   tier.timeout = std::chrono::milliseconds(model.timeout_ms);
@@ -31,18 +31,12 @@ pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::stri
   return tier;
 }
 
-pipeline::OnFailure on_failure(const std::string& text) {
-  if (text == "human_review") return pipeline::OnFailure::human_review;
-  if (text == "none") return pipeline::OnFailure::none;
-  return pipeline::OnFailure::local;
-}
-
-ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config,
-                                                                     pipeline::Metrics* metrics) {
+Result<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config,
+                                                               pipeline::Metrics* metrics) {
   const ModelConfig& model = config.model;
   auto api_key = pipeline::load_api_key();
   if (!api_key)
-    return tl::unexpected(ConfigError{"model.backend = \"openai\": " + api_key.error().detail});
+    return fail(ErrorCode::config, "model.backend = \"openai\": " + api_key.error().detail);
 
   pipeline::ModelStackSettings settings;
   settings.first = tier_settings(model, model.base_url, model.name, *api_key);
@@ -52,9 +46,7 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
         model.escalation_model, *api_key);
   }
   settings.escalation_below = model.escalation_below;
-  settings.fallback = pipeline::FallbackPolicy{
-      on_failure(model.fallback), model.on_over_budget == "local" ? pipeline::OnOverBudget::local
-                                                                  : pipeline::OnOverBudget::park};
+  settings.fallback = pipeline::FallbackPolicy{model.fallback, model.on_over_budget};
   settings.caps = pipeline::SpendCaps{model.daily_budget_usd, model.monthly_budget_usd};
   settings.max_in_flight = model.max_in_flight;
   // One SQLite file holds the result cache and the spend ledger (so caps survive restarts).
@@ -63,7 +55,7 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
   const auto slash = state_path.rfind('/');
   if (slash != std::string::npos && slash > 0) {
     if (auto ok = pipeline::make_directories(state_path.substr(0, slash)); !ok) {
-      return tl::unexpected(ConfigError{"model.cache_path: " + ok.error().detail});
+      return fail(ok.error(), "model.cache_path");
     }
   }
   settings.ledger_path = state_path;
@@ -71,21 +63,22 @@ ConfigResult<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Confi
   pipeline::ModelStackPorts ports;
   ports.metrics = metrics;
   auto stack = pipeline::ModelStack::create(std::move(settings), config.taxonomy, std::move(ports));
-  if (!stack) return tl::unexpected(ConfigError{"model: " + stack.error().detail});
+  // The configuration was valid: a store that cannot open is a runtime failure, not a typo.
+  if (!stack) return fail(stack.error(), "model");
   return std::unique_ptr<pipeline::Backend>(std::move(*stack));
 }
 
 }  // namespace
 
-ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
-                                                              pipeline::Metrics* metrics) {
-  if (config.model.backend == "local") {
-    return std::unique_ptr<pipeline::Backend>(
-        std::make_unique<pipeline::LocalBackend>(config.taxonomy));
+Result<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
+                                                        pipeline::Metrics* metrics) {
+  switch (config.model.backend) {
+    case ModelBackend::local:
+      return std::unique_ptr<pipeline::Backend>(
+          std::make_unique<pipeline::LocalBackend>(config.taxonomy));
+    case ModelBackend::openai: return make_openai_backend(config, metrics);
   }
-  if (config.model.backend == "openai") return make_openai_backend(config, metrics);
-  return tl::unexpected(
-      ConfigError{"model.backend: \"" + config.model.backend + "\" is not available"});
+  return fail(ErrorCode::config, "model.backend: not available");
 }
 
 }  // namespace daemon_core

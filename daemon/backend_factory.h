@@ -10,7 +10,8 @@
 namespace daemon_core {
 
 // `metrics`, when given, receives the model tier's HTTP outcomes and circuit state.
-ConfigResult<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
-                                                              pipeline::Metrics* metrics = nullptr);
+// A missing API key is a configuration error; a result cache that cannot open is not.
+Result<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
+                                                        pipeline::Metrics* metrics = nullptr);
 
 }  // namespace daemon_core

@@ -12,19 +12,27 @@
 namespace daemon_core {
 namespace {
 
+// A flag taking one of an enum's words (the same words as its configuration key).
+template <typename E>
+CLI::Option* add_choice(CLI::App& command, const std::string& flag, std::optional<E>& target,
+                        const std::string& help) {
+  return command
+      .add_option_function<std::string>(
+          flag, [&target](const std::string& word) { target = parse_choice<E>(word); }, help)
+      ->check(CLI::IsMember(choice_names<E>()));
+}
+
 // Flags every config-reading command shares; each overrides the file's value when given.
 void add_config_flags(CLI::App& command, CommandOptions& options) {
   command.add_option("--config", options.config_file, "TOML configuration file");
-  command.add_option("--backend", options.backend, "decision backend: local or openai")
-      ->check(CLI::IsMember({"local", "openai"}));
+  add_choice(command, "--backend", options.backend, "decision backend: local or openai");
   command.add_option("--base-url", options.base_url, "OpenAI-compatible endpoint base URL");
   command.add_option("--model", options.model, "model name");
   command
       .add_option("--log-format", options.log_format,
                   "text, json, or auto (journald under systemd)")
       ->check(CLI::IsMember({"auto", "text", "json"}));
-  command.add_option("--log-level", options.log_level, "trace, debug, info, warn or error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  add_choice(command, "--log-level", options.log_level, "trace, debug, info, warn or error");
 }
 
 }  // namespace

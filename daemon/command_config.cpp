@@ -5,10 +5,9 @@
 
 namespace daemon_core {
 
-ConfigResult<Config> load_config(const CommandOptions& options) {
-  ConfigResult<Config> loaded = options.config_file.empty()
-                                    ? ConfigResult<Config>(Config{})
-                                    : parse_config_file(options.config_file);
+Result<Config> load_config(const CommandOptions& options) {
+  Result<Config> loaded = options.config_file.empty() ? Result<Config>(Config{})
+                                                      : parse_config_file(options.config_file);
   if (!loaded) return loaded;
   Config& config = *loaded;
   if (options.inbox) {
@@ -30,12 +29,12 @@ ConfigResult<Config> load_config(const CommandOptions& options) {
 int command_check_config(const CommandOptions& options) {
   auto config = parse_config_file(options.config_file);
   if (!config) {
-    std::cerr << "siftd: " << config.error().message << "\n";
+    std::cerr << "siftd: " << config.error().detail << "\n";
     return k_exit_usage;
   }
   std::cout << options.config_file << ": ok (" << config->taxonomy.categories.size()
-            << " categories, backend " << config->model.backend << ", inbox " << config->inbox
-            << ")\n";
+            << " categories, backend " << name_of(config->model.backend) << ", inbox "
+            << config->inbox << ")\n";
   return k_exit_ok;
 }
 

@@ -94,12 +94,12 @@ pipeline::EvalItem evaluate_file(const pipeline::LabeledFile& label, const std::
   return item;
 }
 
-tl::expected<pipeline::EvalRun, std::string> run_set(
-    Config config, const std::string& name, const std::vector<pipeline::LabeledFile>& labels,
-    const std::filesystem::path& folder) {
+Result<pipeline::EvalRun> run_set(Config config, const std::string& name,
+                                  const std::vector<pipeline::LabeledFile>& labels,
+                                  const std::filesystem::path& folder) {
   config.model.cache = false;
   auto backend = make_backend(config);
-  if (!backend) return tl::unexpected(backend.error().message);
+  if (!backend) return tl::unexpected(backend.error());
   auto normalizer = make_normalizer(config);
   pipeline::EvalRun run;
   run.name = name;
@@ -117,7 +117,8 @@ tl::expected<pipeline::EvalRun, std::string> run_set(
 
 std::string run_name(const std::string& config_file, const Config& config) {
   if (!config_file.empty()) return std::filesystem::path(config_file).filename().string();
-  return config.model.backend == "local" ? "local" : config.model.backend + " " + config.model.name;
+  if (config.model.backend == ModelBackend::local) return "local";
+  return std::string(name_of(config.model.backend)) + " " + config.model.name;
 }
 
 bool write_report(const std::string& path, const std::vector<pipeline::EvalRun>& runs) {
@@ -141,13 +142,13 @@ int command_eval(const CommandOptions& options) {
     each.config_file = file;
     auto config = load_config(each);
     if (!config) {
-      std::cerr << "siftd: " << config.error().message << "\n";
+      std::cerr << "siftd: " << config.error().detail << "\n";
       return k_exit_usage;
     }
     configs.emplace_back(run_name(file, *config), std::move(*config));
   }
   setup_logging(options.log_format == "json" ? LogFormat::json : LogFormat::text,
-                options.log_level.value_or("warn"));
+                options.log_level.value_or(LogLevel::warn));
 
   if (!std::filesystem::is_regular_file(options.labels)) {
     std::cerr << "siftd: cannot read the labels " << options.labels << "\n";
@@ -164,8 +165,8 @@ int command_eval(const CommandOptions& options) {
   for (const auto& [name, config] : configs) {
     auto run = run_set(config, name, *labels, folder);
     if (!run) {
-      std::cerr << "siftd: " << name << ": " << run.error() << "\n";
-      return k_exit_usage;
+      std::cerr << "siftd: " << name << ": " << run.error().detail << "\n";
+      return exit_code(run.error());
     }
     runs.push_back(std::move(*run));
   }

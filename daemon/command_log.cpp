@@ -13,7 +13,7 @@ namespace daemon_core {
 int command_log(const CommandOptions& options) {
   auto config = load_config(options);
   if (!config) {
-    std::cerr << "siftd: " << config.error().message << "\n";
+    std::cerr << "siftd: " << config.error().detail << "\n";
     return k_exit_usage;
   }
   std::int64_t since_ms = 0;

@@ -61,7 +61,7 @@ struct Opened {
 std::optional<Opened> open_for_tool(const CommandOptions& options, int& status) {
   auto config = load_config(options);
   if (!config) {
-    std::cerr << "siftd: " << config.error().message << "\n";
+    std::cerr << "siftd: " << config.error().detail << "\n";
     status = k_exit_usage;
     return std::nullopt;
   }

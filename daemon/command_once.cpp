@@ -44,11 +44,11 @@ void print_error(const std::string& path, const std::string& stage, std::string_
             << "\n";
 }
 
-ConfigResult<Config> load_for_tool(const CommandOptions& options) {
+Result<Config> load_for_tool(const CommandOptions& options) {
   auto config = load_config(options);
   if (!config) return config;
   setup_logging(options.log_format == "json" ? LogFormat::json : LogFormat::text,
-                options.log_level.value_or("warn"));
+                options.log_level.value_or(LogLevel::warn));
   return config;
 }
 
@@ -57,13 +57,13 @@ ConfigResult<Config> load_for_tool(const CommandOptions& options) {
 int command_once(const CommandOptions& options) {
   auto config = load_for_tool(options);
   if (!config) {
-    std::cerr << "siftd: " << config.error().message << "\n";
+    std::cerr << "siftd: " << config.error().detail << "\n";
     return k_exit_usage;
   }
   auto backend = make_backend(*config);
   if (!backend) {
-    std::cerr << "siftd: " << backend.error().message << "\n";
-    return k_exit_usage;
+    std::cerr << "siftd: " << backend.error().detail << "\n";
+    return exit_code(backend.error());
   }
   auto normalizer = make_normalizer(*config);
   int status = k_exit_ok;
@@ -115,7 +115,7 @@ int command_once(const CommandOptions& options) {
 int command_normalize(const CommandOptions& options) {
   auto config = load_for_tool(options);
   if (!config) {
-    std::cerr << "siftd: " << config.error().message << "\n";
+    std::cerr << "siftd: " << config.error().detail << "\n";
     return k_exit_usage;
   }
   if (!options.parts_dir.empty()) {

@@ -8,6 +8,7 @@
 #include "daemon/logging.h"
 #include "daemon/service.h"
 #include "daemon/signals.h"
+#include "pipeline/clock.h"
 
 namespace daemon_core {
 
@@ -17,22 +18,22 @@ int command_run(const CommandOptions& options) {
   block_signals();
   auto config = load_config(options);
   if (!config) {
-    std::cerr << "siftd: " << config.error().message << "\n";
-    return k_exit_usage;
+    std::cerr << "siftd: " << config.error().detail << "\n";
+    return exit_code(config.error());
   }
   const LogFormat format = options.log_format == "json"   ? LogFormat::json
                            : options.log_format == "text" ? LogFormat::text
                                                           : LogFormat::automatic;
   setup_logging(format, config->log_level);
 
-  SteadyClock clock;
+  pipeline::SystemClock clock;
   const std::string http_listen = config->http_listen;
   ConfigSource reload_source;
   if (!options.config_file.empty()) reload_source = [options] { return load_config(options); };
   auto service = Service::create(std::move(*config), clock, reload_source);
   if (!service) {
-    spdlog::critical("cannot start: {}", service.error());
-    return k_exit_failure;
+    spdlog::critical("cannot start: {}", service.error().detail);
+    return exit_code(service.error());
   }
   Service& running = **service;
   std::unique_ptr<HttpServer> http;
@@ -42,16 +43,16 @@ int command_run(const CommandOptions& options) {
                                   [&running] { return running.status_json(); },
                                   [&running](std::string& why) { return running.is_ready(why); }});
     if (!server) {
-      spdlog::critical("cannot start: {}", server.error());
-      return k_exit_failure;
+      spdlog::critical("cannot start: {}", server.error().detail);
+      return exit_code(server.error());
     }
     http = std::move(*server);
     spdlog::info("http listening on {}:{}", http_listen.substr(0, http_listen.rfind(':')),
                  http->port());
   }
   if (auto started = running.start(); !started) {
-    spdlog::critical("cannot start: {}", started.error());
-    return k_exit_failure;
+    spdlog::critical("cannot start: {}", started.error().detail);
+    return exit_code(started.error());
   }
   running.run();
   const std::size_t parked = running.shutdown();

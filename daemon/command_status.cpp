@@ -46,7 +46,7 @@ void print_text(const std::string& path, const pipeline::JournalStatus& s) {
 int command_status(const CommandOptions& options) {
   auto config = load_config(options);
   if (!config) {
-    std::cerr << "siftd: " << config.error().message << "\n";
+    std::cerr << "siftd: " << config.error().detail << "\n";
     return k_exit_usage;
   }
   const std::string path = config->journal_path();

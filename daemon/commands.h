@@ -13,14 +13,14 @@ struct CommandOptions {
   std::string config_file;
   std::optional<std::string> inbox;
   std::optional<std::string> out;
-  std::optional<std::string> backend;
+  std::optional<ModelBackend> backend;
   std::optional<std::string> base_url;
   std::optional<std::string> model;
   std::optional<int> workers;
   std::optional<int> settle_ms;
   std::optional<std::string> http_listen;
   std::string log_format = "auto";
-  std::optional<std::string> log_level;
+  std::optional<LogLevel> log_level;
   std::vector<std::string> files;
   std::string parts_dir;
   std::string labels;                // eval: labels.csv
@@ -33,7 +33,7 @@ struct CommandOptions {
 };
 
 // The configuration file (or the defaults) with the command line's overrides applied.
-ConfigResult<Config> load_config(const CommandOptions& options);
+Result<Config> load_config(const CommandOptions& options);
 
 int command_run(const CommandOptions& options);
 int command_once(const CommandOptions& options);

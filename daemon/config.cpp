@@ -20,14 +20,21 @@ std::string where(const std::string& source, const toml::node& node) {
   return source + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
 }
 
-tl::unexpected<ConfigError> error_at(const std::string& source, const toml::node& node,
-                                     const std::string& key, const std::string& what) {
-  return tl::unexpected(ConfigError{where(source, node) + ": " + key + ": " + what});
+tl::unexpected<Error> error_at(const std::string& source, const toml::node& node,
+                               const std::string& key, const std::string& what) {
+  return fail(ErrorCode::config, where(source, node) + ": " + key + ": " + what);
+}
+
+// "must be one of \"a\", \"b\"".
+std::string one_of(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& name : names) list += (list.empty() ? "\"" : ", \"") + name + "\"";
+  return "must be one of " + list;
 }
 
 template <typename T>
-ConfigResult<void> check_bounds(const Option& option, T value, const std::string& source,
-                                const toml::node& node) {
+Result<void> check_bounds(const Option& option, T value, const std::string& source,
+                          const toml::node& node) {
   if (option.min == option.max) return {};
   const auto number = static_cast<double>(value);
   if (number < option.min || number > option.max) {
@@ -44,21 +51,21 @@ struct Assign {
   const toml::node& node;
   const std::string& source;
 
-  ConfigResult<void> operator()(IntRef ref) const {
+  Result<void> operator()(IntRef ref) const {
     const auto value = node.value<std::int64_t>();
     if (!node.is_integer() || !value) return wrong("an integer");
     if (auto ok = check_bounds(option, *value, source, node); !ok) return ok;
     ref(config) = static_cast<int>(*value);
     return {};
   }
-  ConfigResult<void> operator()(U64Ref ref) const {
+  Result<void> operator()(U64Ref ref) const {
     const auto value = node.value<std::int64_t>();
     if (!node.is_integer() || !value) return wrong("an integer");
     if (auto ok = check_bounds(option, *value, source, node); !ok) return ok;
     ref(config) = static_cast<std::uint64_t>(*value);
     return {};
   }
-  ConfigResult<void> operator()(DoubleRef ref) const {
+  Result<void> operator()(DoubleRef ref) const {
     if (!node.is_number()) return wrong("a number");
     const double value = *node.value<double>();
     if (!std::isfinite(value)) return wrong("a finite number");
@@ -66,26 +73,24 @@ struct Assign {
     ref(config) = value;
     return {};
   }
-  ConfigResult<void> operator()(BoolRef ref) const {
+  Result<void> operator()(BoolRef ref) const {
     if (!node.is_boolean()) return wrong("true or false");
     ref(config) = *node.value<bool>();
     return {};
   }
-  ConfigResult<void> operator()(StringRef ref) const {
+  Result<void> operator()(StringRef ref) const {
     if (!node.is_string()) return wrong("a string");
-    std::string value = *node.value<std::string>();
-    if (!option.choices.empty() &&
-        std::find(option.choices.begin(), option.choices.end(), value) == option.choices.end()) {
-      std::string list;
-      for (const auto choice : option.choices)
-        list += (list.empty() ? "" : ", ") + std::string("\"") + std::string(choice) + "\"";
-      return error_at(source, node, std::string(option.key), "must be one of " + list);
-    }
-    ref(config) = std::move(value);
+    ref(config) = *node.value<std::string>();
+    return {};
+  }
+  Result<void> operator()(const ChoiceRef& ref) const {
+    if (!node.is_string()) return wrong("a string");
+    if (!ref.set(config, *node.value<std::string>()))
+      return error_at(source, node, std::string(option.key), one_of(ref.names));
     return {};
   }
 
-  tl::unexpected<ConfigError> wrong(const std::string& expected) const {
+  tl::unexpected<Error> wrong(const std::string& expected) const {
     return error_at(source, node, std::string(option.key), "must be " + expected);
   }
 };
@@ -97,8 +102,8 @@ const Option* find_option(const std::string& key) {
   return nullptr;
 }
 
-ConfigResult<std::vector<std::string>> string_list(const toml::node& node, const std::string& key,
-                                                   const std::string& source) {
+Result<std::vector<std::string>> string_list(const toml::node& node, const std::string& key,
+                                             const std::string& source) {
   std::vector<std::string> out;
   const auto* array = node.as_array();
   if (!array) return error_at(source, node, key, "must be an array of strings");
@@ -109,7 +114,7 @@ ConfigResult<std::vector<std::string>> string_list(const toml::node& node, const
   return out;
 }
 
-ConfigResult<pipeline::Field> parse_field(const toml::table& table, const std::string& source) {
+Result<pipeline::Field> parse_field(const toml::table& table, const std::string& source) {
   pipeline::Field field;
   for (const auto& [name, node] : table) {
     const std::string key = "taxonomy.category.fields." + std::string(name.str());
@@ -118,15 +123,9 @@ ConfigResult<pipeline::Field> parse_field(const toml::table& table, const std::s
     } else if (name == "description" && node.is_string()) {
       field.description = *node.value<std::string>();
     } else if (name == "type" && node.is_string()) {
-      const std::string type = *node.value<std::string>();
-      if (type == "string")
-        field.type = pipeline::FieldType::string;
-      else if (type == "number")
-        field.type = pipeline::FieldType::number;
-      else if (type == "boolean")
-        field.type = pipeline::FieldType::boolean;
-      else
-        return error_at(source, node, key, "must be \"string\", \"number\" or \"boolean\"");
+      const auto type = parse_choice<pipeline::FieldType>(*node.value<std::string>());
+      if (!type) return error_at(source, node, key, one_of(choice_names<pipeline::FieldType>()));
+      field.type = *type;
     } else {
       return error_at(source, node, key, "unknown key or wrong type");
     }
@@ -136,8 +135,7 @@ ConfigResult<pipeline::Field> parse_field(const toml::table& table, const std::s
   return field;
 }
 
-ConfigResult<pipeline::Category> parse_category(const toml::table& table,
-                                                const std::string& source) {
+Result<pipeline::Category> parse_category(const toml::table& table, const std::string& source) {
   pipeline::Category category;
   for (const auto& [name, node] : table) {
     const std::string key = "taxonomy.category." + std::string(name.str());
@@ -168,8 +166,7 @@ ConfigResult<pipeline::Category> parse_category(const toml::table& table,
   return category;
 }
 
-ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section,
-                                  const std::string& source) {
+Result<void> parse_taxonomy(Config& config, const toml::table& section, const std::string& source) {
   pipeline::Taxonomy taxonomy;
   for (const auto& [name, node] : section) {
     if (name != "category" || !node.is_array_of_tables()) {
@@ -192,7 +189,7 @@ ConfigResult<void> parse_taxonomy(Config& config, const toml::table& section,
   return {};
 }
 
-ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::string& source) {
+Result<WatchConfig> parse_watch(const toml::table& table, const std::string& source) {
   WatchConfig watch;
   for (const auto& [name, node] : table) {
     const std::string key = "watch." + std::string(name.str());
@@ -204,10 +201,9 @@ ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::strin
         return error_at(source, node, key, "must be between 0 and 3600000");
       watch.settle_ms = static_cast<int>(value);
     } else if (name == "mode" && node.is_string()) {
-      watch.mode = *node.value<std::string>();
-      if (watch.mode != "auto" && watch.mode != "inotify" && watch.mode != "poll") {
-        return error_at(source, node, key, "must be one of \"auto\", \"inotify\", \"poll\"");
-      }
+      const auto mode = parse_choice<WatchMode>(*node.value<std::string>());
+      if (!mode) return error_at(source, node, key, one_of(choice_names<WatchMode>()));
+      watch.mode = *mode;
     } else if (name == "poll_interval_ms" && node.is_integer()) {
       const auto value = *node.value<std::int64_t>();
       if (value < 100 || value > 3'600'000)
@@ -226,8 +222,7 @@ ConfigResult<WatchConfig> parse_watch(const toml::table& table, const std::strin
   return watch;
 }
 
-ConfigResult<void> parse_headers(Config& config, const toml::node& node,
-                                 const std::string& source) {
+Result<void> parse_headers(Config& config, const toml::node& node, const std::string& source) {
   const auto* table = node.as_table();
   if (!table) return error_at(source, node, "model.extra_headers", "must be a table of strings");
   for (const auto& [name, value] : *table) {
@@ -258,6 +253,26 @@ std::string template_root(const std::string& path) {
   return root;
 }
 
+// The type and default of a plain key, as the documentation shows them.
+template <typename T>
+void describe_default(const T& value, KeyDoc& doc) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    doc.type = "string";
+    doc.default_value = "\"" + value + "\"";
+  } else if constexpr (std::is_same_v<T, bool>) {
+    doc.type = "bool";
+    doc.default_value = value ? "true" : "false";
+  } else if constexpr (std::is_same_v<T, double>) {
+    doc.type = "number";
+    std::ostringstream text;
+    text << value;
+    doc.default_value = text.str();
+  } else {
+    doc.type = "integer";
+    doc.default_value = std::to_string(value);
+  }
+}
+
 }  // namespace
 
 std::vector<FolderSettings> Config::folders() const {
@@ -267,7 +282,7 @@ std::vector<FolderSettings> Config::folders() const {
     folder.path = absolute(path);
     folder.work_area = work_dir.empty() ? folder.path + "/.siftd" : absolute(work_dir);
     folder.settle_ms = settings && settings->settle_ms ? *settings->settle_ms : settle_ms;
-    folder.mode = settings ? settings->mode : "auto";
+    folder.mode = settings ? settings->mode : WatchMode::automatic;
     folder.poll_interval_ms = settings ? settings->poll_interval_ms : 2000;
     folder.rescan_s = rescan_s;
     folder.ignore = ignore_patterns;
@@ -305,15 +320,15 @@ std::vector<std::string> Config::destination_roots() const {
   return roots;
 }
 
-ConfigResult<Config> parse_config_text(const std::string& text, const std::string& source) {
+Result<Config> parse_config_text(const std::string& text, const std::string& source) {
   toml::table root;
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     const auto& begin = e.source().begin;
-    return tl::unexpected(ConfigError{source + ":" + std::to_string(begin.line) + ":" +
-                                      std::to_string(begin.column) + ": " +
-                                      std::string(e.description())});
+    return fail(ErrorCode::config, source + ":" + std::to_string(begin.line) + ":" +
+                                       std::to_string(begin.column) + ": " +
+                                       std::string(e.description()));
   }
   Config config;
   config.source = source;
@@ -359,26 +374,26 @@ ConfigResult<Config> parse_config_text(const std::string& text, const std::strin
   return config;
 }
 
-ConfigResult<Config> parse_config_file(const std::string& path) {
+Result<Config> parse_config_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return tl::unexpected(ConfigError{path + ": cannot read the configuration file"});
+  if (!in) return fail(ErrorCode::config, path + ": cannot read the configuration file");
   std::ostringstream text;
   text << in.rdbuf();
   return parse_config_text(text.str(), path);
 }
 
-ConfigResult<void> validate(const Config& config) {
+Result<void> validate(const Config& config) {
   const std::string where = config.source.empty() ? "configuration" : config.source;
   if (config.thresholds.review > config.thresholds.accept) {
-    return tl::unexpected(ConfigError{where + ": decide.review must not be above decide.accept"});
+    return fail(ErrorCode::config, where + ": decide.review must not be above decide.accept");
   }
-  if (config.inbox.empty()) return tl::unexpected(ConfigError{where + ": daemon.inbox is empty"});
+  if (config.inbox.empty()) return fail(ErrorCode::config, where + ": daemon.inbox is empty");
   const auto folders = config.folders();
   for (std::size_t i = 0; i < folders.size(); ++i) {
     for (std::size_t j = 0; j < folders.size(); ++j) {
       if (i != j && is_inside(folders[i].path, folders[j].path)) {
-        return tl::unexpected(ConfigError{where + ": watch: " + folders[i].path + " lies inside " +
-                                          folders[j].path + "; watched folders must not nest"});
+        return fail(ErrorCode::config, where + ": watch: " + folders[i].path + " lies inside " +
+                                           folders[j].path + "; watched folders must not nest");
       }
     }
   }
@@ -399,26 +414,26 @@ ConfigResult<void> validate(const Config& config) {
       if (folder.empty() ||
           std::any_of(folders.begin(), folders.end(),
                       [&](const FolderSettings& f) { return is_inside(folder, f.path); })) {
-        return tl::unexpected(
-            ConfigError{where + ": " + key + ": a dir: queue needs a folder outside the inbox"});
+        return fail(ErrorCode::config,
+                    where + ": " + key + ": a dir: queue needs a folder outside the inbox");
       }
       continue;
     }
     if (!pipeline::parse_redis_url(*value)) {
-      return tl::unexpected(ConfigError{where + ": " + key +
-                                        ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\""});
+      return fail(ErrorCode::config,
+                  where + ": " + key + ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\"");
     }
   }
   for (const auto& [key, value] : routes) {
     const std::string root = template_root(config.expand(*value));
     if (root.empty() || root == "/") {
-      return tl::unexpected(ConfigError{where + ": " + key + ": must name a folder"});
+      return fail(ErrorCode::config, where + ": " + key + ": must name a folder");
     }
     for (const auto& folder : folders) {
       if (is_inside(root, folder.path)) {
-        return tl::unexpected(ConfigError{
-            where + ": " + key + ": " + root + " and the watched folder " + folder.path +
-            " overlap (the destination is inside it); files would be taken again"});
+        return fail(ErrorCode::config,
+                    where + ": " + key + ": " + root + " and the watched folder " + folder.path +
+                        " overlap (the destination is inside it); files would be taken again");
       }
     }
   }
@@ -431,23 +446,12 @@ std::vector<KeyDoc> documented_keys() {
   for (const auto& option : config_table()) {
     KeyDoc doc{std::string(option.key), "", "", std::string(option.doc)};
     std::visit(
-        [&](auto ref) {
-          using Ref = decltype(ref);
-          const auto& value = ref(defaults);
-          if constexpr (std::is_same_v<Ref, StringRef>) {
-            doc.type = "string";
-            doc.default_value = "\"" + value + "\"";
-          } else if constexpr (std::is_same_v<Ref, BoolRef>) {
-            doc.type = "bool";
-            doc.default_value = value ? "true" : "false";
-          } else if constexpr (std::is_same_v<Ref, DoubleRef>) {
-            doc.type = "number";
-            std::ostringstream text;
-            text << value;
-            doc.default_value = text.str();
+        [&](const auto& ref) {
+          using Ref = std::decay_t<decltype(ref)>;
+          if constexpr (std::is_same_v<Ref, ChoiceRef>) {
+            describe_default(std::string(ref.get(defaults)), doc);  // shown as its word
           } else {
-            doc.type = "integer";
-            doc.default_value = std::to_string(value);
+            describe_default(ref(defaults), doc);
           }
         },
         option.ref);

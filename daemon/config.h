@@ -7,13 +7,69 @@
 #include <string>
 #include <vector>
 
-#include <tl/expected.hpp>
-
+#include "daemon/choices.h"
+#include "daemon/error.h"
+#include "daemon/logging.h"
 #include "media/limits.h"
 #include "pipeline/decide/policy.h"
 #include "pipeline/decide/taxonomy.h"
+#include "pipeline/journal/journal.h"
+#include "pipeline/model/fallback_backend.h"
 
 namespace daemon_core {
+
+// The keys with fixed words hold enums; each lists its words once, here.
+enum class ModelBackend { local, openai };
+template <>
+struct Choices<ModelBackend> {
+  static constexpr Choice<ModelBackend> all[] = {{ModelBackend::local, "local"},
+                                                 {ModelBackend::openai, "openai"}};
+};
+
+enum class ReasoningEffort { unset, none, minimal, low, medium, high };
+template <>
+struct Choices<ReasoningEffort> {
+  static constexpr Choice<ReasoningEffort> all[] = {
+      {ReasoningEffort::unset, ""},          {ReasoningEffort::none, "none"},
+      {ReasoningEffort::minimal, "minimal"}, {ReasoningEffort::low, "low"},
+      {ReasoningEffort::medium, "medium"},   {ReasoningEffort::high, "high"}};
+};
+
+// How a watched folder learns of new files: inotify, polling scans, or chosen from its
+// filesystem (network and FUSE filesystems are polled).
+enum class WatchMode { automatic, inotify, poll };
+template <>
+struct Choices<WatchMode> {
+  static constexpr Choice<WatchMode> all[] = {
+      {WatchMode::automatic, "auto"}, {WatchMode::inotify, "inotify"}, {WatchMode::poll, "poll"}};
+};
+
+template <>
+struct Choices<pipeline::SyncMode> {
+  static constexpr Choice<pipeline::SyncMode> all[] = {{pipeline::SyncMode::full, "full"},
+                                                       {pipeline::SyncMode::normal, "normal"}};
+};
+
+template <>
+struct Choices<pipeline::OnFailure> {
+  static constexpr Choice<pipeline::OnFailure> all[] = {
+      {pipeline::OnFailure::local, "local"},
+      {pipeline::OnFailure::human_review, "human_review"},
+      {pipeline::OnFailure::none, "none"}};
+};
+
+template <>
+struct Choices<pipeline::OnOverBudget> {
+  static constexpr Choice<pipeline::OnOverBudget> all[] = {
+      {pipeline::OnOverBudget::park, "park"}, {pipeline::OnOverBudget::local, "local"}};
+};
+
+template <>
+struct Choices<pipeline::FieldType> {
+  static constexpr Choice<pipeline::FieldType> all[] = {{pipeline::FieldType::string, "string"},
+                                                        {pipeline::FieldType::number, "number"},
+                                                        {pipeline::FieldType::boolean, "boolean"}};
+};
 
 struct RouteTemplates {
   std::string route = "{out}/{category}";
@@ -30,7 +86,7 @@ struct RouteTemplates {
 };
 
 struct ModelConfig {
-  std::string backend = "local";  // "local" or "openai"
+  ModelBackend backend = ModelBackend::local;
   std::string base_url = "https://generativelanguage.googleapis.com/v1beta/openai";
   std::string name = "gemini-2.5-flash-lite";
   double temperature = 0;
@@ -38,7 +94,7 @@ struct ModelConfig {
   int timeout_ms = 30'000;
   int max_in_flight = 16;
   int max_retries = 4;
-  std::string reasoning_effort;  // empty: not sent (thinking stays off)
+  ReasoningEffort reasoning_effort = ReasoningEffort::unset;  // unset: not sent (thinking off)
   std::map<std::string, std::string> extra_headers;
   int backoff_base_ms = 500;
   int backoff_max_ms = 30'000;
@@ -49,9 +105,9 @@ struct ModelConfig {
   int quota_reset_hour_utc = 8;
   double daily_budget_usd = 0;  // 0: no cap
   double monthly_budget_usd = 0;
-  std::string on_over_budget = "park";  // "park" or "local"
-  std::string fallback = "local";       // "local", "human_review" or "none"
-  double price_input_text = 0.10;       // USD per million tokens
+  pipeline::OnOverBudget on_over_budget = pipeline::OnOverBudget::park;
+  pipeline::OnFailure fallback = pipeline::OnFailure::local;
+  double price_input_text = 0.10;  // USD per million tokens
   double price_input_image = 0.10;
   double price_input_audio = 0.30;
   double price_input_cached = 0.025;
@@ -67,7 +123,7 @@ struct ModelConfig {
 struct WatchConfig {
   std::string path;
   std::optional<int> settle_ms;  // default: daemon.settle_ms
-  std::string mode = "auto";     // "auto" (poll network and FUSE filesystems), "inotify", "poll"
+  WatchMode mode = WatchMode::automatic;
   int poll_interval_ms = 2000;
   std::vector<std::string> ignore;
 };
@@ -77,7 +133,7 @@ struct FolderSettings {
   std::string path;
   std::string work_area;  // on the folder's filesystem, so claiming is a rename; never watched
   int settle_ms = 1000;
-  std::string mode = "auto";
+  WatchMode mode = WatchMode::automatic;
   int poll_interval_ms = 2000;
   int rescan_s = 300;
   std::vector<std::string> ignore;
@@ -91,14 +147,14 @@ struct Config {
   std::string out = "./sorted";
   std::string work_dir;  // empty: <inbox>/.siftd
   std::string journal;   // empty: <work_dir>/journal.db
-  std::string journal_sync = "full";
+  pipeline::SyncMode journal_sync = pipeline::SyncMode::full;
   int workers = 2;
   int settle_ms = 1000;
   int rescan_s = 300;
   int max_attempts = 2;
   int shutdown_timeout_s = 30;
   int min_free_mb = 256;  // intake pauses when the work area or a destination has less free
-  std::string log_level = "info";
+  LogLevel log_level = LogLevel::info;
   std::vector<std::string> ignore_patterns;  // extra temp-name patterns (fnmatch)
 
   // [[watch]]: several folders, each with its own settings; when empty, daemon.inbox alone.
@@ -122,18 +178,12 @@ struct Config {
   std::vector<std::string> destination_roots() const;
 };
 
-struct ConfigError {
-  std::string message;  // "file:line: key: what is wrong"
-};
-
-template <typename T>
-using ConfigResult = tl::expected<T, ConfigError>;
-
-ConfigResult<Config> parse_config_file(const std::string& path);
-ConfigResult<Config> parse_config_text(const std::string& text, const std::string& source);
+// A configuration error has the code `config` and a detail "file:line:col: key: what is wrong".
+Result<Config> parse_config_file(const std::string& path);
+Result<Config> parse_config_text(const std::string& text, const std::string& source);
 
 // Checks what no single key can: paths that must not nest, thresholds in order.
-ConfigResult<void> validate(const Config& config);
+Result<void> validate(const Config& config);
 
 // Every key the table knows, as "section.key", with its documentation and default.
 struct KeyDoc {

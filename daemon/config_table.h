@@ -2,6 +2,8 @@
 // The one table that drives configuration: each key with its type, bounds and documentation.
 // Defaults are the initializers of Config's members, so they are written down once.
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -16,12 +18,28 @@ using DoubleRef = double& (*)(Config&);
 using BoolRef = bool& (*)(Config&);
 using StringRef = std::string& (*)(Config&);
 
+// A key whose value is one of fixed words, held in Config as an enum (see choices.h).
+struct ChoiceRef {
+  std::vector<std::string> names;
+  std::function<std::string_view(Config&)> get;
+  std::function<bool(Config&, std::string_view)> set;  // false: not one of `names`
+};
+
+template <typename E>
+ChoiceRef choice(E& (*field)(Config&)) {
+  return ChoiceRef{choice_names<E>(), [field](Config& config) { return name_of(field(config)); },
+                   [field](Config& config, std::string_view name) {
+                     const auto value = parse_choice<E>(name);
+                     if (value) field(config) = *value;
+                     return value.has_value();
+                   }};
+}
+
 struct Option {
   std::string_view key;  // "section.name"
-  std::variant<IntRef, U64Ref, DoubleRef, BoolRef, StringRef> ref;
+  std::variant<IntRef, U64Ref, DoubleRef, BoolRef, StringRef, ChoiceRef> ref;
   double min = 0;  // numbers only; min == max means unbounded
   double max = 0;
-  std::vector<std::string_view> choices;  // strings only; empty means free text
   std::string_view doc;
 };
 

@@ -21,7 +21,7 @@ std::uint64_t free_bytes_at(const std::string& path) {
 }
 
 DiskSpaceGuard::DiskSpaceGuard(std::vector<std::string> folders, std::uint64_t min_free_bytes,
-                               const Clock& clock, FreeBytes free_bytes)
+                               const pipeline::Clock& clock, FreeBytes free_bytes)
     : m_folders(std::move(folders)),
       m_min_free(min_free_bytes),
       m_clock(&clock),
@@ -30,7 +30,7 @@ DiskSpaceGuard::DiskSpaceGuard(std::vector<std::string> folders, std::uint64_t m
 bool DiskSpaceGuard::allows_intake() {
   if (m_min_free == 0) return true;
   const auto now = m_clock->now();
-  if (m_last_check != Clock::time_point{} && now - m_last_check < std::chrono::seconds(1))
+  if (m_last_check != pipeline::Clock::time_point{} && now - m_last_check < std::chrono::seconds(1))
     return m_allowed;
   m_last_check = now;
   for (const auto& folder : m_folders) {

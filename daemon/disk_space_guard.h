@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/clock.h"
+#include "pipeline/clock.h"
 
 namespace daemon_core {
 
@@ -17,8 +17,8 @@ class DiskSpaceGuard {
   // Free bytes on the filesystem holding a path (injectable for tests).
   using FreeBytes = std::function<std::uint64_t(const std::string& path)>;
 
-  DiskSpaceGuard(std::vector<std::string> folders, std::uint64_t min_free_bytes, const Clock& clock,
-                 FreeBytes free_bytes = {});
+  DiskSpaceGuard(std::vector<std::string> folders, std::uint64_t min_free_bytes,
+                 const pipeline::Clock& clock, FreeBytes free_bytes = {});
 
   // True while intake may go on. Checks at most once a second; logs each change.
   bool allows_intake();
@@ -26,9 +26,9 @@ class DiskSpaceGuard {
  private:
   std::vector<std::string> m_folders;
   std::uint64_t m_min_free;
-  const Clock* m_clock;
+  const pipeline::Clock* m_clock;
   FreeBytes m_free_bytes;
-  Clock::time_point m_last_check{};
+  pipeline::Clock::time_point m_last_check{};
   bool m_allowed = true;
 };
 

@@ -16,17 +16,17 @@ HttpServer::~HttpServer() {
   if (m_impl->thread.joinable()) m_impl->thread.join();
 }
 
-tl::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(const std::string& listen,
-                                                                         HttpHandlers handlers) {
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& listen,
+                                                      HttpHandlers handlers) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos)
-    return tl::unexpected("http listen address must be HOST:PORT, not " + listen);
+    return fail(ErrorCode::config, "http.listen must be HOST:PORT, not " + listen);
   const std::string host = listen.substr(0, colon);
   int port = 0;
   try {
     port = std::stoi(listen.substr(colon + 1));
   } catch (const std::exception&) {
-    return tl::unexpected("http listen address has no port: " + listen);
+    return fail(ErrorCode::config, "http.listen has no port: " + listen);
   }
   auto impl = std::make_unique<Impl>();
   auto& server = impl->server;
@@ -50,7 +50,7 @@ tl::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(const s
              });
   const int bound =
       port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) return tl::unexpected("cannot listen on " + listen);
+  if (bound <= 0) return fail(ErrorCode::network, "cannot listen on " + listen);
   impl->thread = std::thread([&server] { server.listen_after_bind(); });
   auto result = std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
   result->m_port = bound;

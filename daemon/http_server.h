@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include <tl/expected.hpp>
+#include "daemon/error.h"
 
 namespace daemon_core {
 
@@ -20,8 +20,8 @@ struct HttpHandlers {
 class HttpServer {
  public:
   // `listen` is "HOST:PORT"; port 0 picks a free one (see port()).
-  static tl::expected<std::unique_ptr<HttpServer>, std::string> start(const std::string& listen,
-                                                                      HttpHandlers handlers);
+  static Result<std::unique_ptr<HttpServer>> start(const std::string& listen,
+                                                   HttpHandlers handlers);
   ~HttpServer();
   int port() const { return m_port; }
 

@@ -27,34 +27,34 @@ struct DirCloser {
 
 }  // namespace
 
-tl::expected<InotifyWatcher, std::string> InotifyWatcher::create(Skip skip) {
+Result<InotifyWatcher> InotifyWatcher::create(Skip skip) {
   media::UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
   if (!fd) {
     if (errno == EMFILE) {
-      return tl::unexpected(
-          std::string("out of inotify instances: raise the sysctl fs.inotify.max_user_instances"));
+      return fail(ErrorCode::watch,
+                  "out of inotify instances: raise the sysctl fs.inotify.max_user_instances");
     }
-    return tl::unexpected(std::string("inotify_init1: ") + std::strerror(errno));
+    return fail(ErrorCode::watch, std::string("inotify_init1: ") + std::strerror(errno));
   }
   return InotifyWatcher(std::move(fd), std::move(skip));
 }
 
-tl::expected<void, std::string> InotifyWatcher::watch_folder(const std::string& folder) {
+Result<void> InotifyWatcher::watch_folder(const std::string& folder) {
   const int wd = ::inotify_add_watch(m_fd.get(), folder.c_str(), k_mask | IN_ONLYDIR);
   if (wd < 0) {
     if (errno == ENOSPC) {
-      return tl::unexpected("out of inotify watches at " + folder +
-                            ": raise the sysctl fs.inotify.max_user_watches "
-                            "(sysctl -w fs.inotify.max_user_watches=524288)");
+      return fail(ErrorCode::watch, "out of inotify watches at " + folder +
+                                        ": raise the sysctl fs.inotify.max_user_watches "
+                                        "(sysctl -w fs.inotify.max_user_watches=524288)");
     }
     if (errno == ENOENT || errno == ENOTDIR) return {};  // gone before we got to it
-    return tl::unexpected("cannot watch " + folder + ": " + std::strerror(errno));
+    return fail(ErrorCode::watch, "cannot watch " + folder + ": " + std::strerror(errno));
   }
   m_folders[wd] = folder;
   return {};
 }
 
-tl::expected<void, std::string> InotifyWatcher::watch_tree(const std::string& root) {
+Result<void> InotifyWatcher::watch_tree(const std::string& root) {
   if (auto ok = watch_folder(root); !ok) return ok;
   std::unique_ptr<DIR, DirCloser> dir(::opendir(root.c_str()));
   if (!dir) return {};

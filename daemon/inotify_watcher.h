@@ -9,8 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <tl/expected.hpp>
-
+#include "daemon/error.h"
 #include "media/unique_fd.h"
 
 namespace daemon_core {
@@ -34,10 +33,10 @@ class InotifyWatcher {
  public:
   using Skip = std::function<bool(const std::string& folder)>;
 
-  static tl::expected<InotifyWatcher, std::string> create(Skip skip);
+  static Result<InotifyWatcher> create(Skip skip);
 
   // Watches `root` and every folder below it (skipping those `skip` names).
-  tl::expected<void, std::string> watch_tree(const std::string& root);
+  Result<void> watch_tree(const std::string& root);
   // Reads every queued event without blocking.
   std::vector<WatchEvent> drain();
   int fd() const { return m_fd.get(); }
@@ -45,7 +44,7 @@ class InotifyWatcher {
 
  private:
   InotifyWatcher(media::UniqueFd fd, Skip skip) : m_fd(std::move(fd)), m_skip(std::move(skip)) {}
-  tl::expected<void, std::string> watch_folder(const std::string& folder);
+  Result<void> watch_folder(const std::string& folder);
 
   media::UniqueFd m_fd;
   Skip m_skip;

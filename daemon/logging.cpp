@@ -58,7 +58,7 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
-void setup_logging(LogFormat format, const std::string& level) {
+void setup_logging(LogFormat format, LogLevel level) {
   // Logs go to stderr so that stdout stays clean for commands that print JSON.
   auto logger = spdlog::stderr_logger_mt("siftd");
   const bool under_systemd = std::getenv("JOURNAL_STREAM") != nullptr;
@@ -73,7 +73,7 @@ void setup_logging(LogFormat format, const std::string& level) {
   }
   logger->set_formatter(std::move(formatter));
   spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::set_level(spdlog::level::from_str(std::string(name_of(level))));
   spdlog::flush_on(spdlog::level::trace);
 }
 

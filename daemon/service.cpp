@@ -29,7 +29,7 @@ std::vector<std::string> disk_space_folders(const Config& config) {
 
 }  // namespace
 
-Service::Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
+Service::Service(Config config, pipeline::Clock& clock, std::unique_ptr<pipeline::Journal> journal,
                  std::shared_ptr<const Runtime> runtime, media::UniqueFd signals,
                  ConfigSource reload_source)
     : m_config(std::move(config)),
@@ -46,13 +46,12 @@ Service::~Service() {
   shutdown();
 }
 
-tl::expected<std::unique_ptr<Service>, std::string> Service::create(Config config,
-                                                                    const Clock& clock,
-                                                                    ConfigSource reload_source) {
+Result<std::unique_ptr<Service>> Service::create(Config config, pipeline::Clock& clock,
+                                                 ConfigSource reload_source) {
   auto journal = open_journal(config);
   if (!journal) return tl::unexpected(journal.error());
   auto outbox = pipeline::Outbox::open(config.journal_path());
-  if (!outbox) return tl::unexpected(outbox.error().detail);
+  if (!outbox) return fail(outbox.error());
   auto metrics = std::make_shared<pipeline::Metrics>();
   auto runtime = make_runtime(config, **journal, outbox->get(), metrics.get());
   if (!runtime) return tl::unexpected(runtime.error());
@@ -113,7 +112,7 @@ std::shared_ptr<const Runtime> Service::runtime() const {
   return m_runtime;
 }
 
-tl::expected<void, std::string> Service::watch_folders() {
+Result<void> Service::watch_folders() {
   auto folders = WatchedFolders::create(m_config.folders(), m_clock);
   if (!folders) return tl::unexpected(folders.error());
   m_folders = std::move(*folders);
@@ -121,13 +120,13 @@ tl::expected<void, std::string> Service::watch_folders() {
   return {};
 }
 
-tl::expected<void, std::string> Service::start() {
+Result<void> Service::start() {
   m_started_ms = pipeline::now_ms();
   for (int i = 0; i < m_config.workers; ++i) m_workers.emplace_back([this] { worker_loop(); });
 
   // Resume first: these files were claimed before a stop or a crash.
   auto unfinished = m_journal->unfinished();
-  if (!unfinished) return tl::unexpected(unfinished.error().detail);
+  if (!unfinished) return fail(unfinished.error());
   auto current = runtime();
   for (auto& row : *unfinished) {
     auto resumed = current->runner->resume(std::move(row));
@@ -242,7 +241,7 @@ bool Service::reload() {
   auto config = m_reload_source();
   if (!config) {
     spdlog::error("reload refused, the running configuration stays in force: {}",
-                  config.error().message);
+                  config.error().detail);
     m_metrics->add("siftd_reloads_total", {{"result", "refused"}});
     m_notifier.ready(m_last_status_text);
     return false;
@@ -253,7 +252,8 @@ bool Service::reload() {
   }
   auto fresh = make_runtime(*config, *m_journal, m_outbox.get(), m_metrics.get());
   if (!fresh) {
-    spdlog::error("reload refused, the running configuration stays in force: {}", fresh.error());
+    spdlog::error("reload refused, the running configuration stays in force: {}",
+                  fresh.error().detail);
     m_metrics->add("siftd_reloads_total", {{"result", "refused"}});
     m_notifier.ready(m_last_status_text);
     return false;
@@ -270,7 +270,7 @@ bool Service::reload() {
                                 static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock);
   // New watches for the (maybe changed) folders; a rescan picks up what the old settlers held.
   if (auto ok = watch_folders(); !ok)
-    spdlog::error("reload: cannot watch the folders: {}", ok.error());
+    spdlog::error("reload: cannot watch the folders: {}", ok.error().detail);
   m_metrics->add("siftd_reloads_total", {{"result", "applied"}});
   spdlog::info("configuration reloaded: watching {} with the {} backend", m_folders->describe(),
                runtime()->backend->name());
@@ -293,11 +293,12 @@ std::size_t Service::shutdown() {
   // Half the shutdown time to finish what is in flight; then decisions still waiting on the
   // network or on a retry are cancelled (they stay `normalized` and resume at the next start),
   // and the rest of the time lets the workers wind down.
-  const auto start = std::chrono::steady_clock::now();
+  // The waits are on the service's clock, so a test runs them on a fake one.
+  const auto start = m_clock.now();
   const auto timeout = std::chrono::seconds(m_config.shutdown_timeout_s);
-  auto wait_until = [&](std::chrono::steady_clock::time_point deadline) {
-    while (m_busy.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto wait_until = [&](pipeline::Clock::time_point deadline) {
+    while (m_busy.load() > 0 && m_clock.now() < deadline) {
+      if (!m_clock.sleep_for(std::chrono::milliseconds(20))) return;  // interrupted
     }
   };
   wait_until(start + timeout / 2);

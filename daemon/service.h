@@ -27,12 +27,12 @@
 #include <vector>
 
 #include "daemon/assembly.h"
-#include "daemon/clock.h"
 #include "daemon/config.h"
 #include "daemon/disk_space_guard.h"
 #include "daemon/job_queue.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/watched_folders.h"
+#include "pipeline/clock.h"
 #include "pipeline/metrics.h"
 
 namespace daemon_core {
@@ -44,15 +44,15 @@ struct Job {
 };
 
 // Where a reload reads the configuration from (the file plus the command line's overrides).
-using ConfigSource = std::function<ConfigResult<Config>()>;
+using ConfigSource = std::function<Result<Config>()>;
 
 class Service {
  public:
-  static tl::expected<std::unique_ptr<Service>, std::string> create(
-      Config config, const Clock& clock, ConfigSource reload_source = {});
+  static Result<std::unique_ptr<Service>> create(Config config, pipeline::Clock& clock,
+                                                 ConfigSource reload_source = {});
   ~Service();
 
-  tl::expected<void, std::string> start();
+  Result<void> start();
   void step(std::chrono::milliseconds max_wait);
   void run();
   // Re-reads the configuration; returns false (old one kept) when the new one is bad.
@@ -66,11 +66,11 @@ class Service {
   bool is_ready(std::string& why) const;
 
  private:
-  Service(Config config, const Clock& clock, std::unique_ptr<pipeline::Journal> journal,
+  Service(Config config, pipeline::Clock& clock, std::unique_ptr<pipeline::Journal> journal,
           std::shared_ptr<const Runtime> runtime, media::UniqueFd signals,
           ConfigSource reload_source);
   std::shared_ptr<const Runtime> runtime() const;
-  tl::expected<void, std::string> watch_folders();
+  Result<void> watch_folders();
   void worker_loop();
   void offer(const ReadyFile& file);
   void feed_queue();
@@ -84,7 +84,7 @@ class Service {
   void describe_metrics();
 
   Config m_config;  // the loop thread's copy; workers read the Runtime's
-  const Clock& m_clock;
+  pipeline::Clock& m_clock;
   std::unique_ptr<pipeline::Journal> m_journal;
   std::unique_ptr<pipeline::Outbox> m_outbox;
   mutable std::mutex m_runtime_mutex;
@@ -97,7 +97,7 @@ class Service {
   std::mutex m_claim_mutex;
   std::set<std::string> m_claiming;  // sources queued or being claimed: never queued twice
   std::mutex m_parked_mutex;
-  std::deque<std::pair<Clock::time_point, pipeline::FileRecord>> m_parked;
+  std::deque<std::pair<pipeline::Clock::time_point, pipeline::FileRecord>> m_parked;
   std::vector<std::jthread> m_workers;
   std::atomic<bool> m_stopping{false};
   std::atomic<bool> m_started{false};
@@ -107,8 +107,8 @@ class Service {
   std::atomic<std::uint64_t> m_quarantined{0};
   SystemdNotifier m_notifier;
   std::shared_ptr<pipeline::Metrics> m_metrics;  // shared with the model tier
-  Clock::time_point m_last_flush{};
-  Clock::time_point m_last_status{};
+  pipeline::Clock::time_point m_last_flush{};
+  pipeline::Clock::time_point m_last_status{};
   std::string m_last_status_text;
   DiskSpaceGuard m_disk_space;
   std::int64_t m_started_ms = 0;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/clock.h"
+#include "pipeline/clock.h"
 
 namespace daemon_core {
 
@@ -25,7 +25,7 @@ struct FileIdentity {
 
 class Settler {
  public:
-  Settler(const Clock& clock, std::chrono::milliseconds settle)
+  Settler(const pipeline::Clock& clock, std::chrono::milliseconds settle)
       : m_clock(clock), m_settle(settle) {}
 
   void opened_for_writing(const std::string& path);
@@ -44,13 +44,13 @@ class Settler {
  private:
   struct Entry {
     FileIdentity identity;
-    Clock::time_point quiet_since;
+    pipeline::Clock::time_point quiet_since;
     int writers = 0;
     bool renamed_in = false;
   };
   Entry& touch(const std::string& path);
 
-  const Clock& m_clock;
+  const pipeline::Clock& m_clock;
   std::chrono::milliseconds m_settle;
   std::map<std::string, Entry> m_files;
 };

@@ -25,19 +25,17 @@ bool is_under(const std::string& path, const std::string& folder) {
 
 }  // namespace
 
-tl::expected<std::unique_ptr<WatchedFolders>, std::string> WatchedFolders::create(
-    std::vector<FolderSettings> settings, const Clock& clock) {
+Result<std::unique_ptr<WatchedFolders>> WatchedFolders::create(std::vector<FolderSettings> settings,
+                                                               const pipeline::Clock& clock) {
   std::vector<Folder> folders;
   std::vector<std::string> work_areas;
   for (auto& folder : settings) {
-    if (auto ok = pipeline::make_directories(folder.path); !ok)
-      return tl::unexpected(ok.error().detail);
-    if (auto ok = pipeline::make_directories(folder.work_area); !ok)
-      return tl::unexpected(ok.error().detail);
+    if (auto ok = pipeline::make_directories(folder.path); !ok) return fail(ok.error());
+    if (auto ok = pipeline::make_directories(folder.work_area); !ok) return fail(ok.error());
     work_areas.push_back(folder.work_area);
     Folder entry;
-    entry.polled =
-        folder.mode == "poll" || (folder.mode == "auto" && is_network_filesystem(folder.path));
+    entry.polled = folder.mode == WatchMode::poll ||
+                   (folder.mode == WatchMode::automatic && is_network_filesystem(folder.path));
     entry.settler = std::make_unique<Settler>(clock, std::chrono::milliseconds(folder.settle_ms));
     entry.settings = std::move(folder);
     folders.push_back(std::move(entry));

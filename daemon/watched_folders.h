@@ -11,12 +11,11 @@
 #include <string>
 #include <vector>
 
-#include <tl/expected.hpp>
-
-#include "daemon/clock.h"
 #include "daemon/config.h"
+#include "daemon/error.h"
 #include "daemon/inotify_watcher.h"
 #include "daemon/settler.h"
+#include "pipeline/clock.h"
 
 namespace daemon_core {
 
@@ -27,8 +26,8 @@ struct ReadyFile {
 
 class WatchedFolders {
  public:
-  static tl::expected<std::unique_ptr<WatchedFolders>, std::string> create(
-      std::vector<FolderSettings> folders, const Clock& clock);
+  static Result<std::unique_ptr<WatchedFolders>> create(std::vector<FolderSettings> folders,
+                                                        const pipeline::Clock& clock);
 
   // The inotify descriptor to poll (-1 when every folder is polled).
   int fd() const { return m_inotify ? m_inotify->fd() : -1; }
@@ -47,11 +46,11 @@ class WatchedFolders {
     FolderSettings settings;
     bool polled = false;
     std::unique_ptr<Settler> settler;
-    Clock::time_point last_scan{};
+    pipeline::Clock::time_point last_scan{};
   };
 
   WatchedFolders(std::vector<Folder> folders, std::unique_ptr<InotifyWatcher> inotify,
-                 const Clock& clock)
+                 const pipeline::Clock& clock)
       : m_folders(std::move(folders)), m_inotify(std::move(inotify)), m_clock(clock) {}
   Folder* folder_of(const std::string& path);
   bool is_excluded(const std::string& folder) const;
@@ -60,7 +59,7 @@ class WatchedFolders {
 
   std::vector<Folder> m_folders;
   std::unique_ptr<InotifyWatcher> m_inotify;
-  const Clock& m_clock;
+  const pipeline::Clock& m_clock;
   std::set<std::string> m_skipped;  // special files already logged once
   std::size_t m_rescans = 0;
 };

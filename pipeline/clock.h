@@ -1,7 +1,8 @@
 #pragma once
-// Time as a port for the model client: the retry waits, the rate buckets, the breaker's
-// cool-down and the daily spend all read it, so tests run them on a fake clock and never
-// really sleep. sleep_for() returns early, with false, once interrupt() was called.
+// Time as a port, the one clock of the whole tree: the model client's retry waits, rate
+// buckets, breaker cool-down and daily spend, and the daemon's settling, rescans, parked
+// retries and shutdown all read it, so tests run them on a fake clock and never really
+// sleep. sleep_for() returns early, with false, once interrupt() was called.
 
 #include <chrono>
 #include <condition_variable>
@@ -11,17 +12,18 @@ namespace pipeline {
 
 class Clock {
  public:
+  using time_point = std::chrono::steady_clock::time_point;
   virtual ~Clock() = default;
-  virtual std::chrono::steady_clock::time_point now() = 0;
-  virtual std::chrono::system_clock::time_point wall_now() = 0;
+  virtual time_point now() const = 0;
+  virtual std::chrono::system_clock::time_point wall_now() const = 0;
   virtual bool sleep_for(std::chrono::milliseconds duration) = 0;
   virtual void interrupt() = 0;
 };
 
 class SystemClock final : public Clock {
  public:
-  std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
-  std::chrono::system_clock::time_point wall_now() override {
+  time_point now() const override { return std::chrono::steady_clock::now(); }
+  std::chrono::system_clock::time_point wall_now() const override {
     return std::chrono::system_clock::now();
   }
   bool sleep_for(std::chrono::milliseconds duration) override {

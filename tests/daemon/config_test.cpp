@@ -2,14 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "../temp_dir.h"
 
 namespace daemon_core {
 
 TEST(Config, defaults_are_valid_and_use_the_local_backend) {
   auto config = parse_config_text("", "empty.toml");
-  ASSERT_TRUE(config) << config.error().message;
-  EXPECT_EQ(config->model.backend, "local");
+  ASSERT_TRUE(config) << config.error().detail;
+  EXPECT_EQ(config->model.backend, ModelBackend::local);
   EXPECT_EQ(config->limits.image_max_side, 384);
   EXPECT_EQ(config->settle_ms, 1000);
   EXPECT_EQ(config->taxonomy.categories.size(), 10u);
@@ -34,13 +36,13 @@ temperature = 0.5
 "X-Title" = "siftd"
 )",
                                   "good.toml");
-  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_TRUE(config) << config.error().detail;
   EXPECT_EQ(config->inbox, "/data/in");
   EXPECT_EQ(config->workers, 8);
   EXPECT_EQ(config->limits.image_max_side, 768);
   EXPECT_TRUE(config->limits.audio_mp3);
   EXPECT_DOUBLE_EQ(config->thresholds.accept, 0.8);
-  EXPECT_EQ(config->model.backend, "openai");
+  EXPECT_EQ(config->model.backend, ModelBackend::openai);
   EXPECT_EQ(config->model.extra_headers.at("X-Title"), "siftd");
   EXPECT_EQ(config->expand("{out}/{category}"), "/data/out/{category}");
 }
@@ -48,45 +50,84 @@ temperature = 0.5
 TEST(Config, unknown_key_names_the_key_file_and_line) {
   auto config = parse_config_text("[daemon]\nworkers = 2\ninbx = \"/x\"\n", "bad.toml");
   ASSERT_FALSE(config);
-  EXPECT_EQ(config.error().message, "bad.toml:3:8: daemon.inbx: unknown key");
+  EXPECT_EQ(config.error().detail, "bad.toml:3:8: daemon.inbx: unknown key");
 }
 
 TEST(Config, unknown_section_is_an_error) {
   auto config = parse_config_text("[deamon]\nworkers = 2\n", "bad.toml");
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().message.find("deamon.workers: unknown key"), std::string::npos);
+  EXPECT_NE(config.error().detail.find("deamon.workers: unknown key"), std::string::npos);
 }
 
 TEST(Config, out_of_bounds_value_is_an_error) {
   auto config = parse_config_text("[daemon]\nworkers = 0\n", "bad.toml");
   ASSERT_FALSE(config);
-  EXPECT_EQ(config.error().message, "bad.toml:2:11: daemon.workers: must be between 1 and 256");
+  EXPECT_EQ(config.error().detail, "bad.toml:2:11: daemon.workers: must be between 1 and 256");
 }
 
 TEST(Config, wrong_type_is_an_error) {
   auto config = parse_config_text("[limits]\nimage_max_side = \"big\"\n", "bad.toml");
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().message.find("limits.image_max_side: must be an integer"),
+  EXPECT_NE(config.error().detail.find("limits.image_max_side: must be an integer"),
             std::string::npos);
 }
 
 TEST(Config, enumerated_string_must_be_a_choice) {
   auto config = parse_config_text("[model]\nbackend = \"gpt\"\n", "bad.toml");
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().message.find("must be one of \"local\", \"openai\""), std::string::npos);
+  EXPECT_EQ(config.error().code, ErrorCode::config);
+  EXPECT_EQ(config.error().detail,
+            "bad.toml:2:11: model.backend: must be one of \"local\", \"openai\"");
+}
+
+TEST(Config, choices_are_read_into_enums) {
+  auto config = parse_config_text(R"(
+[daemon]
+journal_sync = "normal"
+log_level = "debug"
+[model]
+backend = "openai"
+fallback = "human_review"
+on_over_budget = "local"
+reasoning_effort = "low"
+)",
+                                  "choices.toml");
+  ASSERT_TRUE(config) << config.error().detail;
+  EXPECT_EQ(config->journal_sync, pipeline::SyncMode::normal);
+  EXPECT_EQ(config->log_level, LogLevel::debug);
+  EXPECT_EQ(config->model.fallback, pipeline::OnFailure::human_review);
+  EXPECT_EQ(config->model.on_over_budget, pipeline::OnOverBudget::local);
+  EXPECT_EQ(config->model.reasoning_effort, ReasoningEffort::low);
+  EXPECT_EQ(name_of(config->model.reasoning_effort), "low");
+  EXPECT_EQ(name_of(ReasoningEffort::unset), "") << "an unset effort is not sent";
+}
+
+TEST(Config, documentation_prints_a_choice_as_its_word) {
+  std::map<std::string, std::string> defaults;
+  for (const auto& key : documented_keys()) defaults[key.key] = key.default_value;
+  EXPECT_EQ(defaults["model.fallback"], "\"local\"");
+  EXPECT_EQ(defaults["daemon.journal_sync"], "\"full\"");
+  EXPECT_EQ(defaults["model.reasoning_effort"], "\"\"");
+}
+
+TEST(Config, an_unknown_fallback_names_the_key_and_the_choices) {
+  auto config = parse_config_text("[model]\nfallback = \"ask_mum\"\n", "bad.toml");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().detail,
+            "bad.toml:2:12: model.fallback: must be one of \"local\", \"human_review\", \"none\"");
 }
 
 TEST(Config, syntax_error_names_the_line) {
   auto config = parse_config_text("[daemon]\nworkers = = 2\n", "broken.toml");
   ASSERT_FALSE(config);
-  EXPECT_EQ(config.error().message.rfind("broken.toml:2:", 0), 0u) << config.error().message;
+  EXPECT_EQ(config.error().detail.rfind("broken.toml:2:", 0), 0u) << config.error().detail;
 }
 
 TEST(Config, destination_inside_the_inbox_is_refused) {
   auto config =
       parse_config_text("[daemon]\ninbox = \"/data/in\"\nout = \"/data/in/sorted\"\n", "loop.toml");
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().message.find("files would be taken again"), std::string::npos);
+  EXPECT_NE(config.error().detail.find("files would be taken again"), std::string::npos);
 }
 
 TEST(Config, thresholds_must_be_ordered) {
@@ -106,13 +147,13 @@ type = "number"
 name = "dogs"
 )",
                                   "tax.toml");
-  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_TRUE(config) << config.error().detail;
   ASSERT_EQ(config->taxonomy.categories.size(), 2u);
   EXPECT_EQ(config->taxonomy.categories[0].fields.at(0).type, pipeline::FieldType::number);
 
   auto bad = parse_config_text("[[taxonomy.category]]\nname = \"../etc\"\n", "tax.toml");
   ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("taxonomy.category.name"), std::string::npos);
+  EXPECT_NE(bad.error().detail.find("taxonomy.category.name"), std::string::npos);
   auto twice = parse_config_text(
       "[[taxonomy.category]]\nname = \"a\"\n[[taxonomy.category]]\nname = \"a\"\n", "t.toml");
   ASSERT_FALSE(twice);
@@ -121,7 +162,7 @@ name = "dogs"
 TEST(Config, example_file_parses_and_shows_every_key) {
   const std::string path = std::string(SIFTD_SOURCE_DIR) + "/systemd/siftd.toml.example";
   auto config = parse_config_file(path);
-  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_TRUE(config) << config.error().detail;
   const std::string text = siftd_test::read_file(path);
   for (const auto& key : documented_keys()) {
     const std::string name = key.key.substr(key.key.find('.') + 1);
@@ -154,13 +195,13 @@ settle_ms = 3000
 ignore = ["*.tmp2"]
 )",
                                   "watch.toml");
-  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_TRUE(config) << config.error().detail;
   const auto folders = config->folders();
   ASSERT_EQ(folders.size(), 2u);
   EXPECT_EQ(folders[0].path, "/data/a");
   EXPECT_EQ(folders[0].work_area, "/data/a/.siftd");
   EXPECT_EQ(folders[0].settle_ms, 700);
-  EXPECT_EQ(folders[1].mode, "poll");
+  EXPECT_EQ(folders[1].mode, WatchMode::poll);
   EXPECT_EQ(folders[1].settle_ms, 3000);
   EXPECT_EQ(folders[1].ignore, std::vector<std::string>{"*.tmp2"});
   EXPECT_EQ(config->journal_path(), "/data/a/.siftd/journal.db");
@@ -171,7 +212,7 @@ ignore = ["*.tmp2"]
   auto nested =
       parse_config_text("[[watch]]\npath = \"/a\"\n[[watch]]\npath = \"/a/b\"\n", "w.toml");
   ASSERT_FALSE(nested);
-  EXPECT_NE(nested.error().message.find("must not nest"), std::string::npos);
+  EXPECT_NE(nested.error().detail.find("must not nest"), std::string::npos);
   auto loop = parse_config_text("[daemon]\nout = \"/b/out\"\n[[watch]]\npath = \"/b\"\n", "w.toml");
   ASSERT_FALSE(loop);
 }
@@ -179,7 +220,7 @@ ignore = ["*.tmp2"]
 TEST(Config, missing_file_is_a_clear_error) {
   auto config = parse_config_file("/nonexistent/siftd.toml");
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().message.find("cannot read"), std::string::npos);
+  EXPECT_NE(config.error().detail.find("cannot read"), std::string::npos);
 }
 
 }  // namespace daemon_core

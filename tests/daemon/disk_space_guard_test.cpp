@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "fake_clock.h"
+#include "tests/fakes/fake_clock.h"
 
 namespace daemon_core {
 
 TEST(DiskSpaceGuard, pauses_under_the_minimum_and_resumes_above_it) {
-  test::FakeClock clock;
+  fakes::FakeClock clock;
   std::uint64_t free_on_out = 10ull << 20;
   DiskSpaceGuard guard({"/work", "/out"}, 64ull << 20, clock, [&](const std::string& path) {
     return path == "/out" ? free_on_out : (1ull << 40);
@@ -20,7 +20,7 @@ TEST(DiskSpaceGuard, pauses_under_the_minimum_and_resumes_above_it) {
 }
 
 TEST(DiskSpaceGuard, zero_minimum_never_pauses) {
-  test::FakeClock clock;
+  fakes::FakeClock clock;
   DiskSpaceGuard guard({"/out"}, 0, clock, [](const std::string&) { return 0ull; });
   EXPECT_TRUE(guard.allows_intake());
 }

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../temp_dir.h"
-#include "fake_clock.h"
+#include "tests/fakes/fake_clock.h"
 
 namespace daemon_core {
 namespace {
@@ -13,7 +13,7 @@ using std::chrono::milliseconds;
 class SettlerTest : public ::testing::Test {
  protected:
   siftd_test::TempDir m_dir;
-  test::FakeClock m_clock;
+  fakes::FakeClock m_clock;
   Settler m_settler{m_clock, milliseconds(1000)};
 };
 

@@ -5,7 +5,7 @@
 #include "pipeline/model/circuit_breaker.h"
 #include "pipeline/model/rate_limiter.h"
 #include "pipeline/model/spend_tracker.h"
-#include "tests/pipeline/fake_clock.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/pipeline/test_inputs.h"
 #include "tests/temp_dir.h"
 
@@ -15,7 +15,7 @@ namespace {
 using std::chrono::milliseconds;
 
 TEST(RateLimiter, spaces_requests_once_the_minute_bucket_is_empty) {
-  pipeline_test::FakeClock clock;
+  fakes::FakeClock clock;
   RateLimiter limiter(RateLimits{120, 0}, clock);
   for (int i = 0; i < 120; ++i) ASSERT_EQ(limiter.try_acquire(1), milliseconds(0));
   EXPECT_EQ(limiter.try_acquire(1), milliseconds(500));
@@ -24,7 +24,7 @@ TEST(RateLimiter, spaces_requests_once_the_minute_bucket_is_empty) {
 }
 
 TEST(RateLimiter, counts_tokens_and_lets_an_oversized_request_through_a_full_bucket) {
-  pipeline_test::FakeClock clock;
+  fakes::FakeClock clock;
   RateLimiter limiter(RateLimits{0, 6000}, clock);
   EXPECT_EQ(limiter.try_acquire(4000), milliseconds(0));
   EXPECT_EQ(limiter.try_acquire(4000), milliseconds(20'000));
@@ -35,7 +35,7 @@ TEST(RateLimiter, counts_tokens_and_lets_an_oversized_request_through_a_full_buc
 }
 
 TEST(RateLimiter, pauses_everyone_after_a_429) {
-  pipeline_test::FakeClock clock;
+  fakes::FakeClock clock;
   RateLimiter limiter(RateLimits{}, clock);
   limiter.pause_for(milliseconds(3000));
   limiter.pause_for(milliseconds(1000));
@@ -45,7 +45,7 @@ TEST(RateLimiter, pauses_everyone_after_a_429) {
 }
 
 TEST(CircuitBreaker, opens_after_consecutive_failures_and_lets_one_probe_through) {
-  pipeline_test::FakeClock clock;
+  fakes::FakeClock clock;
   CircuitBreaker breaker(3, milliseconds(1000), clock);
   breaker.record_failure();
   breaker.record_failure();
@@ -76,7 +76,7 @@ TEST(SpendTracker, prices_cached_tokens_as_cached_and_audio_as_audio) {
 }
 
 TEST(SpendTracker, caps_per_utc_day_and_month) {
-  pipeline_test::FakeClock clock;
+  fakes::FakeClock clock;
   SpendTracker daily(SpendCaps{1.0, 0}, clock);
   daily.add(0.6);
   EXPECT_FALSE(daily.is_over());
@@ -97,7 +97,7 @@ TEST(SpendTracker, caps_per_utc_day_and_month) {
 
 TEST(SpendTracker, keeps_its_sums_across_restarts_through_the_ledger) {
   siftd_test::TempDir dir;
-  pipeline_test::FakeClock clock;
+  fakes::FakeClock clock;
   {
     auto ledger = SpendLedger::open(dir / "state.db");
     ASSERT_TRUE(ledger) << ledger.error().detail;

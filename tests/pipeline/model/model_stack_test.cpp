@@ -12,8 +12,8 @@
 
 #include "pipeline/decide/policy.h"
 #include "pipeline/model/curl_llm_client.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_model_server.h"
-#include "tests/pipeline/fake_clock.h"
 #include "tests/pipeline/request_bodies.h"
 #include "tests/pipeline/test_inputs.h"
 #include "tests/temp_dir.h"
@@ -56,7 +56,7 @@ class ModelStackTest : public ::testing::Test {
     auto client = CurlLlmClient::create(CurlClientOptions{});
     EXPECT_TRUE(client);
     // A clock of its own: destroying a stack interrupts its clock for good, as at shutdown.
-    ModelStackPorts ports{std::move(*client), std::make_shared<pipeline_test::FakeClock>(),
+    ModelStackPorts ports{std::move(*client), std::make_shared<fakes::FakeClock>(),
                           [] { return 0.5; }};
     auto created = ModelStack::create(std::move(s), default_taxonomy(), std::move(ports));
     EXPECT_TRUE(created) << created.error().detail;

@@ -10,8 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/model/curl_llm_client.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_model_server.h"
-#include "tests/pipeline/fake_clock.h"
 #include "tests/pipeline/request_bodies.h"
 #include "tests/pipeline/test_inputs.h"
 
@@ -62,7 +62,7 @@ class OpenAiBackendTest : public ::testing::Test {
 
   fakes::FakeModelServer m_server;
   std::unique_ptr<CurlLlmClient> m_client;
-  pipeline_test::FakeClock m_clock;
+  fakes::FakeClock m_clock;
   std::shared_ptr<SpendTracker> m_spend;
 };
 
