@@ -11,7 +11,7 @@
 
 #include "pipeline/decide/backend.h"
 
-namespace siftd_test {
+namespace fakes {
 
 inline pipeline::Answer photo_answer(double confidence = 0.9) {
   pipeline::Answer answer;
@@ -52,4 +52,4 @@ class FakeBackend final : public pipeline::Backend {
   std::vector<pipeline::Result<pipeline::Answer>> m_script;
 };
 
-}  // namespace siftd_test
+}  // namespace fakes

@@ -8,7 +8,7 @@
 
 #include "pipeline/model/llm_client.h"
 
-namespace siftd_test {
+namespace fakes {
 
 inline pipeline::HttpResponse http_response(long status, std::string body,
                                             std::string retry_after = {}) {
@@ -50,4 +50,4 @@ class FakeLlmClient final : public pipeline::LlmClient {
   bool m_shut_down = false;
 };
 
-}  // namespace siftd_test
+}  // namespace fakes

@@ -9,7 +9,7 @@
 
 #include "pipeline/normalizer.h"
 
-namespace siftd_test {
+namespace fakes {
 
 class FakeNormalizer final : public pipeline::Normalizer {
  public:
@@ -39,4 +39,4 @@ class FakeNormalizer final : public pipeline::Normalizer {
   media::Normalized m_normalized;
 };
 
-}  // namespace siftd_test
+}  // namespace fakes

@@ -18,7 +18,7 @@ using pipeline::Answer;
 using pipeline::Result;
 
 Answer photo_answer() {
-  Answer answer = siftd_test::photo_answer();
+  Answer answer = fakes::photo_answer();
   answer.backend = "openai";
   answer.model = "flash-lite";
   answer.request_id = "req-9";
@@ -54,14 +54,14 @@ class JobRunnerDecisions : public ::testing::Test {
   siftd_test::TempDir m_dir;
   std::unique_ptr<pipeline::Journal> m_journal;
   std::unique_ptr<pipeline::DecisionLog> m_decisions;
-  siftd_test::FakeNormalizer m_normalizer;
+  fakes::FakeNormalizer m_normalizer;
   pipeline::Sinks m_sinks;
 };
 
 }  // namespace
 
 TEST_F(JobRunnerDecisions, a_routed_file_gets_one_row_with_input_answer_and_destination) {
-  siftd_test::FakeBackend backend({photo_answer()});
+  fakes::FakeBackend backend({photo_answer()});
   const auto rows = run(backend);
   ASSERT_EQ(rows.size(), 1u);
   const auto& row = rows.front();
@@ -89,7 +89,7 @@ TEST_F(JobRunnerDecisions, a_routed_file_gets_one_row_with_input_answer_and_dest
 }
 
 TEST_F(JobRunnerDecisions, a_refused_reply_gets_a_row_with_the_error_and_the_quarantine) {
-  siftd_test::FakeBackend backend(
+  fakes::FakeBackend backend(
       {pipeline::fail(pipeline::ErrorCode::invalid_reply, "category outside the taxonomy")});
   const auto rows = run(backend);
   ASSERT_EQ(rows.size(), 1u);
@@ -101,6 +101,6 @@ TEST_F(JobRunnerDecisions, a_refused_reply_gets_a_row_with_the_error_and_the_qua
 
 TEST_F(JobRunnerDecisions, a_file_that_never_reached_a_backend_gets_no_row) {
   m_normalizer.error = media::Error{media::ErrorCode::corrupt, "bad header"};
-  siftd_test::FakeBackend backend({photo_answer()});
+  fakes::FakeBackend backend({photo_answer()});
   EXPECT_TRUE(run(backend).empty());
 }

@@ -18,8 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using siftd_test::FakeBackend;
-using siftd_test::FakeNormalizer;
+using fakes::FakeBackend;
+using fakes::FakeNormalizer;
 
 class JobRunnerResume : public ::testing::Test {
  protected:

@@ -9,9 +9,9 @@
 namespace pipeline {
 namespace {
 
-using siftd_test::FakeBackend;
-using siftd_test::FakeNormalizer;
-using siftd_test::photo_answer;
+using fakes::FakeBackend;
+using fakes::FakeNormalizer;
+using fakes::photo_answer;
 
 TEST(Triage, turns_a_confident_answer_into_a_route_and_passes_the_hash) {
   FakeNormalizer normalizer;

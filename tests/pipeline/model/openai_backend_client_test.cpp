@@ -5,15 +5,15 @@
 
 #include "pipeline/model/openai_backend.h"
 #include "tests/fakes/fake_llm_client.h"
-#include "tests/pipeline/fake_clock.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/pipeline/test_inputs.h"
 
 namespace pipeline {
 namespace {
 
 using nlohmann::json;
-using siftd_test::FakeLlmClient;
-using siftd_test::http_response;
+using fakes::FakeLlmClient;
+using fakes::http_response;
 
 std::string completion(const std::string& content) {
   return json{
@@ -42,7 +42,7 @@ class OpenAiBackendClient : public ::testing::Test {
     return backend.decide(pipeline_test::image_input(), DecideContext{});
   }
 
-  pipeline_test::FakeClock m_clock;
+  fakes::FakeClock m_clock;
 };
 
 TEST_F(OpenAiBackendClient, a_500_is_retried_and_every_request_counted) {
