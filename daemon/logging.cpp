@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/display_text.h"
+#include "pipeline/model/redaction.h"
 
 namespace daemon_core {
 namespace {
@@ -37,9 +38,11 @@ class PriorityFlag final : public spdlog::custom_flag_formatter {
 // The longest message one log line carries; each untrusted part is capped far below this.
 constexpr std::size_t k_max_message_bytes = 16 * 1024;
 
+// Printable, and with any bearer token or api-key value that slipped through blanked out.
 std::string printable_message(const spdlog::details::log_msg& message) {
-  return pipeline::printable(std::string_view(message.payload.data(), message.payload.size()),
-                             k_max_message_bytes);
+  static const pipeline::Redactor k_credentials;
+  return k_credentials.redact(pipeline::printable(
+      std::string_view(message.payload.data(), message.payload.size()), k_max_message_bytes));
 }
 
 // The message through the one sanitizer: whatever a call site forgot to clean, no log line
