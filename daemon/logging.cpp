@@ -6,6 +6,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "pipeline/display_text.h"
+#include "pipeline/model/redaction.h"
+
 namespace daemon_core {
 namespace {
 
@@ -32,23 +35,39 @@ class PriorityFlag final : public spdlog::custom_flag_formatter {
   }
 };
 
-// The message as the body of a JSON string: quotes, backslashes and control bytes escaped.
+// The longest message one log line carries; each untrusted part is capped far below this.
+constexpr std::size_t k_max_message_bytes = 16 * 1024;
+
+// Printable, and with any bearer token or api-key value that slipped through blanked out.
+std::string printable_message(const spdlog::details::log_msg& message) {
+  static const pipeline::Redactor k_credentials;
+  return k_credentials.redact(pipeline::printable(
+      std::string_view(message.payload.data(), message.payload.size()), k_max_message_bytes));
+}
+
+// The message through the one sanitizer: whatever a call site forgot to clean, no log line
+// carries a newline, an escape sequence, a journald priority or invalid UTF-8.
+class PrintableMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& message, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string text = printable_message(message);
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<PrintableMessageFlag>();
+  }
+};
+
+// The sanitized message as the body of a JSON string: it holds no control characters and is
+// valid UTF-8 already, so only quotes and backslashes need escaping.
 class JsonMessageFlag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& message, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    for (const char c : message.payload) {
-      const auto byte = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        dest.push_back('\\');
-        dest.push_back(c);
-      } else if (byte < 0x20) {
-        const char escaped[] = {'\\', 'u', '0', '0', k_hex[byte >> 4], k_hex[byte & 0xF]};
-        dest.append(escaped, escaped + 6);
-      } else {
-        dest.push_back(c);
-      }
+    for (const char c : printable_message(message)) {
+      if (c == '"' || c == '\\') dest.push_back('\\');
+      dest.push_back(c);
     }
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
@@ -63,13 +82,15 @@ void setup_logging(LogFormat format, LogLevel level) {
   auto logger = spdlog::stderr_logger_mt("siftd");
   const bool under_systemd = std::getenv("JOURNAL_STREAM") != nullptr;
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<PriorityFlag>('*').add_flag<JsonMessageFlag>('&');
+  formatter->add_flag<PriorityFlag>('*')
+      .add_flag<JsonMessageFlag>('&')
+      .add_flag<PrintableMessageFlag>('~');
   if (format == LogFormat::json) {
     formatter->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%&"})");
   } else if (format == LogFormat::automatic && under_systemd) {
-    formatter->set_pattern("%*%v");  // journald adds its own timestamps
+    formatter->set_pattern("%*%~");  // journald adds its own timestamps
   } else {
-    formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %~");
   }
   logger->set_formatter(std::move(formatter));
   spdlog::set_default_logger(logger);

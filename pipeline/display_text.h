@@ -1,14 +1,23 @@
 #pragma once
-// Text for people: file names made safe to print on one log line, and UTC timestamps.
+// Text for people: the one sanitizer every model- or file-supplied string goes through before
+// a log line or an export (printable), and UTC timestamps.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace pipeline {
 
-// Control bytes (newlines among them) become '?', so one file is one log line.
-std::string printable(std::string_view text);
+// Enough for any path a log line names; far less than a hostile reply may hold.
+inline constexpr std::size_t k_printable_max = 1024;
+
+// `text` made safe for one log line: valid UTF-8 out; newlines, tabs and other control
+// characters (C0, DEL, C1), line and paragraph separators and bidi overrides escaped (\n, \t,
+// \x1b, \u202e); bytes that are not UTF-8 escaped as \xNN; a "<N>" (the priority prefix
+// journald reads) defused as \x3c; cut after about `max_bytes` with a note of what was left
+// out. Backslashes stay as they are, so applying it twice changes nothing.
+std::string printable(std::string_view text, std::size_t max_bytes = k_printable_max);
 
 std::string utc_time(std::int64_t ms);  // 2026-11-28T05:09:31Z
 std::string utc_date(std::int64_t ms);  // 2026-11-28

@@ -1,11 +1,17 @@
 #include "pipeline/decide/decision.h"
 
 #include "pipeline/decide/decision_json.h"
+#include "pipeline/display_text.h"
 
 namespace pipeline {
 namespace {
 
 using nlohmann::json;
+
+// Untrusted text quoted in an error: a little of it, made printable (errors reach logs).
+std::string quote_untrusted(std::string_view text) {
+  return "'" + printable(text, 64) + "'";
+}
 
 Result<FieldValue> parse_field(const json& value, const Field& field) {
   if (value.is_null()) return FieldValue{};
@@ -20,7 +26,8 @@ Result<FieldValue> parse_field(const json& value, const Field& field) {
       if (value.is_boolean()) return FieldValue{value.get<bool>()};
       break;
   }
-  return fail(ErrorCode::invalid_reply, "field '" + field.name + "' has the wrong type");
+  return fail(ErrorCode::invalid_reply,
+              "field " + quote_untrusted(field.name) + " has the wrong type");
 }
 
 Result<std::map<std::string, FieldValue>> parse_fields(const json& reply,
@@ -37,7 +44,8 @@ Result<std::map<std::string, FieldValue>> parse_fields(const json& reply,
   for (const auto& [name, value] : given.items()) {
     const auto it =
         std::find_if(all.begin(), all.end(), [&](const Field& f) { return f.name == name; });
-    if (it == all.end()) return fail(ErrorCode::invalid_reply, "unknown field '" + name + "'");
+    if (it == all.end())
+      return fail(ErrorCode::invalid_reply, "unknown field " + quote_untrusted(name));
     auto parsed = parse_field(value, *it);
     if (!parsed) return tl::unexpected(parsed.error());
     fields.emplace(name, std::move(*parsed));
@@ -77,9 +85,8 @@ Result<Decision> parse_checked(std::string_view json_text, const Taxonomy* taxon
   }
   decision.category = category->get<std::string>();
   if (taxonomy && !taxonomy->find(decision.category)) {
-    // Quote at most a little of it: the text is untrusted and may be long.
     return fail(ErrorCode::invalid_reply,
-                "category '" + decision.category.substr(0, 64) + "' is not in the taxonomy");
+                "category " + quote_untrusted(decision.category) + " is not in the taxonomy");
   }
 
   const auto confidence = reply.find("confidence");

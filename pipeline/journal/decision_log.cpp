@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/csv.h"
+#include "pipeline/display_text.h"
 #include "pipeline/job.h"
 #include "pipeline/journal/sqlite_handles.h"
 
@@ -108,6 +109,9 @@ void bind_row(sqlite3_stmt* s, const DecisionRow& r) {
   sqlite3_bind_double(s, i++, r.decide_ms);
   sqlite3_bind_double(s, i++, r.route_ms);
 }
+
+// Room for a whole stored raw reply, escaped.
+constexpr std::size_t k_export_field_max = 256 * 1024;
 
 std::string fixed(double value, int decimals) {
   return fmt::format("{:.{}f}", value, decimals);
@@ -227,33 +231,36 @@ std::pair<std::string, std::string> category_and_confidence(const std::string& d
 
 std::string to_csv_line(const DecisionRow& r) {
   const auto [category, confidence] = category_and_confidence(r.decision_json);
-  return csv_line({std::to_string(r.id),
-                   iso_time(r.at_ms),
-                   std::to_string(r.file_id),
-                   r.path,
-                   r.sha256,
-                   r.kind,
-                   r.facts_json,
-                   std::to_string(r.token_estimate),
-                   std::to_string(r.naive_tokens),
-                   r.request_id,
-                   r.backend,
-                   r.model,
-                   r.prompt_version,
-                   r.raw_reply,
-                   r.decision_json,
-                   category,
-                   confidence,
-                   r.outcome,
-                   r.destination,
-                   r.error,
-                   std::to_string(r.prompt_tokens),
-                   std::to_string(r.cached_tokens),
-                   std::to_string(r.completion_tokens),
-                   fixed(r.cost_usd, 8),
-                   fixed(r.normalize_ms, 3),
-                   fixed(r.decide_ms, 3),
-                   fixed(r.route_ms, 3)});
+  std::vector<std::string> fields{std::to_string(r.id),
+                                  iso_time(r.at_ms),
+                                  std::to_string(r.file_id),
+                                  r.path,
+                                  r.sha256,
+                                  r.kind,
+                                  r.facts_json,
+                                  std::to_string(r.token_estimate),
+                                  std::to_string(r.naive_tokens),
+                                  r.request_id,
+                                  r.backend,
+                                  r.model,
+                                  r.prompt_version,
+                                  r.raw_reply,
+                                  r.decision_json,
+                                  category,
+                                  confidence,
+                                  r.outcome,
+                                  r.destination,
+                                  r.error,
+                                  std::to_string(r.prompt_tokens),
+                                  std::to_string(r.cached_tokens),
+                                  std::to_string(r.completion_tokens),
+                                  fixed(r.cost_usd, 8),
+                                  fixed(r.normalize_ms, 3),
+                                  fixed(r.decide_ms, 3),
+                                  fixed(r.route_ms, 3)};
+  // Paths and replies are untrusted: one line per row, nothing a terminal would act on.
+  for (auto& field : fields) field = printable(field, k_export_field_max);
+  return csv_line(fields);
 }
 
 std::string to_json_line(const DecisionRow& r) {

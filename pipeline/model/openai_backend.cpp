@@ -18,6 +18,18 @@ std::string endpoint(std::string base) {
   return base + "/chat/completions";
 }
 
+// The key and the values of credential headers (x-goog-api-key, ...): never echoed back.
+std::vector<std::string> secrets_of(const OpenAiSettings& settings) {
+  std::vector<std::string> secrets{settings.api_key};
+  for (const auto& header : settings.extra_headers) {
+    const auto colon = header.find(':');
+    if (colon == std::string::npos || !is_credential_header(header.substr(0, colon))) continue;
+    const auto value = header.find_first_not_of(" \t", colon + 1);
+    if (value != std::string::npos) secrets.push_back(header.substr(value));
+  }
+  return secrets;
+}
+
 int as_int(const json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_number_integer() ? it->get<int>() : 0;
@@ -86,6 +98,7 @@ OpenAiBackend::OpenAiBackend(OpenAiSettings settings, Taxonomy taxonomy, OpenAiP
       m_ports(std::move(ports)),
       m_limiter(m_settings.limits, m_ports.clock),
       m_breaker(m_settings.breaker_failures, m_settings.breaker_cooldown, m_ports.clock),
+      m_redactor(secrets_of(m_settings)),
       m_prefix_tokens(
           static_cast<int>((m_builder.system_text().size() + m_builder.schema_json().size()) / 4)) {
   if (!m_ports.spend) m_ports.spend = std::make_shared<SpendTracker>(SpendCaps{}, m_ports.clock);
@@ -122,6 +135,14 @@ HttpResult OpenAiBackend::post_counted(const HttpRequest& request) {
   return result;
 }
 
+HttpResult OpenAiBackend::post_redacted(const HttpRequest& request) {
+  HttpResult result = post_counted(request);
+  if (!result) return fail(result.error().code, m_redactor.redact(result.error().detail));
+  result->body = m_redactor.redact(result->body);
+  result->request_id = m_redactor.redact(result->request_id);
+  return result;
+}
+
 Result<void> OpenAiBackend::wait_for_slot(int tokens) {
   for (;;) {
     const milliseconds wait = m_limiter.try_acquire(tokens);
@@ -148,7 +169,7 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
       return fail(ErrorCode::circuit_open, "the endpoint failed repeatedly; waiting to probe");
     if (auto ok = wait_for_slot(tokens); !ok) return tl::unexpected(ok.error());
 
-    const HttpResult result = post_counted(request);
+    const HttpResult result = post_redacted(request);
     ++answer.attempts;
     const Classified verdict = classify(result, m_ports.clock.wall_now());
     const bool endpoint_failed =

@@ -3,8 +3,9 @@
 // endpoint, made safe to act on. Before a request: the spend cap, a parked quota, the circuit
 // breaker and the rate buckets. After: retries with backoff on transient failures (the
 // server's own wait honoured, everyone paused on a 429), the reply validated against the
-// taxonomy with one repair attempt, and its usage priced and counted. It never falls back by
-// itself: FallbackBackend decides what a failure turns into.
+// taxonomy with one repair attempt, and its usage priced and counted. Whatever comes back is
+// cleared of the key (and of any bearer token) before it is parsed, logged or stored. It never
+// falls back by itself: FallbackBackend decides what a failure turns into.
 
 #include <chrono>
 #include <functional>
@@ -18,6 +19,7 @@
 #include "pipeline/model/circuit_breaker.h"
 #include "pipeline/model/llm_client.h"
 #include "pipeline/model/rate_limiter.h"
+#include "pipeline/model/redaction.h"
 #include "pipeline/model/request_builder.h"
 #include "pipeline/model/retry_policy.h"
 #include "pipeline/model/spend_tracker.h"
@@ -64,6 +66,8 @@ class OpenAiBackend final : public Backend {
   struct Reply;
   Result<Reply> exchange(const std::string& body, int tokens, const PromptMix& mix, Answer& answer);
   HttpResult post_counted(const HttpRequest& request);
+  // The exchange with every credential taken out of what came back (body, id, error text).
+  HttpResult post_redacted(const HttpRequest& request);
   Result<void> wait_for_slot(int tokens);
   // Prices one reply's usage, counts it against the caps and adds it to the answer.
   void charge(Usage spent, const PromptMix& mix, Answer& answer);
@@ -75,6 +79,7 @@ class OpenAiBackend final : public Backend {
   OpenAiPorts m_ports;
   RateLimiter m_limiter;
   CircuitBreaker m_breaker;
+  Redactor m_redactor;
   int m_prefix_tokens;
 };
 

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/display_text.h"
+
 namespace pipeline {
 namespace {
 
@@ -36,12 +38,9 @@ bool type_is(const json& detail, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// The start of an error body, for the error detail: untrusted, so made printable and short.
 std::string snippet(std::string_view body) {
-  std::string out(body.substr(0, 200));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  return out;
+  return printable(body, 200);
 }
 
 }  // namespace

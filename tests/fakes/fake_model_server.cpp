@@ -33,6 +33,7 @@ constexpr std::pair<Fault, std::string_view> k_fault_names[] = {
     {Fault::schema_breaking, "schema_breaking"},
     {Fault::unknown_category, "unknown_category"},
     {Fault::path_category, "path_category"},
+    {Fault::echo_credentials, "echo_credentials"},
 };
 
 const char* k_default_content =
@@ -221,6 +222,18 @@ struct FakeModelServer::Impl {
         return;
       case Fault::path_category:
         response.set_content(completion(model, decision_with_category("../../etc")),
+                             "application/json");
+        return;
+      case Fault::echo_credentials:
+        // As some proxies do: the rejected request's headers quoted back in the error.
+        response.status = 400;
+        response.set_content(json{{"error",
+                                   {{"message", "Invalid request headers: Authorization: " +
+                                                    request.get_header_value("Authorization") +
+                                                    ", x-goog-api-key: " +
+                                                    request.get_header_value("x-goog-api-key")},
+                                    {"type", "invalid_request_error"}}}}
+                                 .dump(),
                              "application/json");
         return;
     }

@@ -4,7 +4,8 @@
 // decision, after a configurable latency, and plays the faults a real endpoint shows: 429 with
 // Retry-After, Gemini's RESOURCE_EXHAUSTED with RetryInfo in an array-wrapped body, a per-day
 // quota, 500, 503, a reply slower than any timeout, a dropped connection, broken JSON, replies
-// that break the schema or leave the taxonomy. It records every request.
+// that break the schema or leave the taxonomy, an error body echoing the credentials. It records
+// every request.
 
 #include <chrono>
 #include <memory>
@@ -31,6 +32,7 @@ enum class Fault {
   schema_breaking,     // content is JSON but breaks the schema
   unknown_category,    // a category outside the taxonomy
   path_category,       // a category that looks like a path: "../../etc"
+  echo_credentials,    // 400 whose body quotes the Authorization and x-goog-api-key headers
 };
 
 std::optional<Fault> parse_fault(std::string_view name);

@@ -69,7 +69,7 @@ TEST(DecisionLog, appends_in_the_journal_database_and_reads_back_since_a_time) {
   EXPECT_EQ((*recent)[0].outcome, "escalate");
 }
 
-TEST(DecisionLog, csv_has_one_header_and_one_parseable_row_per_decision) {
+TEST(DecisionLog, csv_has_one_header_and_one_printable_row_per_line) {
   const auto row = sample_row(1'764'300'000'000);
   const auto rows = pipeline::parse_csv(pipeline::decision_csv_header() +
                                         pipeline::to_csv_line(row) + pipeline::to_csv_line(row));
@@ -81,8 +81,9 @@ TEST(DecisionLog, csv_has_one_header_and_one_parseable_row_per_decision) {
     return (*rows)[1][static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
                                                header.begin())];
   };
-  EXPECT_EQ(column("path"), row.path);
-  EXPECT_EQ(column("raw_reply"), row.raw_reply);
+  // Untrusted text is escaped, so each row is one line a terminal shows as it is.
+  EXPECT_EQ(column("path"), "/in/a, \"quoted\"\\nname.pdf");
+  EXPECT_EQ(column("raw_reply"), "{\"category\": \"invoice\",\\n \"confidence\": 0.9}");
   EXPECT_EQ(column("category"), "invoice");
   EXPECT_EQ(column("confidence"), "0.900");
   EXPECT_EQ(column("time"), "2025-11-28T03:20:00.000Z");

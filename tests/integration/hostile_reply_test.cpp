@@ -1,0 +1,137 @@
+// Model replies and file names that try to forge log lines, through the real binary: a category
+// with a newline, an escape sequence and a journald priority, a 3 MB field name, a file name
+// that is not UTF-8. Every log line stays one small printable line (valid JSON when asked
+// for), and the CSV export holds one row per line.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../temp_dir.h"
+#include "daemon_process.h"
+#include "test_media.h"
+#include "tests/fakes/fake_model_server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using siftd_test::read_file;
+using siftd_test::wait_for;
+using siftd_test::write_file;
+
+constexpr std::size_t k_huge = 3'000'000;
+const std::string k_forged = "\n<0>\x1b[2Jforged";
+const std::string k_evil_name = "evil" + k_forged + ".jpg";
+const std::string k_latin1_name = "caf\xe9.jpg";
+
+std::string decision(const std::string& category, const json& fields) {
+  return json{{"category", category},
+              {"confidence", 0.95},
+              {"route", "accept"},
+              {"summary", "hostile"},
+              {"fields", fields}}
+      .dump();
+}
+
+// The start of a (maybe huge) log, for a failure message.
+std::string head(const std::string& text) {
+  return text.substr(0, 4000);
+}
+
+struct Outputs {
+  std::string log;
+  std::string csv;
+};
+
+// Two files through `siftd run` whose model first names a forged category, then (the repair)
+// a huge forged field name, so the file falls back to the local rules.
+Outputs run_hostile(const std::string& log_format) {
+  Outputs outputs;
+  siftd_test::TempDir dir;
+  fakes::FakeModelServer model;
+  EXPECT_TRUE(model.start());
+  fakes::ScriptedReply forged_category;
+  forged_category.content = decision("photo" + k_forged, json::object());
+  fakes::ScriptedReply huge_field;
+  huge_field.content =
+      decision("photo", json{{"a" + k_forged + std::string(k_huge, 'F'), "value"}});
+  model.script({forged_category, huge_field});
+  const std::string config = dir / "siftd.toml";
+  write_file(config, "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
+                         "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nbase_url = \"" +
+                         model.base_url() + "\"\nbackoff_base_ms = 10\n");
+  {
+    siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", log_format},
+                                     dir / "log", {"SIFTD_API_KEY=k"});
+    EXPECT_TRUE(
+        wait_for([&] { return read_file(dir / "log").find("watching") != std::string::npos; }));
+    write_file(dir / ("inbox/" + k_evil_name), siftd_test::photo_jpeg(640, 480, 1));
+    EXPECT_TRUE(wait_for([&] {
+      return fs::exists(dir / ("sorted/photo/" + k_evil_name + ".siftd.json"));
+    })) << head(read_file(dir / "log"));
+    write_file(dir / ("inbox/" + k_latin1_name), siftd_test::photo_jpeg(640, 480, 2));
+    EXPECT_TRUE(wait_for([&] {
+      return fs::exists(dir / ("sorted/photo/" + k_latin1_name + ".siftd.json"));
+    })) << head(read_file(dir / "log"));
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait_exit(), 0);
+  }
+  EXPECT_EQ(model.request_count(), 3u);
+  outputs.log = read_file(dir / "log");
+  const auto csv = siftd_test::run_siftd("log --config '" + config + "' --format csv");
+  EXPECT_EQ(csv.status, 0);
+  outputs.csv = csv.out;
+  return outputs;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+void expect_no_forgery(const std::string& text) {
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "an escape sequence: " << head(text);
+  EXPECT_EQ(text.find("<0>"), std::string::npos) << "a journald priority: " << head(text);
+  EXPECT_EQ(text.find(std::string(1000, 'F')), std::string::npos) << "the huge field name";
+}
+
+}  // namespace
+
+TEST(HostileReply, text_log_lines_stay_single_small_and_printable) {
+  const Outputs outputs = run_hostile("text");
+  EXPECT_LT(outputs.log.size(), 64u * 1024) << head(outputs.log);
+  expect_no_forgery(outputs.log);
+  EXPECT_NE(outputs.log.find("unknown field 'a\\n\\x3c0>\\x1b[2JforgedFFFF"), std::string::npos)
+      << "the reply is quoted, escaped and cut: " << head(outputs.log);
+
+  // siftd log --format csv: one row per line (CRLF), nothing raw from the name or the reply.
+  expect_no_forgery(outputs.csv);
+  for (std::size_t at = outputs.csv.find('\n'); at != std::string::npos;
+       at = outputs.csv.find('\n', at + 1)) {
+    ASSERT_GT(at, 0u);
+    EXPECT_EQ(outputs.csv[at - 1], '\r') << "a line break inside a field: " << head(outputs.csv);
+  }
+  EXPECT_NE(outputs.csv.find("evil\\n\\x3c0>\\x1b[2Jforged.jpg"), std::string::npos)
+      << head(outputs.csv);
+}
+
+TEST(HostileReply, json_log_lines_are_valid_utf8_json_even_for_names_that_are_not) {
+  const Outputs outputs = run_hostile("json");
+  EXPECT_LT(outputs.log.size(), 64u * 1024) << head(outputs.log);
+  expect_no_forgery(outputs.log);
+  bool named_latin1 = false;
+  for (const auto& line : lines_of(outputs.log)) {
+    const json entry = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(entry.is_object()) << "not valid JSON: " << head(line);
+    const std::string message = entry.value("message", "");
+    for (const char c : message) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << head(message);
+    if (message.find("caf\\xe9.jpg") != std::string::npos) named_latin1 = true;
+  }
+  EXPECT_TRUE(named_latin1) << "the Latin-1 name is logged, escaped: " << head(outputs.log);
+}
