@@ -306,8 +306,11 @@ std::string Config::journal_path() const {
 std::string Config::expand(const std::string& path_template) const {
   std::string path = path_template;
   const std::string token = "{out}";
-  for (auto at = path.find(token); at != std::string::npos; at = path.find(token, at)) {
-    path.replace(at, token.size(), absolute(out));
+  const std::string root = absolute(out);
+  // The search goes on after the inserted text: `out` itself may contain "{out}".
+  for (auto at = path.find(token); at != std::string::npos;
+       at = path.find(token, at + root.size())) {
+    path.replace(at, token.size(), root);
   }
   return absolute(path);
 }

@@ -117,7 +117,9 @@ std::optional<TiffTags> tiff_tags(std::string_view b) {
     const std::uint32_t value = type == 3 ? u16(entry + 8) : u32(entry + 8);
     if (tag == 256) tags.width = value;
     if (tag == 257) tags.height = value;
-    if (tag == 274) tags.orientation = static_cast<int>(value);
+    // Only 1..8 mean anything; the decoder would act on any other value (sides swapped
+    // for 5 and up), so it is read as "no orientation".
+    if (tag == 274 && value >= 1 && value <= 8) tags.orientation = static_cast<int>(value);
   }
   return tags;
 }
@@ -126,8 +128,7 @@ std::optional<TiffTags> tiff_tags(std::string_view b) {
 
 int exif_orientation(std::string_view tiff) {
   const auto tags = tiff_tags(tiff);
-  if (!tags || tags->orientation < 1 || tags->orientation > 8) return 1;
-  return tags->orientation;
+  return tags ? tags->orientation : 1;
 }
 
 std::optional<ImageHeader> read_image_header(std::string_view b) {

@@ -86,13 +86,20 @@ Result<Probe> from_mime(std::string mime, const std::function<Result<AvProbe>()>
   return fail(ErrorCode::unsupported, "unsupported content type " + mime);
 }
 
+// magic_error() may be null even when a lookup failed (libmagic gives up on some inputs
+// without saying why).
+std::string magic_message(magic_t cookie) {
+  const char* message = magic_error(cookie);
+  return std::string("libmagic: ") + (message ? message : "cannot tell the type");
+}
+
 }  // namespace
 
 Result<Probe> probe_file(const std::string& path) {
   magic_t cookie = thread_magic();
   if (!cookie) return fail(ErrorCode::internal, "libmagic could not load its database");
   const char* mime = magic_file(cookie, path.c_str());
-  if (!mime) return fail(ErrorCode::io, std::string("libmagic: ") + magic_error(cookie));
+  if (!mime) return fail(ErrorCode::io, magic_message(cookie));
   return from_mime(mime, [&] { return av_probe_file(path); });
 }
 
@@ -100,7 +107,7 @@ Result<Probe> probe_bytes(const std::string& bytes) {
   magic_t cookie = thread_magic();
   if (!cookie) return fail(ErrorCode::internal, "libmagic could not load its database");
   const char* mime = magic_buffer(cookie, bytes.data(), bytes.size());
-  if (!mime) return fail(ErrorCode::corrupt, std::string("libmagic: ") + magic_error(cookie));
+  if (!mime) return fail(ErrorCode::corrupt, magic_message(cookie));
   return from_mime(mime, [&] { return av_probe_bytes(bytes); });
 }
 

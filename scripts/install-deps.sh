@@ -3,7 +3,8 @@
 # there. Idempotent: when every package is present it changes nothing and runs no apt-get.
 #
 #   scripts/install-deps.sh build   compiler, libraries (enough to build and run siftd)
-#   scripts/install-deps.sh test    build + what the tests use (redis-server, rclone, ffmpeg, ...)
+#   scripts/install-deps.sh test    build + what the tests use (redis-server, rclone, ffmpeg,
+#                                   clang-16 and its libFuzzer for the fuzz smoke, ...)
 #   scripts/install-deps.sh bench   test + the peer tools the benchmarks compare against
 set -euo pipefail
 
@@ -21,6 +22,7 @@ test=(
   python3 python3-jsonschema python3-yaml redis-server rclone sqlite3 systemd
   ffmpeg sox imagemagick ghostscript espeak-ng poppler-utils fonts-dejavu-core
   dpkg-dev fakeroot clang-format git
+  clang-16 libclang-rt-16-dev
 )
 bench=(libvips-tools libjpeg-turbo-progs)
 

@@ -1,5 +1,7 @@
 #include "pipeline/model/openai_backend.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -30,9 +32,17 @@ std::vector<std::string> secrets_of(const OpenAiSettings& settings) {
   return secrets;
 }
 
-int as_int(const json& object, const char* key) {
+// A token count as the reply claims it, kept within what one request can bill: a broken or
+// hostile reply must not make the sums over retries and tiers negative or overflow them.
+constexpr std::int64_t k_max_reply_tokens = 100'000'000;
+
+int token_count(const json& object, const char* key) {
   const auto it = object.find(key);
-  return it != object.end() && it->is_number_integer() ? it->get<int>() : 0;
+  if (it == object.end() || !it->is_number_integer()) return 0;
+  if (it->is_number_unsigned()) {
+    return static_cast<int>(std::min<std::uint64_t>(it->get<std::uint64_t>(), k_max_reply_tokens));
+  }
+  return static_cast<int>(std::clamp<std::int64_t>(it->get<std::int64_t>(), 0, k_max_reply_tokens));
 }
 
 // What a 2xx body says: the message content (or why there is none), the usage and the id.
@@ -49,11 +59,11 @@ Completion read_completion(const std::string& body) {
   Completion completion;
   if (const auto usage = parsed.find("usage"); usage != parsed.end() && usage->is_object()) {
     Usage spent;
-    spent.prompt_tokens = as_int(*usage, "prompt_tokens");
-    spent.completion_tokens = as_int(*usage, "completion_tokens");
+    spent.prompt_tokens = token_count(*usage, "prompt_tokens");
+    spent.completion_tokens = token_count(*usage, "completion_tokens");
     if (const auto details = usage->find("prompt_tokens_details");
         details != usage->end() && details->is_object()) {
-      spent.cached_tokens = as_int(*details, "cached_tokens");
+      spent.cached_tokens = token_count(*details, "cached_tokens");
     }
     completion.usage = spent;
   }

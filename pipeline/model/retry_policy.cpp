@@ -38,6 +38,25 @@ bool type_is(const json& detail, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// The error body is the server's (or whoever answers in its place): a field of an unexpected
+// type reads as absent rather than throwing out of classify().
+std::string string_at(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A number, or a string holding one (proto3 JSON writes a Duration's int64 seconds as a string).
+double number_at(const json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end()) return 0;
+  if (it->is_number()) return it->get<double>();
+  if (!it->is_string()) return 0;
+  const auto& text = it->get_ref<const std::string&>();
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  return end != text.c_str() && *end == '\0' ? value : 0;
+}
+
 // The start of an error body, for the error detail: untrusted, so made printable and short.
 std::string snippet(std::string_view body) {
   return printable(body, 200);
@@ -57,8 +76,10 @@ std::optional<milliseconds> parse_retry_after(std::string_view header,
   const std::string text(header);
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (!end) return std::nullopt;
-  const auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-  return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(at - now));
+  // In milliseconds, not the clock's nanoseconds: a date centuries ahead must not overflow.
+  const auto wait = std::chrono::seconds(timegm(&tm)) -
+                    std::chrono::duration_cast<milliseconds>(now.time_since_epoch());
+  return std::max(milliseconds(0), wait);
 }
 
 std::optional<milliseconds> parse_retry_info(std::string_view body) {
@@ -75,7 +96,7 @@ std::optional<milliseconds> parse_retry_info(std::string_view body) {
         return milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
       }
     } else if (delay->is_object()) {
-      const double seconds = delay->value("seconds", 0.0) + delay->value("nanos", 0.0) / 1e9;
+      const double seconds = number_at(*delay, "seconds") + number_at(*delay, "nanos") / 1e9;
       if (seconds >= 0 && seconds < 1e7)
         return milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
     }
@@ -90,8 +111,7 @@ bool names_per_day_quota(std::string_view body) {
     if (violations == detail.end() || !violations->is_array()) continue;
     for (const auto& violation : *violations) {
       if (!violation.is_object()) continue;
-      const std::string id =
-          violation.value("quotaId", std::string()) + violation.value("quotaMetric", std::string());
+      const std::string id = string_at(violation, "quotaId") + string_at(violation, "quotaMetric");
       if (id.find("PerDay") != std::string::npos || id.find("per_day") != std::string::npos)
         return true;
     }

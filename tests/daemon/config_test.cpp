@@ -130,6 +130,16 @@ TEST(Config, destination_inside_the_inbox_is_refused) {
   EXPECT_NE(config.error().detail.find("files would be taken again"), std::string::npos);
 }
 
+// An input that hung fuzz_config (tests/fuzz/regressions/config/): the expansion used to find the
+// "{out}" it had just inserted, forever, growing the path until memory ran out.
+TEST(Config, an_out_folder_named_with_the_placeholder_is_expanded_once) {
+  Config config;
+  config.out = "/data/{out}";
+  EXPECT_EQ(config.expand("{out}/{category}"), "/data/{out}/{category}");
+  const auto parsed = parse_config_text("[daemon]\nout = \"{out}\"\n", "placeholder.toml");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+}
+
 TEST(Config, thresholds_must_be_ordered) {
   auto config = parse_config_text("[decide]\naccept = 0.2\nreview = 0.5\n", "t.toml");
   ASSERT_FALSE(config);

@@ -40,6 +40,15 @@ TEST(ImageHeader, declares_a_huge_png_from_its_ihdr_alone) {
   EXPECT_EQ(header->height, 30000);
 }
 
+TEST(ImageHeader, an_orientation_outside_1_to_8_reads_as_none) {
+  // A little-endian TIFF whose one tag is Orientation (274, SHORT) = 9 (found by fuzzing).
+  const std::string tiff("II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x09\0\0\0", 22);
+  const auto header = read_image_header(tiff);
+  ASSERT_TRUE(header);
+  EXPECT_EQ(header->orientation, 1);
+  EXPECT_EQ(exif_orientation(tiff), 1);
+}
+
 TEST(ImageHeader, gives_nothing_for_truncated_or_unknown_bytes) {
   EXPECT_FALSE(read_image_header(""));
   EXPECT_FALSE(read_image_header("\xFF\xD8\xFF"));

@@ -181,6 +181,30 @@ TEST_F(OpenAiBackendTest, retries_a_dropped_connection) {
   EXPECT_EQ(answer->attempts, 2);
 }
 
+// An input that crashed fuzz_openai_reply (tests/fuzz/regressions/openai_reply/): the usage of
+// the two requests of a repair round, summed as claimed, overflowed int.
+TEST_F(OpenAiBackendTest, claimed_token_counts_are_clamped_so_sums_never_overflow_or_go_negative) {
+  fakes::FakeServerOptions options;
+  options.prompt_tokens = 2'147'483'647;
+  options.completion_tokens = -5;
+  fakes::FakeModelServer server(options);
+  ASSERT_TRUE(server.start());
+  server.script({reply(Fault::malformed_json)});
+  // Its own client, closed before the server stops (an idle keep-alive would hold the server).
+  auto client = CurlLlmClient::create(CurlClientOptions{});
+  ASSERT_TRUE(client);
+  OpenAiSettings s = settings();
+  s.base_url = server.base_url();
+  OpenAiBackend backend(s, default_taxonomy(),
+                        OpenAiPorts{**client, m_clock, m_spend, [] { return 0.5; }});
+  auto answer = backend.decide(pipeline_test::image_input(), DecideContext{});
+  ASSERT_TRUE(answer) << answer.error().detail;
+  EXPECT_EQ(answer->attempts, 2);
+  EXPECT_EQ(answer->usage.prompt_tokens, 200'000'000) << "each reply counts at most 10^8";
+  EXPECT_EQ(answer->usage.completion_tokens, 0);
+  EXPECT_GT(answer->usage.cost_usd, 0);
+}
+
 TEST_F(OpenAiBackendTest, repairs_malformed_json_once_with_the_error_appended) {
   m_server.script({reply(Fault::malformed_json)});
   auto b = backend();

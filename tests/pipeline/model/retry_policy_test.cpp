@@ -49,6 +49,27 @@ TEST(RetryPolicy, tells_a_per_day_quota_from_a_per_minute_one) {
       Verdict::park);
 }
 
+// Inputs that crashed fuzz_retry (also replayed from tests/fuzz/regressions/retry/).
+TEST(RetryPolicy, a_date_centuries_ahead_is_a_long_wait_not_an_overflow) {
+  const auto wait = parse_retry_after("Sat, 01 Jan 2300 00:00:00 GMT", k_now);
+  ASSERT_TRUE(wait);
+  // 1994-11-06 08:49:37 to 2300-01-01 00:00:00.
+  EXPECT_EQ(*wait, milliseconds((10'413'792'000LL - 784'111'777LL) * 1000));
+}
+
+TEST(RetryPolicy, fields_of_an_unexpected_type_in_a_429_body_are_read_as_absent) {
+  const std::string retry_info =
+      R"({"error":{"details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":{"seconds":"3","nanos":true}}]}})";
+  // proto3 JSON writes int64 seconds as a string; a wrong type (nanos) counts as zero.
+  EXPECT_EQ(parse_retry_info(retry_info), milliseconds(3000));
+  const std::string quota =
+      R"({"error":{"details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaId":5,"quotaMetric":["PerDay"]}]}]}})";
+  EXPECT_FALSE(names_per_day_quota(quota));
+  const Classified verdict = classify(response(429, quota), k_now);
+  EXPECT_EQ(verdict.verdict, Verdict::retry);
+  EXPECT_EQ(verdict.code, ErrorCode::rate_limited);
+}
+
 TEST(RetryPolicy, retries_only_what_may_pass_on_a_second_try) {
   for (const long status : {429L, 500L, 502L, 503L, 504L}) {
     EXPECT_EQ(classify(response(status), k_now).verdict, Verdict::retry) << status;

@@ -1,0 +1,55 @@
+// The openai backend's handling of a 2xx body (the completion's envelope, its usage and the
+// message content, then validation with one repair round) through OpenAiBackend::decide,
+// with a client that answers every request with the input. Whatever the body, the backend
+// returns a decision from the taxonomy or invalid_reply, after at most one repair round.
+
+#include <spdlog/spdlog.h>
+
+#include "pipeline/model/openai_backend.h"
+#include "tests/fuzz/fuzz_harness.h"
+#include "tests/pipeline/fake_clock.h"
+#include "tests/pipeline/test_inputs.h"
+
+namespace {
+
+class ReplayingClient final : public pipeline::LlmClient {
+ public:
+  explicit ReplayingClient(std::string body) : m_body(std::move(body)) {}
+  void send(pipeline::HttpRequest, pipeline::HttpCallback done) override {
+    pipeline::HttpResponse response;
+    response.status = 200;
+    response.body = m_body;
+    done(std::move(response));
+  }
+
+ private:
+  std::string m_body;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  spdlog::set_level(spdlog::level::off);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  ReplayingClient client{std::string(fuzz::as_text(data, size))};
+  pipeline_test::FakeClock clock;
+  pipeline::OpenAiSettings settings;
+  settings.base_url = "http://127.0.0.1:9/v1";
+  settings.request.model = "fuzz-model";
+  pipeline::OpenAiBackend backend(
+      settings, pipeline::default_taxonomy(),
+      pipeline::OpenAiPorts{client, clock, nullptr, [] { return 0.5; }});
+  const auto answer = backend.decide(pipeline_test::image_input(), pipeline::DecideContext{});
+  if (!answer) {
+    fuzz::check(answer.error().code == pipeline::ErrorCode::invalid_reply,
+                "a bad 2xx body is invalid_reply");
+    return 0;
+  }
+  fuzz::check(answer->attempts >= 1 && answer->attempts <= 2, "at most one repair round");
+  fuzz::check(pipeline::default_taxonomy().find(answer->decision.category) != nullptr,
+              "the category is in the taxonomy");
+  return 0;
+}
