@@ -13,7 +13,7 @@ inline bool wait_for(const std::function<bool()>& done,
   const auto deadline = std::chrono::steady_clock::now() + bound;
   while (std::chrono::steady_clock::now() < deadline) {
     if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   return done();
 }
