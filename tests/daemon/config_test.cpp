@@ -137,7 +137,7 @@ TEST(Config, an_out_folder_named_with_the_placeholder_is_expanded_once) {
   config.out = "/data/{out}";
   EXPECT_EQ(config.expand("{out}/{category}"), "/data/{out}/{category}");
   const auto parsed = parse_config_text("[daemon]\nout = \"{out}\"\n", "placeholder.toml");
-  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_TRUE(parsed) << parsed.error().detail;
 }
 
 TEST(Config, thresholds_must_be_ordered) {

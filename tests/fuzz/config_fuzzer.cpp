@@ -9,7 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto config =
       daemon_core::parse_config_text(std::string(fuzz::as_text(data, size)), "fuzz.toml");
   if (!config) {
-    fuzz::check(config.error().message.rfind("fuzz.toml", 0) == 0, "an error names the file");
+    fuzz::check(config.error().detail.rfind("fuzz.toml", 0) == 0, "an error names the file");
     return 0;
   }
   fuzz::check(!config->folders().empty(), "an accepted configuration watches a folder");

@@ -2,7 +2,7 @@
 // or an error, and every row of two or more fields the reader returns is written back by
 // csv_line() to a line that reads as the same row.
 
-#include "pipeline/eval/csv.h"
+#include "pipeline/csv.h"
 #include "pipeline/eval/evaluation.h"
 #include "tests/fuzz/fuzz_harness.h"
 
@@ -12,7 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& label : *labels) {
       fuzz::check(!label.file.empty() && !label.category.empty(),
                   "a label names file and category");
-      fuzz::check(label.route == "route" || label.route == "escalate" || label.route == "review",
+      fuzz::check(label.route == pipeline::Outcome::route ||
+                      label.route == pipeline::Outcome::escalate ||
+                      label.route == pipeline::Outcome::review,
                   "a label's route is route, escalate or review");
     }
   }

@@ -6,8 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/model/openai_backend.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/fuzz/fuzz_harness.h"
-#include "tests/pipeline/fake_clock.h"
 #include "tests/pipeline/test_inputs.h"
 
 namespace {
@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   ReplayingClient client{std::string(fuzz::as_text(data, size))};
-  pipeline_test::FakeClock clock;
+  fakes::FakeClock clock;
   pipeline::OpenAiSettings settings;
   settings.base_url = "http://127.0.0.1:9/v1";
   settings.request.model = "fuzz-model";

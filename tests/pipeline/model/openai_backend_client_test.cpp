@@ -4,16 +4,16 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/model/openai_backend.h"
-#include "tests/fakes/fake_llm_client.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_llm_client.h"
 #include "tests/pipeline/test_inputs.h"
 
 namespace pipeline {
 namespace {
 
-using nlohmann::json;
 using fakes::FakeLlmClient;
 using fakes::http_response;
+using nlohmann::json;
 
 std::string completion(const std::string& content) {
   return json{
