@@ -65,16 +65,23 @@ void add_queues(const Config& config, pipeline::Outbox& outbox, Runtime& runtime
 
 }  // namespace
 
+Result<Engines> make_engines(const Config& config, pipeline::Metrics* metrics) {
+  auto backend = make_backend(config, metrics);
+  if (!backend) return tl::unexpected(backend.error());
+  return Engines{make_normalizer(config), std::move(*backend)};
+}
+
 Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
                                                     pipeline::Journal& journal,
                                                     pipeline::Outbox* outbox,
-                                                    pipeline::Metrics* metrics) {
+                                                    pipeline::Metrics* metrics,
+                                                    const EngineFactory& engines) {
   auto runtime = std::make_shared<Runtime>();
   runtime->config = config;
-  runtime->normalizer = make_normalizer(config);
-  auto backend = make_backend(config, metrics);
-  if (!backend) return tl::unexpected(backend.error());
-  runtime->backend = std::move(*backend);
+  auto built = engines(config, metrics);
+  if (!built) return tl::unexpected(built.error());
+  runtime->normalizer = std::move(built->normalizer);
+  runtime->backend = std::move(built->backend);
   runtime->sinks = std::make_unique<pipeline::Sinks>(make_sinks(config));
   if (outbox) add_queues(config, *outbox, *runtime);
   pipeline::JobSettings settings;

@@ -2,6 +2,7 @@
 // Builds the pipeline's parts from a Config: journal, normalizer, backend, sinks, runner.
 // Shared by `run`, `once` and `eval`, so every command decides the same way.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,13 +32,25 @@ struct Runtime {
   std::unique_ptr<pipeline::JobRunner> runner;
 };
 
+// The two parts a configuration selects that do the heavy work: decoding and deciding.
+struct Engines {
+  std::unique_ptr<pipeline::Normalizer> normalizer;
+  std::unique_ptr<pipeline::Backend> backend;
+};
+// Builds the Engines for a configuration. make_engines builds the real ones (decoder workers,
+// the configured model); tests pass fakes through this port.
+using EngineFactory =
+    std::function<Result<Engines>(const Config& config, pipeline::Metrics* metrics)>;
+Result<Engines> make_engines(const Config& config, pipeline::Metrics* metrics);
+
 // Opens the journal, creating the work area it lives in.
 Result<std::unique_ptr<pipeline::Journal>> open_journal(const Config& config);
 // `outbox` may be null for commands that never route (then queues are not announced).
 Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
                                                     pipeline::Journal& journal,
                                                     pipeline::Outbox* outbox,
-                                                    pipeline::Metrics* metrics = nullptr);
+                                                    pipeline::Metrics* metrics = nullptr,
+                                                    const EngineFactory& engines = make_engines);
 
 pipeline::Sinks make_sinks(const Config& config);
 std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config);

@@ -57,6 +57,7 @@ std::string read_text(const std::string& path) {
 
 std::vector<std::string> category_names(const Config& config) {
   std::vector<std::string> names;
+  names.reserve(config.taxonomy.categories.size());
   for (const auto& category : config.taxonomy.categories) names.push_back(category.name);
   return names;
 }
@@ -176,6 +177,7 @@ int command_eval(const CommandOptions& options) {
   } else {
     std::cout << pipeline::format_comparison(runs);
   }
+  for (const auto& run : runs) std::cout << pipeline::format_failures(run);
   if (!options.report.empty() && !write_report(options.report, runs)) {
     std::cerr << "siftd: cannot write the report " << options.report << "\n";
     return k_exit_failure;

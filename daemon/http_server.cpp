@@ -17,7 +17,7 @@ HttpServer::~HttpServer() {
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& listen,
-                                                      HttpHandlers handlers) {
+                                                      const HttpHandlers& handlers) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos)
     return fail(ErrorCode::config, "http.listen must be HOST:PORT, not " + listen);

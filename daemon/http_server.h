@@ -21,7 +21,7 @@ class HttpServer {
  public:
   // `listen` is "HOST:PORT"; port 0 picks a free one (see port()).
   static Result<std::unique_ptr<HttpServer>> start(const std::string& listen,
-                                                   HttpHandlers handlers);
+                                                   const HttpHandlers& handlers);
   ~HttpServer();
   int port() const { return m_port; }
 

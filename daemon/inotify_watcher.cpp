@@ -71,7 +71,7 @@ Result<void> InotifyWatcher::watch_tree(const std::string& root) {
 
 std::vector<WatchEvent> InotifyWatcher::drain() {
   std::vector<WatchEvent> events;
-  alignas(inotify_event) std::array<char, 64 * 1024> buffer{};
+  alignas(inotify_event) std::array<char, std::size_t{64} * 1024> buffer{};
   for (;;) {
     const ssize_t length = ::read(m_fd.get(), buffer.data(), buffer.size());
     if (length <= 0) break;  // EAGAIN: drained

@@ -36,7 +36,7 @@ class PriorityFlag final : public spdlog::custom_flag_formatter {
 };
 
 // The longest message one log line carries; each untrusted part is capped far below this.
-constexpr std::size_t k_max_message_bytes = 16 * 1024;
+constexpr std::size_t k_max_message_bytes = std::size_t{16} * 1024;
 
 // Printable, and with any bearer token or api-key value that slipped through blanked out.
 std::string printable_message(const spdlog::details::log_msg& message) {

@@ -29,35 +29,34 @@ std::vector<std::string> disk_space_folders(const Config& config) {
 
 }  // namespace
 
-Service::Service(Config config, pipeline::Clock& clock, std::unique_ptr<pipeline::Journal> journal,
-                 std::shared_ptr<const Runtime> runtime, media::UniqueFd signals,
-                 ConfigSource reload_source)
+Service::Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Journal> journal,
+                 std::shared_ptr<const Runtime> runtime, media::UniqueFd signals)
     : m_config(std::move(config)),
-      m_clock(clock),
+      m_clock(ports.clock),
       m_journal(std::move(journal)),
       m_runtime(std::move(runtime)),
       m_signals(std::move(signals)),
-      m_reload_source(std::move(reload_source)),
+      m_reload_source(std::move(ports.reload_source)),
+      m_engines(std::move(ports.engines)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
       m_disk_space(disk_space_folders(m_config),
-                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock) {}
+                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock) {}
 
 Service::~Service() {
   shutdown();
 }
 
-Result<std::unique_ptr<Service>> Service::create(Config config, pipeline::Clock& clock,
-                                                 ConfigSource reload_source) {
+Result<std::unique_ptr<Service>> Service::create(Config config, ServicePorts ports) {
   auto journal = open_journal(config);
   if (!journal) return tl::unexpected(journal.error());
   auto outbox = pipeline::Outbox::open(config.journal_path());
   if (!outbox) return fail(outbox.error());
   auto metrics = std::make_shared<pipeline::Metrics>();
-  auto runtime = make_runtime(config, **journal, outbox->get(), metrics.get());
+  auto runtime = make_runtime(config, **journal, outbox->get(), metrics.get(), ports.engines);
   if (!runtime) return tl::unexpected(runtime.error());
-  auto service = std::unique_ptr<Service>(new Service(std::move(config), clock, std::move(*journal),
-                                                      std::move(*runtime), open_signal_fd(),
-                                                      std::move(reload_source)));
+  auto service =
+      std::unique_ptr<Service>(new Service(std::move(config), std::move(ports), std::move(*journal),
+                                           std::move(*runtime), open_signal_fd()));
   service->m_outbox = std::move(*outbox);
   service->m_metrics = std::move(metrics);
   service->describe_metrics();
@@ -250,7 +249,7 @@ bool Service::reload() {
     spdlog::warn(
         "reload: daemon.journal, daemon.work_dir and daemon.workers take effect at the next start");
   }
-  auto fresh = make_runtime(*config, *m_journal, m_outbox.get(), m_metrics.get());
+  auto fresh = make_runtime(*config, *m_journal, m_outbox.get(), m_metrics.get(), m_engines);
   if (!fresh) {
     spdlog::error("reload refused, the running configuration stays in force: {}",
                   fresh.error().detail);

@@ -46,10 +46,18 @@ struct Job {
 // Where a reload reads the configuration from (the file plus the command line's overrides).
 using ConfigSource = std::function<Result<Config>()>;
 
+// What a Service is built from besides its configuration: time, where a reload reads the
+// configuration, and how the decoder and the model are made. `siftd run` passes the real
+// ones; tests pass a FakeClock and fake engines and drive step() themselves.
+struct ServicePorts {
+  pipeline::Clock& clock;
+  ConfigSource reload_source = {};
+  EngineFactory engines = make_engines;
+};
+
 class Service {
  public:
-  static Result<std::unique_ptr<Service>> create(Config config, pipeline::Clock& clock,
-                                                 ConfigSource reload_source = {});
+  static Result<std::unique_ptr<Service>> create(Config config, ServicePorts ports);
   ~Service();
 
   Result<void> start();
@@ -66,9 +74,8 @@ class Service {
   bool is_ready(std::string& why) const;
 
  private:
-  Service(Config config, pipeline::Clock& clock, std::unique_ptr<pipeline::Journal> journal,
-          std::shared_ptr<const Runtime> runtime, media::UniqueFd signals,
-          ConfigSource reload_source);
+  Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Journal> journal,
+          std::shared_ptr<const Runtime> runtime, media::UniqueFd signals);
   std::shared_ptr<const Runtime> runtime() const;
   Result<void> watch_folders();
   void worker_loop();
@@ -92,6 +99,7 @@ class Service {
   std::unique_ptr<WatchedFolders> m_folders;
   media::UniqueFd m_signals;
   ConfigSource m_reload_source;
+  EngineFactory m_engines;
   JobQueue<Job> m_queue;
   std::deque<Job> m_backlog;  // ready, but the queue is full: files wait where they are
   std::mutex m_claim_mutex;

@@ -26,7 +26,7 @@ struct ReadyFile {
 
 class WatchedFolders {
  public:
-  static Result<std::unique_ptr<WatchedFolders>> create(std::vector<FolderSettings> folders,
+  static Result<std::unique_ptr<WatchedFolders>> create(std::vector<FolderSettings> settings,
                                                         const pipeline::Clock& clock);
 
   // The inotify descriptor to poll (-1 when every folder is polled).

@@ -50,7 +50,8 @@ class PcmSink {
     if (!m_started) m_kept.clear();  // silence throughout
     clip.samples = std::move(m_kept);
     clip.decoded_s = static_cast<double>(m_decoded) / k_pcm_rate;
-    clip.silence_ratio = m_windows ? static_cast<double>(m_silent) / m_windows : 0;
+    clip.silence_ratio =
+        m_windows ? static_cast<double>(m_silent) / static_cast<double>(m_windows) : 0;
     const std::uint64_t loud = m_windows - m_silent;
     clip.loudness_dbfs = loud && m_loud_energy > 0
                              ? 10 * std::log10(m_loud_energy / static_cast<double>(loud))

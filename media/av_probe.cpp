@@ -8,7 +8,7 @@ namespace {
 Result<AvProbe> inspect(AVFormatContext* context) {
   // Bound the probe: hostile files can make stream discovery read a lot.
   context->probesize = 5'000'000;
-  context->max_analyze_duration = 5 * AV_TIME_BASE;
+  context->max_analyze_duration = std::int64_t{5} * AV_TIME_BASE;
   if (const int rc = avformat_find_stream_info(context, nullptr); rc < 0) {
     return fail(ErrorCode::corrupt, "no readable streams: " + av_error_text(rc));
   }

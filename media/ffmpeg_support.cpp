@@ -1,6 +1,7 @@
 #include "media/ffmpeg_support.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -31,7 +32,7 @@ void install_deadline(AVFormatContext& context, const Deadline* deadline) {
 // Hostile files can make stream discovery read a lot; these bound it.
 void bound_discovery(AVFormatContext& context) {
   context.probesize = 5'000'000;
-  context.max_analyze_duration = 5 * AV_TIME_BASE;
+  context.max_analyze_duration = std::int64_t{5} * AV_TIME_BASE;
 }
 
 int read_memory(void* opaque, uint8_t* buffer, int size) {

@@ -1,6 +1,7 @@
 #include "media/image_ops.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
@@ -79,8 +80,8 @@ cv::Mat fit_longest_side(const cv::Mat& image, int max_side) {
   const int longest = std::max(image.cols, image.rows);
   if (longest <= max_side || max_side <= 0) return image;
   const double scale = static_cast<double>(max_side) / longest;
-  const int width = std::max(1, static_cast<int>(image.cols * scale + 0.5));
-  const int height = std::max(1, static_cast<int>(image.rows * scale + 0.5));
+  const int width = std::max(1, static_cast<int>(std::lround(image.cols * scale)));
+  const int height = std::max(1, static_cast<int>(std::lround(image.rows * scale)));
   cv::Mat out;
   cv::resize(image, out, cv::Size(width, height), 0, 0, cv::INTER_AREA);
   return out;

@@ -23,7 +23,7 @@ magic_t thread_magic() {
     // Every format siftd reads is told by its first bytes; by default libmagic reads and
     // scans up to 7 MB of each file, which costs more than decoding a reduced JPEG.
     if (cookie) {
-      const std::size_t bytes_max = 64 * 1024;
+      const std::size_t bytes_max = std::size_t{64} * 1024;
       magic_setparam(cookie.get(), MAGIC_PARAM_BYTES_MAX, &bytes_max);
     }
     return cookie;
@@ -66,7 +66,7 @@ bool is_timed_media(std::string_view mime) {
          mime == "application/x-matroska";
 }
 
-Result<Probe> from_mime(std::string mime, const std::function<Result<AvProbe>()>& av_probe) {
+Result<Probe> from_mime(const std::string& mime, const std::function<Result<AvProbe>()>& av_probe) {
   for (const auto& known : k_known) {
     if (mime == known.mime) return Probe{known.kind, mime, std::string(known.format)};
   }

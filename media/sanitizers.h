@@ -3,6 +3,8 @@
 // (AddressSanitizer, ThreadSanitizer) and so cannot live under RLIMIT_AS. Private to media/
 // and its tests.
 
+#include <cstdint>
+
 namespace media {
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -10,5 +12,11 @@ inline constexpr bool k_address_sanitizer = true;
 #else
 inline constexpr bool k_address_sanitizer = false;
 #endif
+
+// How much more resident memory the same decode takes under such a sanitizer: its shadow
+// memory, redzones and the quarantine of freed blocks (AddressSanitizer documents about 3x).
+// The worker's memory watch scales its limit by this, so a sanitizer build refuses what the
+// release build refuses and not the files that merely fill the quarantine.
+inline constexpr std::uint64_t k_sanitizer_memory_factor = k_address_sanitizer ? 3 : 1;
 
 }  // namespace media

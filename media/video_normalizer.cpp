@@ -13,6 +13,9 @@
 namespace media {
 namespace {
 
+// AV_TIME_BASE_Q spelled in C++: the macro is a C compound literal.
+constexpr AVRational k_time_base{1, AV_TIME_BASE};
+
 // Packets of the video stream read after one seek before giving up on finding a frame.
 constexpr int k_packets_per_seek = 600;
 
@@ -77,7 +80,7 @@ class FrameSampler {
   Result<bool> sample_at(double at_s, bool first, std::vector<SampledFrame>& frames) {
     const std::int64_t start = m_stream.start_time != AV_NOPTS_VALUE ? m_stream.start_time : 0;
     const std::int64_t target = start + av_rescale_q(static_cast<std::int64_t>(at_s * AV_TIME_BASE),
-                                                     AV_TIME_BASE_Q, m_stream.time_base);
+                                                     k_time_base, m_stream.time_base);
     // A freshly opened container is already at the start; not seeking there keeps streams
     // without keyframe flags (VP9 intra-only) readable.
     if (at_s > 0 || m_moved) {

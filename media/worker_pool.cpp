@@ -274,7 +274,7 @@ Result<Normalized> WorkerPool::run_once(Worker& worker, const std::string& path,
     return failed(ErrorCode::crashed, "before it took the file");
   }
   unsigned char header[4];
-  const MemoryWatch watch{worker.pid, limits.worker_memory_mb * 1024};
+  const MemoryWatch watch{worker.pid, limits.worker_memory_mb * 1024 * k_sanitizer_memory_factor};
   auto outcome =
       receive_all(worker.fd, reinterpret_cast<char*>(header), sizeof header, deadline, watch);
   std::string payload;

@@ -34,7 +34,8 @@ std::size_t decode_utf8(std::string_view text, std::uint32_t& code_point) {
   if (first < 0x80) {
     code_point = first;
     return 1;
-  } else if ((first & 0xE0) == 0xC0) {
+  }
+  if ((first & 0xE0) == 0xC0) {
     length = 2, min = 0x80, code_point = first & 0x1F;
   } else if ((first & 0xF0) == 0xE0) {
     length = 3, min = 0x800, code_point = first & 0x0F;

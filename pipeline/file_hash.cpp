@@ -21,7 +21,7 @@ struct DigestFreer {
 std::string to_hex(const unsigned char* digest, unsigned size) {
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(size * 2);
+  out.reserve(std::size_t{size} * 2);
   for (unsigned i = 0; i < size; ++i) {
     out.push_back(k_hex[digest[i] >> 4]);
     out.push_back(k_hex[digest[i] & 0xF]);

@@ -4,11 +4,12 @@
 #   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]
 #   scripts/fuzz.sh --list
 #
-# Configures and builds the fuzz preset (clang-16, ASan + UBSan) when needed, copies the
+# Configures and builds the fuzz preset (clang-16, ASan + UBSan) when needed (SIFTD_FUZZ_PRESET
+# picks another preset that sets SIFTD_FUZZ, e.g. asan, whose build CI already has), copies the
 # target's seeds (../shared/corpus, fixtures/, tests/fuzz/seeds/ and tests/fuzz/regressions/)
 # into a temporary working corpus (the seed folders are never written to), and fuzzes for
-# SECONDS. A crash, a hang or a broken property leaves its input in build/fuzz/findings/TARGET/
-# and exits non-zero; the whole output is in build/fuzz/logs/TARGET.log. SIFTD_SHARED_DIR
+# SECONDS. A crash, a hang or a broken property leaves its input in build/PRESET/findings/TARGET/
+# and exits non-zero; the whole output is in build/PRESET/logs/TARGET.log. SIFTD_SHARED_DIR
 # overrides where the shared corpus lives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,11 +56,12 @@ case "$target" in
   *) flags+=(-max_len=8192 -timeout=10) ;;
 esac
 
-build=$root/build/fuzz
+preset=${SIFTD_FUZZ_PRESET:-fuzz}
+build=$root/build/$preset
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
-  cmake --preset fuzz >/dev/null
+  cmake --preset "$preset" >/dev/null
 fi
-cmake --build --preset fuzz --target "fuzz_$target" >/dev/null
+cmake --build --preset "$preset" --target "fuzz_$target" >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/siftd-fuzz-$target.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -4,7 +4,8 @@
 #
 #   scripts/install-deps.sh build   compiler, libraries (enough to build and run siftd)
 #   scripts/install-deps.sh test    build + what the tests use (redis-server, rclone, ffmpeg,
-#                                   clang-16 and its libFuzzer for the fuzz smoke, ...)
+#                                   clang-16 and its libFuzzer for the fuzz smoke,
+#                                   clang-tidy-16, ...)
 #   scripts/install-deps.sh bench   test + the peer tools the benchmarks compare against
 set -euo pipefail
 
@@ -22,7 +23,7 @@ test=(
   python3 python3-jsonschema python3-yaml redis-server rclone sqlite3 systemd
   ffmpeg sox imagemagick ghostscript espeak-ng poppler-utils fonts-dejavu-core
   dpkg-dev fakeroot clang-format git
-  clang-16 libclang-rt-16-dev
+  clang-16 libclang-rt-16-dev clang-tidy-16
 )
 bench=(libvips-tools libjpeg-turbo-progs)
 

@@ -79,6 +79,7 @@ std::string confusion_svg(const EvalMetrics& m) {
 std::string latency_svg(const std::vector<EvalItem>& items) {
   const int width = 520, height = 220, left = 50, bottom = 30;
   std::vector<std::pair<double, double>> bars;
+  bars.reserve(items.size());
   for (const auto& item : items) bars.emplace_back(item.normalize_ms, item.decide_ms);
   std::sort(bars.begin(), bars.end(),
             [](const auto& a, const auto& b) { return a.first + a.second < b.first + b.second; });
@@ -107,6 +108,7 @@ std::string latency_svg(const std::vector<EvalItem>& items) {
         base - hn - hd, std::max(bar_w - 1, 0.5), hd);
   }
   std::vector<double> totals;
+  totals.reserve(bars.size());
   for (const auto& [n, d] : bars) totals.push_back(n + d);
   for (const auto& [name, p] : {std::pair{"p50", 50.0}, std::pair{"p95", 95.0}}) {
     const double y = height - bottom - percentile(totals, p) / top_ms * plot_h;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "pipeline/display_text.h"
+
 namespace pipeline {
 namespace {
 
@@ -65,6 +67,16 @@ std::string format_summary(const EvalMetrics& m) {
                        c.support ? percent(c.recall) : "n/a");
   }
   return out + "\n" + format_confusion(m);
+}
+
+std::string format_failures(const EvalRun& run) {
+  std::string out;
+  for (const auto& item : run.items) {
+    if (item.outcome != Outcome::quarantined) continue;
+    if (out.empty()) out = fmt::format("\nfailed files ({})\n", run.name);
+    out += fmt::format("  {}  {}\n", printable(item.file), printable(item.error));
+  }
+  return out;
 }
 
 std::string format_comparison(const std::vector<EvalRun>& runs) {

@@ -18,6 +18,10 @@ struct EvalRun {
 
 std::string format_summary(const EvalMetrics& metrics);
 
+// The files that failed, one line each with the stage and reason (printable, so a hostile
+// file name cannot forge lines); empty when none failed.
+std::string format_failures(const EvalRun& run);
+
 // Two or more runs, one column each: accuracy against tokens and cost.
 std::string format_comparison(const std::vector<EvalRun>& runs);
 

@@ -111,7 +111,7 @@ void bind_row(sqlite3_stmt* s, const DecisionRow& r) {
 }
 
 // Room for a whole stored raw reply, escaped.
-constexpr std::size_t k_export_field_max = 256 * 1024;
+constexpr std::size_t k_export_field_max = std::size_t{256} * 1024;
 
 std::string fixed(double value, int decimals) {
   return fmt::format("{:.{}f}", value, decimals);

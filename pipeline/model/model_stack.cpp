@@ -9,7 +9,8 @@
 namespace pipeline {
 
 Result<std::unique_ptr<ModelStack>> ModelStack::create(ModelStackSettings settings,
-                                                       Taxonomy taxonomy, ModelStackPorts ports) {
+                                                       const Taxonomy& taxonomy,
+                                                       ModelStackPorts ports) {
   std::unique_ptr<ModelStack> stack(new ModelStack());
   stack->m_clock = ports.clock ? std::move(ports.clock) : std::make_shared<SystemClock>();
   if (ports.client) {

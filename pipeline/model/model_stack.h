@@ -44,7 +44,8 @@ struct ModelStackPorts {
 
 class ModelStack final : public Backend {
  public:
-  static Result<std::unique_ptr<ModelStack>> create(ModelStackSettings settings, Taxonomy taxonomy,
+  static Result<std::unique_ptr<ModelStack>> create(ModelStackSettings settings,
+                                                    const Taxonomy& taxonomy,
                                                     ModelStackPorts ports = {});
   ~ModelStack() override;
 

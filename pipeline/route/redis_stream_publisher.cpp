@@ -50,7 +50,7 @@ RedisStreamPublisher::RedisStreamPublisher(RedisAddress address, long long max_l
 RedisStreamPublisher::~RedisStreamPublisher() = default;
 
 Result<void> RedisStreamPublisher::connect() {
-  timeval timeout{m_timeout_ms / 1000, (m_timeout_ms % 1000) * 1000};
+  timeval timeout{m_timeout_ms / 1000, static_cast<suseconds_t>(m_timeout_ms % 1000) * 1000};
   auto connection = std::make_unique<Connection>();
   connection->context.reset(
       redisConnectWithTimeout(m_address.host.c_str(), m_address.port, timeout));

@@ -53,3 +53,15 @@ TEST(EvaluationReport, summary_names_every_metric) {
     EXPECT_NE(text.find(needle), std::string::npos) << needle;
   }
 }
+
+TEST(EvaluationReport, failures_name_each_file_and_its_reason_on_one_line) {
+  pipeline::EvalRun run = sample_run("local", true);
+  EXPECT_EQ(pipeline::format_failures(run), "") << "nothing failed, nothing printed";
+  pipeline::EvalItem failed;
+  failed.file = "bad\nname.png";
+  failed.error = "normalize: timeout: the decode ran past 10000 ms";
+  run.items.push_back(failed);
+  EXPECT_EQ(pipeline::format_failures(run),
+            "\nfailed files (local)\n"
+            "  bad\\nname.png  normalize: timeout: the decode ran past 10000 ms\n");
+}
