@@ -8,7 +8,6 @@
 #include <toml++/toml.h>
 
 #include "daemon/config_table.h"
-#include "pipeline/route/redis_stream_publisher.h"
 
 namespace daemon_core {
 namespace {
@@ -80,7 +79,12 @@ struct Assign {
   }
   Result<void> operator()(StringRef ref) const {
     if (!node.is_string()) return wrong("a string");
-    ref(config) = *node.value<std::string>();
+    std::string value = *node.value<std::string>();
+    if (option.check) {
+      if (auto problem = option.check(value))
+        return error_at(source, node, std::string(option.key), *problem);
+    }
+    ref(config) = std::move(value);
     return {};
   }
   Result<void> operator()(const ChoiceRef& ref) const {
@@ -273,6 +277,19 @@ void describe_default(const T& value, KeyDoc& doc) {
   }
 }
 
+// The per-key checks again, on the final values: command-line flags override the file's.
+Result<void> check_values(const Config& config, const std::string& where) {
+  Config values = config;  // the table's references are to a mutable Config
+  for (const auto& option : config_table()) {
+    const auto* ref = std::get_if<StringRef>(&option.ref);
+    if (!option.check || !ref) continue;
+    if (auto problem = option.check((*ref)(values))) {
+      return fail(ErrorCode::config, where + ": " + std::string(option.key) + ": " + *problem);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<FolderSettings> Config::folders() const {
@@ -391,6 +408,7 @@ Result<void> validate(const Config& config) {
     return fail(ErrorCode::config, where + ": decide.review must not be above decide.accept");
   }
   if (config.inbox.empty()) return fail(ErrorCode::config, where + ": daemon.inbox is empty");
+  if (auto ok = check_values(config, where); !ok) return ok;
   const auto folders = config.folders();
   for (std::size_t i = 0; i < folders.size(); ++i) {
     for (std::size_t j = 0; j < folders.size(); ++j) {
@@ -412,19 +430,12 @@ Result<void> validate(const Config& config) {
       {"routes.failed_queue", &config.routes.failed_queue}};
   for (const auto& [key, value] : queues) {
     if (value->empty()) continue;
-    if (value->rfind("dir:", 0) == 0) {
-      const std::string folder = value->substr(4);
-      if (folder.empty() ||
-          std::any_of(folders.begin(), folders.end(),
-                      [&](const FolderSettings& f) { return is_inside(folder, f.path); })) {
-        return fail(ErrorCode::config,
-                    where + ": " + key + ": a dir: queue needs a folder outside the inbox");
-      }
-      continue;
-    }
-    if (!pipeline::parse_redis_url(*value)) {
+    if (value->rfind("dir:", 0) != 0) continue;  // its syntax was checked with the value
+    const std::string folder = value->substr(4);
+    if (std::any_of(folders.begin(), folders.end(),
+                    [&](const FolderSettings& f) { return is_inside(folder, f.path); })) {
       return fail(ErrorCode::config,
-                  where + ": " + key + ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\"");
+                  where + ": " + key + ": a dir: queue needs a folder outside the inbox");
     }
   }
   for (const auto& [key, value] : routes) {
