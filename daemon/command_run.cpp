@@ -5,6 +5,7 @@
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/http_server.h"
+#include "daemon/instance_lock.h"
 #include "daemon/logging.h"
 #include "daemon/service.h"
 #include "daemon/signals.h"
@@ -25,6 +26,13 @@ int command_run(const CommandOptions& options) {
                            : options.log_format == "text" ? LogFormat::text
                                                           : LogFormat::automatic;
   setup_logging(format, config->log_level);
+
+  // Before the journal is opened: a second daemon must not touch the first one's rows.
+  auto lock = InstanceLock::acquire(*config);
+  if (!lock) {
+    spdlog::critical("cannot start: {}", lock.error().detail);
+    return exit_code(lock.error());
+  }
 
   pipeline::SystemClock clock;
   const std::string http_listen = config->http_listen;

@@ -8,7 +8,7 @@
 #include <toml++/toml.h>
 
 #include "daemon/config_table.h"
-#include "pipeline/route/redis_stream_publisher.h"
+#include "daemon/folder_overlaps.h"
 
 namespace daemon_core {
 namespace {
@@ -80,7 +80,12 @@ struct Assign {
   }
   Result<void> operator()(StringRef ref) const {
     if (!node.is_string()) return wrong("a string");
-    ref(config) = *node.value<std::string>();
+    std::string value = *node.value<std::string>();
+    if (option.check) {
+      if (auto problem = option.check(value))
+        return error_at(source, node, std::string(option.key), *problem);
+    }
+    ref(config) = std::move(value);
     return {};
   }
   Result<void> operator()(const ChoiceRef& ref) const {
@@ -234,23 +239,24 @@ Result<void> parse_headers(Config& config, const toml::node& node, const std::st
   return {};
 }
 
+// Absolute and normalized, without a trailing slash: every comparison and every watched path
+// sees one spelling of a folder.
 std::string absolute(const std::string& path) {
   if (path.empty()) return path;
-  return fs::absolute(fs::path(path)).lexically_normal().string();
+  std::string normal = fs::absolute(fs::path(path)).lexically_normal().string();
+  while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  return normal;
 }
 
-bool is_inside(const std::string& child, const std::string& parent) {
-  const std::string c = absolute(child);
-  const std::string p = absolute(parent);
-  return c == p || (c.size() > p.size() && c.compare(0, p.size(), p) == 0 && c[p.size()] == '/');
-}
-
-// The fixed part of a template: everything before its first '{'.
-std::string template_root(const std::string& path) {
-  const auto brace = path.find('{');
-  std::string root = brace == std::string::npos ? path : path.substr(0, brace);
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  return root;
+// The fixed part of a template: everything before its first placeholder other than {out}, the
+// one whose value is known now. Cut after expanding, a folder named "{x}" inside `out` would
+// move the root up to its parent.
+std::string fixed_part(const std::string& path_template) {
+  const std::string out_token = "{out}";
+  auto at = path_template.find('{');
+  while (at != std::string::npos && path_template.compare(at, out_token.size(), out_token) == 0)
+    at = path_template.find('{', at + out_token.size());
+  return at == std::string::npos ? path_template : path_template.substr(0, at);
 }
 
 // The type and default of a plain key, as the documentation shows them.
@@ -273,6 +279,19 @@ void describe_default(const T& value, KeyDoc& doc) {
   }
 }
 
+// The per-key checks again, on the final values: command-line flags override the file's.
+Result<void> check_values(const Config& config, const std::string& where) {
+  Config values = config;  // the table's references are to a mutable Config
+  for (const auto& option : config_table()) {
+    const auto* ref = std::get_if<StringRef>(&option.ref);
+    if (!option.check || !ref) continue;
+    if (auto problem = option.check((*ref)(values))) {
+      return fail(ErrorCode::config, where + ": " + std::string(option.key) + ": " + *problem);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<FolderSettings> Config::folders() const {
@@ -285,6 +304,7 @@ std::vector<FolderSettings> Config::folders() const {
     folder.mode = settings ? settings->mode : WatchMode::automatic;
     folder.poll_interval_ms = settings ? settings->poll_interval_ms : 2000;
     folder.rescan_s = rescan_s;
+    folder.destinations = destination_roots();
     folder.ignore = ignore_patterns;
     if (settings)
       folder.ignore.insert(folder.ignore.end(), settings->ignore.begin(), settings->ignore.end());
@@ -318,7 +338,8 @@ std::string Config::expand(const std::string& path_template) const {
 std::vector<std::string> Config::destination_roots() const {
   std::vector<std::string> roots;
   for (const auto* value : {&routes.route, &routes.escalate, &routes.review, &routes.failed}) {
-    roots.push_back(template_root(expand(*value)));
+    const std::string fixed = fixed_part(*value);
+    roots.push_back(fixed.empty() ? fixed : expand(fixed));
   }
   return roots;
 }
@@ -373,7 +394,12 @@ Result<Config> parse_config_text(const std::string& text, const std::string& sou
       }
     }
   }
-  if (auto ok = validate(config); !ok) return tl::unexpected(ok.error());
+  // Checks across keys name the line of the key they blame.
+  const KeyLocator locate = [&](const std::string& key) {
+    const auto node = root.at_path(key);
+    return node ? where(source, *node.node()) : source;
+  };
+  if (auto ok = validate(config, locate); !ok) return tl::unexpected(ok.error());
   return config;
 }
 
@@ -385,62 +411,16 @@ Result<Config> parse_config_file(const std::string& path) {
   return parse_config_text(text.str(), path);
 }
 
-Result<void> validate(const Config& config) {
+Result<void> validate(const Config& config, const KeyLocator& locate_key) {
   const std::string where = config.source.empty() ? "configuration" : config.source;
+  const KeyLocator locate =
+      locate_key ? locate_key : KeyLocator([&where](const std::string&) { return where; });
   if (config.thresholds.review > config.thresholds.accept) {
     return fail(ErrorCode::config, where + ": decide.review must not be above decide.accept");
   }
   if (config.inbox.empty()) return fail(ErrorCode::config, where + ": daemon.inbox is empty");
-  const auto folders = config.folders();
-  for (std::size_t i = 0; i < folders.size(); ++i) {
-    for (std::size_t j = 0; j < folders.size(); ++j) {
-      if (i != j && is_inside(folders[i].path, folders[j].path)) {
-        return fail(ErrorCode::config, where + ": watch: " + folders[i].path + " lies inside " +
-                                           folders[j].path + "; watched folders must not nest");
-      }
-    }
-  }
-  const std::pair<const char*, const std::string*> routes[] = {
-      {"routes.route", &config.routes.route},
-      {"routes.escalate", &config.routes.escalate},
-      {"routes.review", &config.routes.review},
-      {"routes.failed", &config.routes.failed}};
-  const std::pair<const char*, const std::string*> queues[] = {
-      {"routes.route_queue", &config.routes.route_queue},
-      {"routes.escalate_queue", &config.routes.escalate_queue},
-      {"routes.review_queue", &config.routes.review_queue},
-      {"routes.failed_queue", &config.routes.failed_queue}};
-  for (const auto& [key, value] : queues) {
-    if (value->empty()) continue;
-    if (value->rfind("dir:", 0) == 0) {
-      const std::string folder = value->substr(4);
-      if (folder.empty() ||
-          std::any_of(folders.begin(), folders.end(),
-                      [&](const FolderSettings& f) { return is_inside(folder, f.path); })) {
-        return fail(ErrorCode::config,
-                    where + ": " + key + ": a dir: queue needs a folder outside the inbox");
-      }
-      continue;
-    }
-    if (!pipeline::parse_redis_url(*value)) {
-      return fail(ErrorCode::config,
-                  where + ": " + key + ": must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\"");
-    }
-  }
-  for (const auto& [key, value] : routes) {
-    const std::string root = template_root(config.expand(*value));
-    if (root.empty() || root == "/") {
-      return fail(ErrorCode::config, where + ": " + key + ": must name a folder");
-    }
-    for (const auto& folder : folders) {
-      if (is_inside(root, folder.path)) {
-        return fail(ErrorCode::config,
-                    where + ": " + key + ": " + root + " and the watched folder " + folder.path +
-                        " overlap (the destination is inside it); files would be taken again");
-      }
-    }
-  }
-  return {};
+  if (auto ok = check_values(config, where); !ok) return ok;
+  return check_folder_overlaps(config, locate);
 }
 
 std::vector<KeyDoc> documented_keys() {

@@ -2,6 +2,7 @@
 // The immutable configuration of a siftd process, parsed from TOML through one table of
 // keys (config_table.cpp) and then overridden by command-line flags. Passed by const&.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -137,6 +138,8 @@ struct FolderSettings {
   int poll_interval_ms = 2000;
   int rescan_s = 300;
   std::vector<std::string> ignore;
+  // Destination roots: never taken from, even if one comes to lie inside this folder.
+  std::vector<std::string> destinations;
 };
 
 struct Config {
@@ -182,8 +185,13 @@ struct Config {
 Result<Config> parse_config_file(const std::string& path);
 Result<Config> parse_config_text(const std::string& text, const std::string& source);
 
-// Checks what no single key can: paths that must not nest, thresholds in order.
-Result<void> validate(const Config& config);
+// Where a key ("daemon.inbox", "watch[1].path") was set: "file:line:column", or just the file.
+using KeyLocator = std::function<std::string(const std::string& key)>;
+
+// Checks what no single key can: paths that must not nest or overlap wherever they really are
+// (through symlinks and bind mounts), thresholds in order. Errors name the key, and its line
+// when `locate` knows it.
+Result<void> validate(const Config& config, const KeyLocator& locate = {});
 
 // Every key the table knows, as "section.key", with its documentation and default.
 struct KeyDoc {

@@ -33,7 +33,8 @@ const std::vector<Option>& config_table() {
 
     // [http]
     {"http.listen", +[](Config& c) -> std::string& { return c.http_listen; }, 0, 0,
-     "HOST:PORT for /healthz, /readyz, /metrics and /status (empty: off; keep it on loopback)"},
+     "HOST:PORT for /healthz, /readyz, /metrics and /status (empty: off; keep it on loopback)",
+     check_listen_address},
 
     // [limits]
     {"limits.image_max_side", +[](Config& c) -> int& { return c.limits.image_max_side; }, 16, 4096,
@@ -75,22 +76,24 @@ const std::vector<Option>& config_table() {
 
     // [routes]
     {"routes.route", +[](Config& c) -> std::string& { return c.routes.route; }, 0, 0,
-     "folder for accepted decisions; {out} {category} {kind} {date} are filled in"},
+     "folder for accepted decisions; {out} {category} {kind} {date} are filled in",
+     check_route_template},
     {"routes.escalate", +[](Config& c) -> std::string& { return c.routes.escalate; }, 0, 0,
-     "folder for decisions that need a stronger model"},
+     "folder for decisions that need a stronger model", check_route_template},
     {"routes.review", +[](Config& c) -> std::string& { return c.routes.review; }, 0, 0,
-     "folder for decisions that need a person"},
+     "folder for decisions that need a person", check_route_template},
     {"routes.failed", +[](Config& c) -> std::string& { return c.routes.failed; }, 0, 0,
-     "quarantine folder; each file gets <name>.error.json beside it"},
+     "quarantine folder; each file gets <name>.error.json beside it", check_route_template},
 
     {"routes.route_queue", +[](Config& c) -> std::string& { return c.routes.route_queue; }, 0, 0,
-     "also announce accepted files on a queue: \"dir:/path\" or \"redis://HOST:PORT/STREAM\" (empty: none)"},
+     "also announce accepted files on a queue: \"dir:/path\" or \"redis://HOST:PORT/STREAM\" (empty: none)",
+     check_queue_url},
     {"routes.escalate_queue", +[](Config& c) -> std::string& { return c.routes.escalate_queue; }, 0, 0,
-     "queue for files that need deeper analysis (the deep-analysis queue)"},
+     "queue for files that need deeper analysis (the deep-analysis queue)", check_queue_url},
     {"routes.review_queue", +[](Config& c) -> std::string& { return c.routes.review_queue; }, 0, 0,
-     "queue for files that need a person"},
+     "queue for files that need a person", check_queue_url},
     {"routes.failed_queue", +[](Config& c) -> std::string& { return c.routes.failed_queue; }, 0, 0,
-     "queue for quarantined files"},
+     "queue for quarantined files", check_queue_url},
     {"routes.redis_maxlen", +[](Config& c) -> int& { return c.routes.redis_maxlen; }, 0, 1'000'000'000,
      "approximate cap on a Redis stream's length (XADD MAXLEN ~; 0: none)"},
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "daemon/config.h"
+#include "daemon/config_checks.h"
 
 namespace daemon_core {
 
@@ -41,6 +42,7 @@ struct Option {
   double min = 0;  // numbers only; min == max means unbounded
   double max = 0;
   std::string_view doc;
+  ValueCheck check = nullptr;  // strings only: what no type or choice list can say
 };
 
 const std::vector<Option>& config_table();

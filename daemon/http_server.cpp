@@ -1,11 +1,11 @@
 #include "daemon/http_server.h"
 
-#include <httplib.h>
+#include "daemon/guarded_http_server.h"
 
 namespace daemon_core {
 
 struct HttpServer::Impl {
-  httplib::Server server;
+  GuardedServer server;  // slow and idle clients cannot starve the endpoints
   std::thread thread;
 };
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "daemon/filesystem_kind.h"
+#include "daemon/real_location.h"
 #include "daemon/temp_names.h"
 #include "pipeline/display_text.h"
 #include "pipeline/route/placement.h"
@@ -23,16 +24,45 @@ bool is_under(const std::string& path, const std::string& folder) {
          path[folder.size()] == '/';
 }
 
+bool ends_with(const std::string& text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The sidecars siftd writes beside each file it places: never taken, wherever they turn up.
+bool is_sidecar_name(const std::string& name) {
+  return ends_with(name, ".siftd.json") || ends_with(name, ".error.json");
+}
+
+// Folders never watched or scanned: dot folders, the work areas, and anything within a
+// destination wherever it really is. A destination that came to lie inside a watched folder
+// after the start (a symlink or a mount made later) would otherwise have its files taken
+// again, each time under a longer name.
+bool is_never_watched(const std::string& folder, const std::vector<std::string>& work_areas,
+                      const std::vector<std::string>& destinations) {
+  if (base_name(folder).front() == '.') return true;
+  if (std::find(work_areas.begin(), work_areas.end(), folder) != work_areas.end()) return true;
+  const auto location = RealLocation::of(folder);
+  return std::any_of(destinations.begin(), destinations.end(), [&](const std::string& root) {
+    return location.is_within(RealLocation::of(root));
+  });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<WatchedFolders>> WatchedFolders::create(std::vector<FolderSettings> settings,
                                                                const pipeline::Clock& clock) {
   std::vector<Folder> folders;
   std::vector<std::string> work_areas;
+  std::vector<std::string> destinations;
   for (auto& folder : settings) {
     if (auto ok = pipeline::make_directories(folder.path); !ok) return fail(ok.error());
     if (auto ok = pipeline::make_directories(folder.work_area); !ok) return fail(ok.error());
     work_areas.push_back(folder.work_area);
+    for (const auto& root : folder.destinations) {
+      if (std::find(destinations.begin(), destinations.end(), root) == destinations.end())
+        destinations.push_back(root);
+    }
     Folder entry;
     entry.polled = folder.mode == WatchMode::poll ||
                    (folder.mode == WatchMode::automatic && is_network_filesystem(folder.path));
@@ -44,15 +74,15 @@ Result<std::unique_ptr<WatchedFolders>> WatchedFolders::create(std::vector<Folde
   const bool any_watched =
       std::any_of(folders.begin(), folders.end(), [](const Folder& f) { return !f.polled; });
   if (any_watched) {
-    auto watcher = InotifyWatcher::create([work_areas](const std::string& folder) {
-      return base_name(folder).front() == '.' ||
-             std::find(work_areas.begin(), work_areas.end(), folder) != work_areas.end();
+    auto watcher = InotifyWatcher::create([work_areas, destinations](const std::string& folder) {
+      return is_never_watched(folder, work_areas, destinations);
     });
     if (!watcher) return tl::unexpected(watcher.error());
     inotify = std::make_unique<InotifyWatcher>(std::move(*watcher));
   }
   auto result = std::unique_ptr<WatchedFolders>(
-      new WatchedFolders(std::move(folders), std::move(inotify), clock));
+      new WatchedFolders(std::move(folders), std::move(work_areas), std::move(destinations),
+                         std::move(inotify), clock));
   for (auto& folder : result->m_folders) {
     if (!folder.polled) {
       if (auto ok = result->m_inotify->watch_tree(folder.settings.path); !ok)
@@ -86,9 +116,16 @@ WatchedFolders::Folder* WatchedFolders::folder_of(const std::string& path) {
 }
 
 bool WatchedFolders::is_excluded(const std::string& folder) const {
-  if (base_name(folder).front() == '.') return true;
-  return std::any_of(m_folders.begin(), m_folders.end(),
-                     [&](const Folder& f) { return f.settings.work_area == folder; });
+  return is_never_watched(folder, m_work_areas, m_destinations);
+}
+
+bool WatchedFolders::is_never_taken(const std::string& path, const Folder& folder) {
+  const std::string name = base_name(path);
+  if (is_temporary_name(name, folder.settings.ignore)) return true;
+  if (!is_sidecar_name(name)) return false;
+  if (m_skipped.insert(path).second)
+    spdlog::info("skipping \"{}\": a siftd sidecar name (never taken)", printable(path));
+  return true;
 }
 
 bool WatchedFolders::is_special_file(const std::string& path) {
@@ -110,8 +147,7 @@ void WatchedFolders::scan(Folder& folder, const std::string& root) {
       root, [this](const std::string& sub) { return is_excluded(sub); },
       [&](const std::string& file) {
         // Only news goes to the settler: re-noting a file it holds would restart its quiet time.
-        if (!is_temporary_name(base_name(file), folder.settings.ignore) &&
-            !folder.settler->is_pending(file)) {
+        if (!is_never_taken(file, folder) && !folder.settler->is_pending(file)) {
           folder.settler->changed(file);
         }
       },
@@ -136,7 +172,7 @@ void WatchedFolders::handle_events() {
       scan(*folder, event.path);  // files can land before the new folder's watch exists
       continue;
     }
-    if (is_temporary_name(base_name(event.path), folder->settings.ignore)) continue;
+    if (is_never_taken(event.path, *folder)) continue;
     Settler& settler = *folder->settler;
     if ((event.type == Type::changed || event.type == Type::moved_in) &&
         !settler.is_pending(event.path) && is_special_file(event.path)) {

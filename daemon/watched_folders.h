@@ -49,15 +49,24 @@ class WatchedFolders {
     pipeline::Clock::time_point last_scan{};
   };
 
-  WatchedFolders(std::vector<Folder> folders, std::unique_ptr<InotifyWatcher> inotify,
+  WatchedFolders(std::vector<Folder> folders, std::vector<std::string> work_areas,
+                 std::vector<std::string> destinations, std::unique_ptr<InotifyWatcher> inotify,
                  const pipeline::Clock& clock)
-      : m_folders(std::move(folders)), m_inotify(std::move(inotify)), m_clock(clock) {}
+      : m_folders(std::move(folders)),
+        m_work_areas(std::move(work_areas)),
+        m_destinations(std::move(destinations)),
+        m_inotify(std::move(inotify)),
+        m_clock(clock) {}
   Folder* folder_of(const std::string& path);
   bool is_excluded(const std::string& folder) const;
+  // Temp names of sync tools and siftd's own sidecar names; a sidecar is logged once.
+  bool is_never_taken(const std::string& path, const Folder& folder);
   bool is_special_file(const std::string& path);
   void scan(Folder& folder, const std::string& root);
 
   std::vector<Folder> m_folders;
+  std::vector<std::string> m_work_areas;    // never watched
+  std::vector<std::string> m_destinations;  // never watched, wherever they really are
   std::unique_ptr<InotifyWatcher> m_inotify;
   const pipeline::Clock& m_clock;
   std::set<std::string> m_skipped;  // special files already logged once

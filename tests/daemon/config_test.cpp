@@ -140,6 +140,30 @@ TEST(Config, an_out_folder_named_with_the_placeholder_is_expanded_once) {
   ASSERT_TRUE(parsed) << parsed.error().detail;
 }
 
+TEST(Config, values_are_checked_per_key_with_the_line) {
+  const std::pair<const char*, const char*> bad[] = {
+      {"[http]\nlisten = \"nonsense\"\n", "http.listen"},
+      {"[http]\nlisten = \"127.0.0.1:65536\"\n", "http.listen"},
+      {"[http]\nlisten = \"example.com:80\"\n", "http.listen"},
+      {"[routes]\nroute = \"{out}/{evil}\"\n", "routes.route"},
+      {"[routes]\nroute = \"/srv/{out}/x\"\n", "routes.route"},
+      {"[routes]\nfailed = \"{out}/_q}\"\n", "routes.failed"},
+      {"[routes]\nreview_queue = \"dir:\"\n", "routes.review_queue"},
+      {"[routes]\nreview_queue = \"amqp://x\"\n", "routes.review_queue"},
+  };
+  for (const auto& [text, key] : bad) {
+    auto config = parse_config_text(text, "c.toml");
+    ASSERT_FALSE(config) << text;
+    EXPECT_EQ(config.error().detail.rfind(std::string("c.toml:2:"), 0), 0u)
+        << config.error().detail;
+    EXPECT_NE(config.error().detail.find(key), std::string::npos) << config.error().detail;
+  }
+  for (const char* listen : {"127.0.0.1:9464", "[::1]:0", "::1:80", "localhost:9464", ""}) {
+    EXPECT_TRUE(parse_config_text(std::string("[http]\nlisten = \"") + listen + "\"\n", "c.toml"))
+        << listen;
+  }
+}
+
 TEST(Config, thresholds_must_be_ordered) {
   auto config = parse_config_text("[decide]\naccept = 0.2\nreview = 0.5\n", "t.toml");
   ASSERT_FALSE(config);

@@ -88,9 +88,11 @@ struct CommandOutput {
   std::string out;
 };
 
-// Runs siftd with `arguments` (already shell-quoted), capturing stdout; stderr is dropped.
-inline CommandOutput run_siftd(const std::string& arguments) {
-  const std::string command = std::string("'") + SIFTD_BINARY + "' " + arguments + " 2>/dev/null";
+// Runs siftd with `arguments` (already shell-quoted), capturing stdout; stderr is dropped, or
+// captured with stdout when `with_stderr`.
+inline CommandOutput run_siftd(const std::string& arguments, bool with_stderr = false) {
+  const std::string command =
+      std::string("'") + SIFTD_BINARY + "' " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
   CommandOutput result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return result;
