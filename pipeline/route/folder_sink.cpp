@@ -1,5 +1,7 @@
 #include "pipeline/route/folder_sink.h"
 
+#include <cerrno>
+
 #include <sys/stat.h>
 
 #include "pipeline/decide/taxonomy.h"
@@ -83,12 +85,17 @@ Result<std::string> FolderSink::plan(const FileRecord& record) {
   // same name (and maybe the same bytes) must never share one, or recovery could mistake one
   // for the other.
   std::lock_guard lock(m_mutex);
-  for (int number = 0; number < 10'000; ++number) {
-    const std::string candidate = *directory + "/" + numbered_name(record.name, number);
+  // A name near NAME_MAX is shortened so that its sidecar's name fits too; the sidecar keeps
+  // the original name.
+  auto is_free = [](const std::string& path) {
     struct stat info {};
+    return ::lstat(path.c_str(), &info) != 0 && errno == ENOENT;
+  };
+  for (int number = 0; number < 10'000; ++number) {
+    const std::string candidate =
+        *directory + "/" + fitting_numbered_name(record.name, number, suffix.size());
     if (m_reserved.count(candidate)) continue;
-    if (::lstat(candidate.c_str(), &info) == 0) continue;
-    if (::lstat((candidate + suffix).c_str(), &info) == 0) continue;
+    if (!is_free(candidate) || !is_free(candidate + suffix)) continue;
     m_reserved.insert(candidate);
     return candidate;
   }

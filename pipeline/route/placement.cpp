@@ -31,10 +31,12 @@ int rename_noreplace(const std::string& from, const std::string& to) {
 
 // A temp name derived from the target: one owner per target, so a retry after a crash
 // overwrites (and so cleans up) what an interrupted attempt left, and no stray file stays.
-std::string temp_beside(const std::string& target, const char* purpose) {
+// A name too long to take the dots and the purpose is replaced by its hash.
+std::string temp_beside(const std::string& target, const std::string& purpose) {
   const auto slash = target.rfind('/');
   const std::string directory = slash == std::string::npos ? "." : target.substr(0, slash);
-  const std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+  std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+  if (name.size() + purpose.size() + 2 > k_name_max) name = sha256_bytes(name).substr(0, 32);
   return directory + "/." + name + "." + purpose;
 }
 
@@ -124,6 +126,28 @@ std::string numbered_name(const std::string& name, int number) {
   return name.substr(0, dot) + suffix + name.substr(dot);
 }
 
+std::string fit_name(const std::string& name, std::size_t max_bytes) {
+  if (name.size() <= max_bytes) return name;
+  constexpr std::size_t k_longest_extension = 16;
+  const auto dot = name.rfind('.');
+  const bool has_extension =
+      dot != std::string::npos && dot > 0 && name.size() - dot <= k_longest_extension;
+  const std::string extension = has_extension ? name.substr(dot) : std::string();
+  if (extension.size() >= max_bytes) return name.substr(0, max_bytes);
+  std::size_t cut = max_bytes - extension.size();
+  // Back off over UTF-8 continuation bytes (10xxxxxx) so no character is split; a name that
+  // is not UTF-8 loses at most three more bytes.
+  for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80; ++i)
+    --cut;
+  return name.substr(0, cut) + extension;
+}
+
+std::string fitting_numbered_name(const std::string& name, int number, std::size_t reserve) {
+  const std::size_t number_bytes = numbered_name("", number).size();  // " (n)", or nothing
+  const std::size_t room = k_name_max - std::min(k_name_max - 1, reserve + number_bytes);
+  return numbered_name(fit_name(name, room), number);
+}
+
 Result<void> make_directories(const std::string& path) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
@@ -137,7 +161,7 @@ Result<void> fsync_directory(const std::string& path) {
 
 Result<std::string> first_free_path(const std::string& directory, const std::string& name) {
   for (int number = 0; number < k_max_name_attempts; ++number) {
-    std::string target = directory + "/" + numbered_name(name, number);
+    std::string target = directory + "/" + fitting_numbered_name(name, number);
     struct stat info {};
     if (::lstat(target.c_str(), &info) != 0) {
       if (errno == ENOENT) return target;

@@ -3,6 +3,7 @@
 // RENAME_NOREPLACE on one filesystem, or copy + fsync + verify + link + unlink across
 // filesystems. A taken name becomes "name (1).ext", "name (2).ext", ...
 
+#include <cstddef>
 #include <string>
 
 #include "pipeline/error.h"
@@ -29,6 +30,17 @@ Result<void> write_file_atomic(const std::string& path, const std::string& conte
 
 // "a.jpg", 2 -> "a (2).jpg"; ".hidden" -> ".hidden (2)"; "archive.tar.gz" -> "archive.tar (2).gz"
 std::string numbered_name(const std::string& name, int number);
+
+// The longest name a directory entry may have (NAME_MAX on Linux).
+constexpr std::size_t k_name_max = 255;
+
+// `name` cut to at most `max_bytes`: the extension (when short) is kept, the stem shortened,
+// and a UTF-8 character is never split.
+std::string fit_name(const std::string& name, std::size_t max_bytes);
+
+// numbered_name(name, number), shortened so that it plus `reserve` more bytes (a sidecar's
+// suffix) still fits in k_name_max.
+std::string fitting_numbered_name(const std::string& name, int number, std::size_t reserve = 0);
 
 Result<void> make_directories(const std::string& path);
 Result<void> fsync_directory(const std::string& path);
