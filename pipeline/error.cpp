@@ -17,6 +17,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::cancelled: return "cancelled";
     case ErrorCode::io: return "io";
     case ErrorCode::exists: return "exists";
+    case ErrorCode::unsafe_path: return "unsafe_path";
     case ErrorCode::journal: return "journal";
     case ErrorCode::queue: return "queue";
     case ErrorCode::internal: return "internal";

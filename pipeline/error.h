@@ -23,6 +23,7 @@ enum class ErrorCode {
   cancelled,      // shutdown
   io,             // a filesystem operation failed
   exists,         // a destination is taken and may not be overwritten
+  unsafe_path,    // a destination folder is a symlink (or a ".."): placement never follows one
   journal,        // SQLite failed
   queue,          // a queue sink could not publish
   internal,

@@ -3,7 +3,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -12,7 +11,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "media/unique_fd.h"
 #include "pipeline/file_hash.h"
 
 namespace pipeline {
@@ -24,87 +22,88 @@ std::string errno_text(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }
 
-int rename_noreplace(const std::string& from, const std::string& to) {
-  return static_cast<int>(
-      ::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE));
+int rename_into(const std::string& from, const OpenDirectory& directory, const std::string& name) {
+  return static_cast<int>(::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), directory.fd.get(),
+                                    name.c_str(), RENAME_NOREPLACE));
 }
 
-// A temp name derived from the target: one owner per target, so a retry after a crash
+// A temp name derived from the target's: one owner per target, so a retry after a crash
 // overwrites (and so cleans up) what an interrupted attempt left, and no stray file stays.
-// A name too long to take the dots and the purpose is replaced by its hash.
-std::string temp_beside(const std::string& target, const std::string& purpose) {
-  const auto slash = target.rfind('/');
-  const std::string directory = slash == std::string::npos ? "." : target.substr(0, slash);
-  std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
-  if (name.size() + purpose.size() + 2 > k_name_max) name = sha256_bytes(name).substr(0, 32);
-  return directory + "/." + name + "." + purpose;
+// A name too long to take the dot and the purpose is replaced by its hash.
+std::string temp_name(const std::string& name, const std::string& purpose) {
+  const std::string stem =
+      name.size() + purpose.size() + 2 > k_name_max ? sha256_bytes(name).substr(0, 32) : name;
+  return "." + stem + "." + purpose;
 }
 
-Result<void> fsync_path(const std::string& path) {
-  media::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return fail(ErrorCode::io, errno_text("open " + path));
-  if (::fsync(fd.get()) != 0) return fail(ErrorCode::io, errno_text("fsync " + path));
+Result<void> fsync_open_directory(const OpenDirectory& directory) {
+  if (::fsync(directory.fd.get()) != 0)
+    return fail(ErrorCode::io, errno_text("fsync " + directory.path));
   return {};
 }
 
-// Copies `from` into a hidden temp file beside `target`, fsynced. Returns its path.
-Result<std::string> copy_to_temp(const std::string& from, const std::string& target) {
+Result<void> write_all(int fd, const char* data, std::size_t size, const std::string& what) {
+  for (std::size_t written = 0; written < size;) {
+    const ssize_t n = ::write(fd, data + written, size - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(ErrorCode::io, errno_text("write " + what));
+    written += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+// Copies `from` into the hidden temp file `temp` in `directory`, fsynced.
+Result<void> copy_to_temp(const std::string& from, const OpenDirectory& directory,
+                          const std::string& temp) {
   media::UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!in) return fail(ErrorCode::io, errno_text("open " + from));
-  const std::string temp = temp_beside(target, "siftd-copy");
-  media::UniqueFd out(
-      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (!out) return fail(ErrorCode::io, errno_text("create " + temp));
+  const std::string temp_path = directory.path + "/" + temp;
+  media::UniqueFd out(::openat(directory.fd.get(), temp.c_str(),
+                               O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!out) return fail(ErrorCode::io, errno_text("create " + temp_path));
   std::array<char, 1 << 16> buffer{};
   for (;;) {
     const ssize_t count = ::read(in.get(), buffer.data(), buffer.size());
     if (count < 0 && errno == EINTR) continue;
-    if (count < 0) {
-      ::unlink(temp.c_str());
-      return fail(ErrorCode::io, errno_text("read " + from));
-    }
+    if (count < 0) return fail(ErrorCode::io, errno_text("read " + from));
     if (count == 0) break;
-    for (ssize_t written = 0; written < count;) {
-      const ssize_t n =
-          ::write(out.get(), buffer.data() + written, static_cast<std::size_t>(count - written));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int saved = errno;
-        ::unlink(temp.c_str());
-        errno = saved;
-        return fail(ErrorCode::io, errno_text("write " + temp));
-      }
-      written += n;
-    }
+    if (auto ok = write_all(out.get(), buffer.data(), static_cast<std::size_t>(count), temp_path);
+        !ok)
+      return ok;
   }
-  if (::fsync(out.get()) != 0) {
-    ::unlink(temp.c_str());
-    return fail(ErrorCode::io, errno_text("fsync " + temp));
-  }
-  return temp;
+  if (::fsync(out.get()) != 0) return fail(ErrorCode::io, errno_text("fsync " + temp_path));
+  return {};
 }
 
 // Copies across filesystems: temp copy, fsync, verify, link to the target (which refuses to
 // overwrite), then remove the temp name and the source.
-Result<void> place_by_copy(const std::string& from, const std::string& target,
-                           const std::string& sha256) {
-  const auto slash = target.rfind('/');
-  const std::string directory = target.substr(0, slash);
-  auto temp = copy_to_temp(from, target);
-  if (!temp) return tl::unexpected(temp.error());
-  auto copied = sha256_file(*temp);
+Result<void> place_by_copy(const std::string& from, const OpenDirectory& directory,
+                           const std::string& name, const std::string& sha256) {
+  const int dir = directory.fd.get();
+  const std::string temp = temp_name(name, "siftd-copy");
+  auto remove_temp = [&] {
+    const int saved = errno;
+    ::unlinkat(dir, temp.c_str(), 0);
+    errno = saved;
+  };
+  if (auto ok = copy_to_temp(from, directory, temp); !ok) {
+    remove_temp();
+    return ok;
+  }
+  media::UniqueFd copy(::openat(dir, temp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  Result<std::string> copied = copy ? sha256_fd(copy.get(), directory.path + "/" + temp)
+                                    : fail(ErrorCode::io, errno_text("open " + temp));
   if (!copied || (!sha256.empty() && *copied != sha256)) {
-    ::unlink(temp->c_str());
+    remove_temp();
     return fail(ErrorCode::io, "the copy of " + from + " does not match its hash");
   }
-  const int rc = ::link(temp->c_str(), target.c_str());
-  const int saved = errno;
-  ::unlink(temp->c_str());
+  const int rc = ::linkat(dir, temp.c_str(), dir, name.c_str(), 0);
+  remove_temp();
   if (rc != 0) {
-    errno = saved;
-    return fail(saved == EEXIST ? ErrorCode::exists : ErrorCode::io, errno_text("link " + target));
+    return fail(errno == EEXIST ? ErrorCode::exists : ErrorCode::io,
+                errno_text("link " + directory.path + "/" + name));
   }
-  if (auto ok = fsync_directory(directory); !ok) return ok;
+  if (auto ok = fsync_open_directory(directory); !ok) return ok;
   if (::unlink(from.c_str()) != 0 && errno != ENOENT)
     return fail(ErrorCode::io, errno_text("unlink " + from));
   return {};
@@ -114,6 +113,11 @@ std::string parent_of(const std::string& path) {
   const auto slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
   return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string base_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 }  // namespace
@@ -148,15 +152,10 @@ std::string fitting_numbered_name(const std::string& name, int number, std::size
   return numbered_name(fit_name(name, room), number);
 }
 
-Result<void> make_directories(const std::string& path) {
-  std::error_code error;
-  std::filesystem::create_directories(path, error);
-  if (error) return fail(ErrorCode::io, "cannot create " + path + ": " + error.message());
-  return {};
-}
-
 Result<void> fsync_directory(const std::string& path) {
-  return fsync_path(path);
+  auto directory = open_directory(path, /*create=*/false);
+  if (!directory) return tl::unexpected(directory.error());
+  return fsync_open_directory(*directory);
 }
 
 Result<std::string> first_free_path(const std::string& directory, const std::string& name) {
@@ -171,22 +170,29 @@ Result<std::string> first_free_path(const std::string& directory, const std::str
   return fail(ErrorCode::exists, "no free name for " + name + " in " + directory);
 }
 
-Result<void> place_file_at(const std::string& from, const std::string& target,
-                           const std::string& sha256) {
-  const std::string directory = parent_of(target);
-  if (rename_noreplace(from, target) == 0) return fsync_directory(directory);
+Result<void> place_file_in(const std::string& from, const OpenDirectory& directory,
+                           const std::string& name, const std::string& sha256) {
+  const std::string target = directory.path + "/" + name;
+  if (rename_into(from, directory, name) == 0) return fsync_open_directory(directory);
   if (errno == EEXIST) return fail(ErrorCode::exists, target + " is taken");
-  if (errno == EXDEV) return place_by_copy(from, target, sha256);
+  if (errno == EXDEV) return place_by_copy(from, directory, name, sha256);
   if (errno == EINVAL || errno == ENOSYS) {
     // The filesystem lacks RENAME_NOREPLACE: link() refuses to overwrite just the same.
-    if (::link(from.c_str(), target.c_str()) == 0) {
+    if (::linkat(AT_FDCWD, from.c_str(), directory.fd.get(), name.c_str(), 0) == 0) {
       ::unlink(from.c_str());
-      return fsync_directory(directory);
+      return fsync_open_directory(directory);
     }
     if (errno == EEXIST) return fail(ErrorCode::exists, target + " is taken");
-    if (errno == EXDEV) return place_by_copy(from, target, sha256);
+    if (errno == EXDEV) return place_by_copy(from, directory, name, sha256);
   }
   return fail(ErrorCode::io, errno_text("move " + from + " to " + target));
+}
+
+Result<void> place_file_at(const std::string& from, const std::string& target,
+                           const std::string& sha256) {
+  auto directory = open_directory(parent_of(target), /*create=*/false);
+  if (!directory) return tl::unexpected(directory.error());
+  return place_file_in(from, *directory, base_of(target), sha256);
 }
 
 Result<std::string> place_file(const std::string& from, const std::string& directory,
@@ -202,37 +208,43 @@ Result<std::string> place_file(const std::string& from, const std::string& direc
   return fail(ErrorCode::exists, "no free name for " + name + " in " + directory);
 }
 
-Result<void> write_file_atomic(const std::string& path, const std::string& content, bool replace) {
-  const std::string directory = parent_of(path);
-  const std::string temp = temp_beside(path, "siftd-write");
+Result<void> write_file_in(const OpenDirectory& directory, const std::string& name,
+                           const std::string& content, bool replace) {
+  const int dir = directory.fd.get();
+  const std::string temp = temp_name(name, "siftd-write");
+  const std::string path = directory.path + "/" + name;
+  auto remove_temp = [&] {
+    const int saved = errno;
+    ::unlinkat(dir, temp.c_str(), 0);
+    errno = saved;
+  };
   {
     media::UniqueFd out(
-        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
-    if (!out) return fail(ErrorCode::io, errno_text("create " + temp));
-    std::size_t written = 0;
-    while (written < content.size()) {
-      const ssize_t n = ::write(out.get(), content.data() + written, content.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        ::unlink(temp.c_str());
-        return fail(ErrorCode::io, errno_text("write " + temp));
-      }
-      written += static_cast<std::size_t>(n);
-    }
-    if (::fsync(out.get()) != 0) {
-      ::unlink(temp.c_str());
-      return fail(ErrorCode::io, errno_text("fsync " + temp));
+        ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!out) return fail(ErrorCode::io, errno_text("create " + directory.path + "/" + temp));
+    auto written = write_all(out.get(), content.data(), content.size(), path);
+    if (written && ::fsync(out.get()) != 0)
+      written = fail(ErrorCode::io, errno_text("fsync " + path));
+    if (!written) {
+      remove_temp();
+      return written;
     }
   }
-  const int rc = replace ? ::rename(temp.c_str(), path.c_str()) : rename_noreplace(temp, path);
+  const int rc = replace ? ::renameat(dir, temp.c_str(), dir, name.c_str())
+                         : static_cast<int>(::syscall(SYS_renameat2, dir, temp.c_str(), dir,
+                                                      name.c_str(), RENAME_NOREPLACE));
   if (rc != 0) {
-    const int saved = errno;
-    ::unlink(temp.c_str());
-    errno = saved;
-    return fail(saved == EEXIST ? ErrorCode::exists : ErrorCode::io,
+    remove_temp();
+    return fail(errno == EEXIST ? ErrorCode::exists : ErrorCode::io,
                 errno_text("rename to " + path));
   }
-  return fsync_directory(directory);
+  return fsync_open_directory(directory);
+}
+
+Result<void> write_file_atomic(const std::string& path, const std::string& content, bool replace) {
+  auto directory = open_directory(parent_of(path), /*create=*/false);
+  if (!directory) return tl::unexpected(directory.error());
+  return write_file_in(*directory, base_of(path), content, replace);
 }
 
 }  // namespace pipeline
