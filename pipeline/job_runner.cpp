@@ -90,9 +90,19 @@ std::optional<DecisionRow> decision_row(const JobReport& report) {
 
 Result<std::optional<FileRecord>> JobRunner::claim(const std::string& source,
                                                    const std::string& work_dir) {
-  struct stat info {};
-  if (::lstat(source.c_str(), &info) != 0) return std::optional<FileRecord>{};
-  if (!S_ISREG(info.st_mode)) return fail(ErrorCode::io, "not a regular file: " + source);
+  // Opened before anything moves: a file siftd may not read could never be hashed, decoded or
+  // placed, so it is not claimed. It stays where it is, said once, not at every rescan.
+  auto opened = open_claim_source(source);
+  if (!opened) return tl::unexpected(opened.error());
+  if (!*opened) return std::optional<FileRecord>{};
+  const ClaimSource& file = **opened;
+  if (!file.unreadable.empty()) {
+    if (m_unreadable.first_time(source + "\n" + file.identity)) {
+      spdlog::warn("not taking \"{}\": unreadable ({}); it stays where it is", printable(source),
+                   file.unreadable);
+    }
+    return std::optional<FileRecord>{};
+  }
 
   // The work name is chosen before the journal row exists, so a crash between the row and
   // the rename leaves a row that says exactly where to look.
@@ -100,7 +110,7 @@ Result<std::optional<FileRecord>> JobRunner::claim(const std::string& source,
   record.state = FileState::discovered;
   record.source_path = source;
   record.name = base_name(source);
-  record.size = static_cast<std::uint64_t>(info.st_size);
+  record.size = file.size;
   record.work_path = work_dir + "/" + random_work_name();
   if (auto ok = m_ports.journal.insert(record); !ok) return tl::unexpected(ok.error());
 
@@ -155,7 +165,9 @@ std::optional<FileRecord> JobRunner::resume(FileRecord record) {
   if (!record.work_path.empty() && ::lstat(record.work_path.c_str(), &info) == 0) {
     // The rename happened; its journal entry did not.
     if (auto ok = finish_claim(record); !ok) {
-      spdlog::error("file={} cannot resume its claim: {}", record.id, ok.error().detail);
+      // Unreadable, say (claimed by an older siftd): back where it came from, rather than
+      // failing again at every start.
+      give_back(record, ok.error().detail);
       return std::nullopt;
     }
     return record;
@@ -163,6 +175,23 @@ std::optional<FileRecord> JobRunner::resume(FileRecord record) {
   // Never claimed: the file, if it is still there, is found again by the scan.
   mark_vanished(record, "not claimed before a restart");
   return std::nullopt;
+}
+
+void JobRunner::give_back(FileRecord& record, const std::string& why) {
+  const auto slash = record.source_path.rfind('/');
+  auto back = place_file(record.work_path, record.source_path.substr(0, slash), record.name,
+                         /*sha256=*/"");
+  if (!back) {
+    spdlog::error("file={} cannot resume its claim ({}) nor go back: {}", record.id, why,
+                  back.error().detail);
+    return;
+  }
+  spdlog::warn("file={} cannot be taken ({}); put back as \"{}\"", record.id, why,
+               printable(*back));
+  record.state = FileState::done;
+  record.outcome = Outcome::requeued;
+  record.error = StageError{Stage::claim, "unreadable", why};
+  save(record);
 }
 
 JobReport JobRunner::quarantine(JobReport report, StageError error) {

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "pipeline/claim_source.h"
 #include "pipeline/decide/backend.h"
 #include "pipeline/decide/policy.h"
 #include "pipeline/error.h"
@@ -72,7 +73,7 @@ class JobRunner {
   JobRunner(JobPorts ports, JobSettings settings) : m_ports(ports), m_settings(settings) {}
 
   // Moves `source` into `work_dir` and journals it. Returns nothing (and no error) when the
-  // file vanished before it could be claimed.
+  // file vanished before it could be claimed, or may not be read (logged once, left alone).
   Result<std::optional<FileRecord>> claim(const std::string& source, const std::string& work_dir);
 
   // For a record found unfinished at start: the record ready to run, or nothing when there
@@ -87,6 +88,7 @@ class JobRunner {
   bool decide(JobReport& report);
   JobReport deliver(JobReport report);
   Result<void> finish_claim(FileRecord& record);
+  void give_back(FileRecord& record, const std::string& why);
   void mark_vanished(FileRecord& record, std::string why);
   JobReport quarantine(JobReport report, StageError error);
   Result<void> route(JobReport& report, Sink& sink);
@@ -95,6 +97,7 @@ class JobRunner {
 
   JobPorts m_ports;
   JobSettings m_settings;
+  ReportedOnce m_unreadable;  // unreadable files already logged
 };
 
 }  // namespace pipeline

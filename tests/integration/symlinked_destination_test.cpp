@@ -43,7 +43,8 @@ TEST(SymlinkedDestination, a_symlinked_category_folder_is_refused_and_the_file_k
       << read_file(dir / "log");
   EXPECT_TRUE(fs::is_empty(elsewhere)) << "a file left <out> through the symlink";
   EXPECT_EQ(read_file(out + "/_quarantine/holiday.jpg"), photo);
-  const auto sidecar = nlohmann::json::parse(read_file(out + "/_quarantine/holiday.jpg.error.json"));
+  const auto sidecar =
+      nlohmann::json::parse(read_file(out + "/_quarantine/holiday.jpg.error.json"));
   EXPECT_EQ(sidecar["error_code"], "unsafe_path") << sidecar.dump();
   EXPECT_NE(sidecar["message"].get<std::string>().find("symlink"), std::string::npos)
       << sidecar.dump();
