@@ -20,6 +20,8 @@ using nlohmann::json;
 using pipeline::printable;
 
 constexpr auto k_park_retry = std::chrono::seconds(60);
+// A placement waiting for room is tried again sooner: room comes back when someone deletes.
+constexpr auto k_room_retry = std::chrono::seconds(5);
 
 std::vector<std::string> disk_space_folders(const Config& config) {
   std::vector<std::string> folders = config.destination_roots();
@@ -77,7 +79,8 @@ void Service::describe_metrics() {
                       "Tokens the model reported, by model and type (prompt, cached, completion).");
   m_metrics->describe("siftd_cost_usd_total", MetricType::counter, "Model spend in USD, by model.");
   m_metrics->describe("siftd_stage_duration_ms", MetricType::histogram, "Time per pipeline stage.");
-  m_metrics->describe("siftd_parked_total", MetricType::counter, "Decisions put off, by reason.");
+  m_metrics->describe("siftd_parked_total", MetricType::counter,
+                      "Files put off (a decision, or a placement waiting for room), by reason.");
   m_metrics->describe("siftd_queue_depth", MetricType::gauge,
                       "Files ready and waiting for a worker.");
   m_metrics->describe("siftd_in_flight", MetricType::gauge, "Files a worker is processing.");
@@ -164,9 +167,14 @@ void Service::feed_queue() {
 void Service::requeue_parked() {
   std::lock_guard lock(m_parked_mutex);
   const auto now = m_clock.now();
-  while (!m_parked.empty() && m_parked.front().first <= now) {
-    m_backlog.push_back(Job{"", "", std::move(m_parked.front().second)});
-    m_parked.pop_front();
+  // Retry times differ by reason, so the queue is not in due order.
+  for (auto it = m_parked.begin(); it != m_parked.end();) {
+    if (it->first > now) {
+      ++it;
+      continue;
+    }
+    m_backlog.push_back(Job{"", "", std::move(it->second)});
+    it = m_parked.erase(it);
   }
 }
 
@@ -352,10 +360,10 @@ void Service::record(const pipeline::JobReport& report) {
   if (!report.parked.empty()) {
     m_metrics->add("siftd_parked_total", {{"reason", report.parked}});
     if (report.parked != "cancelled") {
-      spdlog::warn("file={} decision put off ({}); retrying in {} s", r.id, report.parked,
-                   k_park_retry.count());
+      const auto retry = report.parked == "no_space" ? k_room_retry : k_park_retry;
+      spdlog::warn("file={} put off ({}); retrying in {} s", r.id, report.parked, retry.count());
       std::lock_guard lock(m_parked_mutex);
-      m_parked.emplace_back(m_clock.now() + k_park_retry, r);
+      m_parked.emplace_back(m_clock.now() + retry, r);
     }
     return;
   }

@@ -203,6 +203,7 @@ JobReport JobRunner::quarantine(JobReport report, StageError error) {
   record.outcome = Outcome::quarantined;
   record.error = std::move(error);
   if (auto ok = route(report, *m_ports.sinks.failed); !ok) {
+    if (ok.error().code == ErrorCode::no_space) return wait_for_room(std::move(report), ok.error());
     spdlog::error("file={} cannot be quarantined: {}", record.id, ok.error().detail);
     log_decision(report);
     return report;
@@ -211,6 +212,18 @@ JobReport JobRunner::quarantine(JobReport report, StageError error) {
                printable(record.name), to_string(record.error->stage), record.error->code,
                printable(record.destination), record.error->detail);
   log_decision(report);
+  return report;
+}
+
+// A full disk is no fault of the file's: it stays in the work area with its row as it is
+// (`decided`, or `routing` with the target it will be placed at), and runs again when the
+// service retries parked work. The attempt is given back, so waiting never makes it poison.
+JobReport JobRunner::wait_for_room(JobReport report, const Error& error) {
+  FileRecord& r = report.record;
+  spdlog::warn("file={} waits for room: {}", r.id, error.detail);
+  report.parked = "no_space";
+  --r.attempts;
+  save(r);
   return report;
 }
 
@@ -295,6 +308,7 @@ JobReport JobRunner::deliver(JobReport report) {
   }
   if (auto ok = route(report, m_ports.sinks.for_outcome(r.outcome.value_or(Outcome::review)));
       !ok) {
+    if (ok.error().code == ErrorCode::no_space) return wait_for_room(std::move(report), ok.error());
     return quarantine(
         std::move(report),
         StageError{Stage::route, std::string(to_string(ok.error().code)), ok.error().detail});

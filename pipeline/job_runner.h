@@ -10,7 +10,8 @@
 //              bills) again
 //   route      the outcome's sink plans an exact target, the journal holds it (`routing`),
 //              then the file moves there without overwriting; `done`
-//   quarantine any stage's error sends the file to the failed sink with an error sidecar
+//   quarantine any stage's error sends the file to the failed sink with an error sidecar;
+//              a full disk is not an error of the file's: it waits in the work area for room
 // A file that a worker started more than `max_attempts` times (it crashed or hung the
 // process each time) is quarantined as poison instead of being tried again.
 
@@ -48,7 +49,9 @@ struct JobReport {
   std::optional<Answer> answer;  // what the backend answered in this run, for the decision log
   Timings timings;
   double route_ms = 0;
-  std::string parked;  // why the decision was put off ("quota", "over_budget", "cancelled")
+  // Why the job was put off: its decision ("quota", "over_budget", "cancelled") or its
+  // placement ("no_space").
+  std::string parked;
 };
 
 // The decision-log row of a finished job, or nothing when the job asked no backend in this
@@ -91,6 +94,7 @@ class JobRunner {
   void give_back(FileRecord& record, const std::string& why);
   void mark_vanished(FileRecord& record, std::string why);
   JobReport quarantine(JobReport report, StageError error);
+  JobReport wait_for_room(JobReport report, const Error& error);
   Result<void> route(JobReport& report, Sink& sink);
   bool save(FileRecord& record);
   void log_decision(const JobReport& report);

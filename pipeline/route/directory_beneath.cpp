@@ -24,7 +24,7 @@ Result<media::UniqueFd> open_component(const OpenDirectory& parent, const std::s
     return fail(ErrorCode::unsafe_path, path + ": a \"" + name + "\" would leave " + root);
   }
   if (create && ::mkdirat(parent.fd.get(), name.c_str(), 0755) != 0 && errno != EEXIST) {
-    return fail(ErrorCode::io, errno_text("cannot create " + path));
+    return fail(io_error_code(errno), errno_text("cannot create " + path));
   }
   media::UniqueFd fd(::openat(parent.fd.get(), name.c_str(), k_directory_flags | O_NOFOLLOW));
   if (fd) return fd;
@@ -44,7 +44,8 @@ Result<media::UniqueFd> open_component(const OpenDirectory& parent, const std::s
 Result<void> make_directories(const std::string& path) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
-  if (error) return fail(ErrorCode::io, "cannot create " + path + ": " + error.message());
+  if (error)
+    return fail(io_error_code(error.value()), "cannot create " + path + ": " + error.message());
   return {};
 }
 

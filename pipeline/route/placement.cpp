@@ -2,12 +2,14 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,6 +22,29 @@ constexpr int k_max_name_attempts = 10'000;
 
 std::string errno_text(const std::string& what) {
   return what + ": " + std::strerror(errno);
+}
+
+// A failed call's error: what was tried and why, with the code its errno calls for (no_space
+// for a full disk, so the caller waits for room instead of giving up on the file).
+tl::unexpected<Error> errno_error(const std::string& what) {
+  return fail(io_error_code(errno), errno_text(what));
+}
+
+// Room for a copy beyond its own bytes: its sidecar and the folder's growth.
+constexpr std::uint64_t k_space_margin = 64 * 1024;
+
+// Checked before a copy starts, so a full disk costs a statvfs, not a half-written file.
+Result<void> check_room(const std::string& from, const OpenDirectory& directory) {
+  struct stat info {};
+  struct statvfs room {};
+  if (::stat(from.c_str(), &info) != 0 || ::fstatvfs(directory.fd.get(), &room) != 0) {
+    return {};  // cannot tell: the copy itself will say
+  }
+  const std::uint64_t free = static_cast<std::uint64_t>(room.f_bavail) * room.f_frsize;
+  const std::uint64_t needed = static_cast<std::uint64_t>(info.st_size) + k_space_margin;
+  if (free >= needed) return {};
+  return fail(ErrorCode::no_space, directory.path + " has " + std::to_string(free) +
+                                       " bytes free; the file needs " + std::to_string(needed));
 }
 
 int rename_into(const std::string& from, const OpenDirectory& directory, const std::string& name) {
@@ -37,8 +62,7 @@ std::string temp_name(const std::string& name, const std::string& purpose) {
 }
 
 Result<void> fsync_open_directory(const OpenDirectory& directory) {
-  if (::fsync(directory.fd.get()) != 0)
-    return fail(ErrorCode::io, errno_text("fsync " + directory.path));
+  if (::fsync(directory.fd.get()) != 0) return errno_error("fsync " + directory.path);
   return {};
 }
 
@@ -46,7 +70,7 @@ Result<void> write_all(int fd, const char* data, std::size_t size, const std::st
   for (std::size_t written = 0; written < size;) {
     const ssize_t n = ::write(fd, data + written, size - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(ErrorCode::io, errno_text("write " + what));
+    if (n < 0) return errno_error("write " + what);
     written += static_cast<std::size_t>(n);
   }
   return {};
@@ -56,22 +80,22 @@ Result<void> write_all(int fd, const char* data, std::size_t size, const std::st
 Result<void> copy_to_temp(const std::string& from, const OpenDirectory& directory,
                           const std::string& temp) {
   media::UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!in) return fail(ErrorCode::io, errno_text("open " + from));
+  if (!in) return errno_error("open " + from);
   const std::string temp_path = directory.path + "/" + temp;
   media::UniqueFd out(::openat(directory.fd.get(), temp.c_str(),
                                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (!out) return fail(ErrorCode::io, errno_text("create " + temp_path));
+  if (!out) return errno_error("create " + temp_path);
   std::array<char, 1 << 16> buffer{};
   for (;;) {
     const ssize_t count = ::read(in.get(), buffer.data(), buffer.size());
     if (count < 0 && errno == EINTR) continue;
-    if (count < 0) return fail(ErrorCode::io, errno_text("read " + from));
+    if (count < 0) return errno_error("read " + from);
     if (count == 0) break;
     if (auto ok = write_all(out.get(), buffer.data(), static_cast<std::size_t>(count), temp_path);
         !ok)
       return ok;
   }
-  if (::fsync(out.get()) != 0) return fail(ErrorCode::io, errno_text("fsync " + temp_path));
+  if (::fsync(out.get()) != 0) return errno_error("fsync " + temp_path);
   return {};
 }
 
@@ -79,6 +103,7 @@ Result<void> copy_to_temp(const std::string& from, const OpenDirectory& director
 // overwrite), then remove the temp name and the source.
 Result<void> place_by_copy(const std::string& from, const OpenDirectory& directory,
                            const std::string& name, const std::string& sha256) {
+  if (auto ok = check_room(from, directory); !ok) return ok;
   const int dir = directory.fd.get();
   const std::string temp = temp_name(name, "siftd-copy");
   auto remove_temp = [&] {
@@ -91,8 +116,8 @@ Result<void> place_by_copy(const std::string& from, const OpenDirectory& directo
     return ok;
   }
   media::UniqueFd copy(::openat(dir, temp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  Result<std::string> copied = copy ? sha256_fd(copy.get(), directory.path + "/" + temp)
-                                    : fail(ErrorCode::io, errno_text("open " + temp));
+  Result<std::string> copied =
+      copy ? sha256_fd(copy.get(), directory.path + "/" + temp) : errno_error("open " + temp);
   if (!copied || (!sha256.empty() && *copied != sha256)) {
     remove_temp();
     return fail(ErrorCode::io, "the copy of " + from + " does not match its hash");
@@ -100,12 +125,11 @@ Result<void> place_by_copy(const std::string& from, const OpenDirectory& directo
   const int rc = ::linkat(dir, temp.c_str(), dir, name.c_str(), 0);
   remove_temp();
   if (rc != 0) {
-    return fail(errno == EEXIST ? ErrorCode::exists : ErrorCode::io,
+    return fail(errno == EEXIST ? ErrorCode::exists : io_error_code(errno),
                 errno_text("link " + directory.path + "/" + name));
   }
   if (auto ok = fsync_open_directory(directory); !ok) return ok;
-  if (::unlink(from.c_str()) != 0 && errno != ENOENT)
-    return fail(ErrorCode::io, errno_text("unlink " + from));
+  if (::unlink(from.c_str()) != 0 && errno != ENOENT) return errno_error("unlink " + from);
   return {};
 }
 
@@ -164,7 +188,7 @@ Result<std::string> first_free_path(const std::string& directory, const std::str
     struct stat info {};
     if (::lstat(target.c_str(), &info) != 0) {
       if (errno == ENOENT) return target;
-      return fail(ErrorCode::io, errno_text("stat " + target));
+      return errno_error("stat " + target);
     }
   }
   return fail(ErrorCode::exists, "no free name for " + name + " in " + directory);
@@ -185,7 +209,7 @@ Result<void> place_file_in(const std::string& from, const OpenDirectory& directo
     if (errno == EEXIST) return fail(ErrorCode::exists, target + " is taken");
     if (errno == EXDEV) return place_by_copy(from, directory, name, sha256);
   }
-  return fail(ErrorCode::io, errno_text("move " + from + " to " + target));
+  return errno_error("move " + from + " to " + target);
 }
 
 Result<void> place_file_at(const std::string& from, const std::string& target,
@@ -221,10 +245,9 @@ Result<void> write_file_in(const OpenDirectory& directory, const std::string& na
   {
     media::UniqueFd out(
         ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
-    if (!out) return fail(ErrorCode::io, errno_text("create " + directory.path + "/" + temp));
+    if (!out) return errno_error("create " + directory.path + "/" + temp);
     auto written = write_all(out.get(), content.data(), content.size(), path);
-    if (written && ::fsync(out.get()) != 0)
-      written = fail(ErrorCode::io, errno_text("fsync " + path));
+    if (written && ::fsync(out.get()) != 0) written = errno_error("fsync " + path);
     if (!written) {
       remove_temp();
       return written;
@@ -235,7 +258,7 @@ Result<void> write_file_in(const OpenDirectory& directory, const std::string& na
                                                       name.c_str(), RENAME_NOREPLACE));
   if (rc != 0) {
     remove_temp();
-    return fail(errno == EEXIST ? ErrorCode::exists : ErrorCode::io,
+    return fail(errno == EEXIST ? ErrorCode::exists : io_error_code(errno),
                 errno_text("rename to " + path));
   }
   return fsync_open_directory(directory);
