@@ -42,7 +42,8 @@ Service::Service(Config config, pipeline::Clock& clock, std::unique_ptr<pipeline
       m_reload_source(std::move(reload_source)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
       m_disk_space(disk_space_folders(m_config),
-                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock) {}
+                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, clock),
+      m_work_areas(m_config, *m_journal) {}
 
 Service::~Service() {
   shutdown();
@@ -108,6 +109,8 @@ void Service::describe_metrics() {
                       "Queue messages recorded but not yet published.");
   m_metrics->describe("siftd_rescans_total", MetricType::counter,
                       "Full rescans of the inbox, by reason.");
+  m_metrics->describe("siftd_journal_history_lost", MetricType::gauge,
+                      "1 when the journal lost rows it once had (why: the log and /status).");
 }
 
 std::shared_ptr<const Runtime> Service::runtime() const {
@@ -130,6 +133,9 @@ Result<void> Service::start() {
   // Resume first: these files were claimed before a stop or a crash.
   auto unfinished = m_journal->unfinished();
   if (!unfinished) return fail(unfinished.error());
+  // Before the watch starts, so its first scan finds what went back into the inbox.
+  m_history_lost = m_work_areas.adopt_strays(*unfinished);
+  m_metrics->set("siftd_journal_history_lost", {}, m_history_lost.empty() ? 0.0 : 1.0);
   auto current = runtime();
   for (auto& row : *unfinished) {
     auto resumed = current->runner->resume(std::move(row));
@@ -436,6 +442,8 @@ std::string Service::status_json() const {
               {"quarantined", m_quarantined.load()},
               {"in_flight", m_busy.load()},
               {"queue_depth", m_queue.size()},
+              {"journal_history_lost",
+               m_started.load() && !m_history_lost.empty() ? json(m_history_lost) : json(nullptr)},
               {"journal", states}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -5,7 +5,8 @@
 // paths; N worker threads take jobs from a bounded queue and run the pipeline. Signals come
 // through a signalfd polled beside inotify, so there is no async signal handler. step() is
 // public so tests can drive the loop; the Clock is injected so they need not sleep.
-//   start     resume every unfinished journal row, watch the inbox, scan what is there, READY
+//   start     put claimed files the journal lost back into the inbox (said loudly), resume
+//             every unfinished journal row, watch the inbox, scan what is there, READY
 //   step      poll (inotify, signals) until the settler's next deadline; feed the settler;
 //             queue ready files; rescan on overflow or on the periodic timer; retry parked
 //             work when due; ping the systemd watchdog (from this loop, so a stuck loop
@@ -32,6 +33,7 @@
 #include "daemon/job_queue.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/watched_folders.h"
+#include "daemon/work_area_guard.h"
 #include "pipeline/clock.h"
 #include "pipeline/metrics.h"
 
@@ -112,6 +114,8 @@ class Service {
   std::string m_last_status_text;
   DiskSpaceGuard m_disk_space;
   std::int64_t m_started_ms = 0;
+  WorkAreaGuard m_work_areas;
+  std::string m_history_lost;  // why the journal lost rows; written before m_started
 };
 
 }  // namespace daemon_core

@@ -17,6 +17,7 @@
 #include "pipeline/journal/decision_log.h"
 #include "pipeline/normalized_json.h"
 #include "pipeline/route/placement.h"
+#include "pipeline/work_area.h"
 
 namespace pipeline {
 namespace {
@@ -122,6 +123,8 @@ Result<std::optional<FileRecord>> JobRunner::claim(const std::string& source,
     if (saved == ENOENT) return std::optional<FileRecord>{};
     return fail(ErrorCode::io, "cannot claim " + source + ": " + std::strerror(saved));
   }
+  // Where it came from travels with it, in case the journal loses its row (work_area.h).
+  label_claimed(file.fd.get(), record);
   if (auto ok = finish_claim(record); !ok) return tl::unexpected(ok.error());
   return std::optional<FileRecord>{std::move(record)};
 }
