@@ -208,6 +208,7 @@ void Service::step(std::chrono::milliseconds max_wait) {
   }
   if (ready > 0 && (fds[1].revents & POLLIN)) m_folders->handle_events();
 
+  if (!m_stopping) check_work_areas();
   if (!m_stopping) {
     const std::size_t rescans = m_folders->rescans();
     m_folders->scan_due();
@@ -220,6 +221,24 @@ void Service::step(std::chrono::milliseconds max_wait) {
   }
   m_notifier.ping_watchdog();
   update_status();
+}
+
+// Before any file is offered, so none is claimed into a work area that is gone, or journaled
+// into a journal that is gone.
+void Service::check_work_areas() {
+  auto failure = m_work_areas.check();
+  if (!failure) return;
+  spdlog::error("{}", *failure);
+  {
+    std::lock_guard lock(m_failure_mutex);
+    m_failure = *failure;
+  }
+  m_stopping = true;
+}
+
+std::string Service::failure() const {
+  std::lock_guard lock(m_failure_mutex);
+  return m_failure;
 }
 
 void Service::update_status() {
@@ -454,7 +473,8 @@ bool Service::is_ready(std::string& why) const {
     return false;
   }
   if (m_stopping) {
-    why = "stopping";
+    why = failure();
+    if (why.empty()) why = "stopping";
     return false;
   }
   if (!m_watching) {

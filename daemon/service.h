@@ -14,6 +14,8 @@
 //   reload    SIGHUP: parse the configuration again; a bad one is refused and the old one
 //             stays; a good one replaces the Runtime for new jobs (in-flight jobs finish
 //             with the one they started with) and re-watches a changed inbox
+//   check     each step: a deleted work area is recreated; a deleted journal stops the
+//             service (run() returns, failure() says why, the process exits 1)
 //   stop      stop intake, let workers finish within the shutdown timeout, else park them
 
 #include <atomic>
@@ -66,6 +68,8 @@ class Service {
   pipeline::Metrics& metrics() { return *m_metrics; }
   std::string status_json() const;
   bool is_ready(std::string& why) const;
+  // Why the service stopped on its own (its journal was deleted, say), or "" when it did not.
+  std::string failure() const;
 
  private:
   Service(Config config, pipeline::Clock& clock, std::unique_ptr<pipeline::Journal> journal,
@@ -83,6 +87,7 @@ class Service {
   void record_answer(const pipeline::Answer& answer);
   void release(const std::string& source);
   void update_status();
+  void check_work_areas();
   void describe_metrics();
 
   Config m_config;  // the loop thread's copy; workers read the Runtime's
@@ -116,6 +121,8 @@ class Service {
   std::int64_t m_started_ms = 0;
   WorkAreaGuard m_work_areas;
   std::string m_history_lost;  // why the journal lost rows; written before m_started
+  mutable std::mutex m_failure_mutex;
+  std::string m_failure;
 };
 
 }  // namespace daemon_core

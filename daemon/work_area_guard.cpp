@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <set>
 
+#include <sys/stat.h>
+
 #include <spdlog/spdlog.h>
 
 #include "pipeline/display_text.h"
@@ -16,6 +18,35 @@ using pipeline::printable;
 WorkAreaGuard::WorkAreaGuard(const Config& config, pipeline::Journal& journal)
     : m_journal(journal) {
   for (const auto& folder : config.folders()) m_inboxes[folder.work_area].push_back(folder.path);
+  struct stat info {};
+  if (::stat(journal.path().c_str(), &info) == 0) {
+    m_journal_device = info.st_dev;
+    m_journal_inode = info.st_ino;
+  }
+}
+
+std::optional<std::string> WorkAreaGuard::check() {
+  for (const auto& [work_area, inboxes] : m_inboxes) {
+    struct stat info {};
+    if (::stat(work_area.c_str(), &info) == 0) continue;
+    std::error_code error;
+    std::filesystem::create_directories(work_area, error);
+    if (error) {
+      return "the work area " + printable(work_area) +
+             " was deleted and cannot be recreated: " + error.message();
+    }
+    spdlog::error(
+        "the work area {} was deleted while siftd ran; recreated (files claimed there are lost)",
+        printable(work_area));
+  }
+  struct stat info {};
+  if (m_journal_inode != 0 && (::stat(m_journal.path().c_str(), &info) != 0 ||
+                               info.st_ino != m_journal_inode || info.st_dev != m_journal_device)) {
+    return "the journal " + printable(m_journal.path()) +
+           " was deleted or replaced while siftd ran; nothing it records now would survive a "
+           "restart, so siftd stops taking files and exits (a restart begins a new journal)";
+  }
+  return std::nullopt;
 }
 
 std::string WorkAreaGuard::adopt_strays(const std::vector<pipeline::FileRecord>& unfinished) {

@@ -16,6 +16,7 @@
 #include "pipeline/file_hash.h"
 #include "pipeline/journal/decision_log.h"
 #include "pipeline/normalized_json.h"
+#include "pipeline/route/directory_beneath.h"
 #include "pipeline/route/placement.h"
 #include "pipeline/work_area.h"
 
@@ -89,6 +90,23 @@ std::optional<DecisionRow> decision_row(const JobReport& report) {
   return row;
 }
 
+namespace {
+
+// A claim that failed with ENOENT while its source is still there lost its work area (deleted
+// while siftd ran): it is made again, so the file is claimed instead of counted as vanished.
+bool recreated_work_area(const std::string& source, const std::string& work_dir) {
+  struct stat info {};
+  if (::lstat(source.c_str(), &info) != 0 || ::lstat(work_dir.c_str(), &info) == 0) return false;
+  if (auto ok = make_directories(work_dir); !ok) {
+    spdlog::error("the work area {} is gone: {}", printable(work_dir), ok.error().detail);
+    return false;
+  }
+  spdlog::error("the work area {} was deleted while siftd ran; recreated", printable(work_dir));
+  return true;
+}
+
+}  // namespace
+
 Result<std::optional<FileRecord>> JobRunner::claim(const std::string& source,
                                                    const std::string& work_dir) {
   // Opened before anything moves: a file siftd may not read could never be hashed, decoded or
@@ -115,8 +133,12 @@ Result<std::optional<FileRecord>> JobRunner::claim(const std::string& source,
   record.work_path = work_dir + "/" + random_work_name();
   if (auto ok = m_ports.journal.insert(record); !ok) return tl::unexpected(ok.error());
 
-  const long rc = ::syscall(SYS_renameat2, AT_FDCWD, source.c_str(), AT_FDCWD,
-                            record.work_path.c_str(), RENAME_NOREPLACE);
+  long rc = ::syscall(SYS_renameat2, AT_FDCWD, source.c_str(), AT_FDCWD, record.work_path.c_str(),
+                      RENAME_NOREPLACE);
+  if (rc != 0 && errno == ENOENT && recreated_work_area(source, work_dir)) {
+    rc = ::syscall(SYS_renameat2, AT_FDCWD, source.c_str(), AT_FDCWD, record.work_path.c_str(),
+                   RENAME_NOREPLACE);
+  }
   if (rc != 0) {
     const int saved = errno;
     mark_vanished(record, std::string("claim: ") + std::strerror(saved));
