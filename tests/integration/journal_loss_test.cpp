@@ -51,7 +51,9 @@ void lose_journal_history(const Damage& damage) {
     options.slow = std::chrono::milliseconds(60'000);
     fakes::FakeModelServer model(options);
     ASSERT_TRUE(model.start());
-    model.script({{fakes::Fault::slow}, {fakes::Fault::slow}, {fakes::Fault::slow}});
+    fakes::ScriptedReply slow;
+    slow.fault = fakes::Fault::slow;
+    model.script({slow, slow, slow});
     write_file(dir / "first.toml", "[daemon]\ninbox = \"" + inbox + "\"\nout = \"" + out +
                                        "\"\nsettle_ms = 50\nworkers = 3\n[model]\nbackend = "
                                        "\"openai\"\ntimeout_ms = 120000\nbase_url = \"" +

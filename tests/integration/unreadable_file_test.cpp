@@ -98,7 +98,9 @@ TEST(UnreadableFile, is_never_claimed_and_is_logged_once) {
     EXPECT_NE(read_file(log).find("unreadable"), std::string::npos) << read_file(log);
     EXPECT_EQ(read_file(log).find("cannot resume"), std::string::npos) << read_file(log);
   }
-  if (as_root) EXPECT_EQ(read_file(inbox + "/secret.jpg"), secret);
+  if (as_root) {
+    EXPECT_EQ(read_file(inbox + "/secret.jpg"), secret);
+  }
 
   // No journal row holds it, so nothing is ever resumed for it.
   auto journal = pipeline::Journal::open(inbox + "/.siftd/journal.db");
