@@ -43,6 +43,7 @@ class WorkAreaLoss : public ::testing::Test {
 
 TEST_F(WorkAreaLoss, is_recreated_and_new_files_flow_again) {
   const std::string journal = m_dir / "state/journal.db";
+  fs::create_directories(m_dir / "state");
   write_file(m_dir / "siftd.toml", "[daemon]\ninbox = \"" + m_inbox + "\"\nout = \"" + m_out +
                                        "\"\njournal = \"" + journal + "\"\nsettle_ms = 50\n");
   auto daemon = start(m_dir / "siftd.toml", m_dir / "log");
