@@ -9,18 +9,28 @@
 
 namespace daemon_core {
 
+namespace {
+
+// A folder sink for a route template. Nothing it places may leave `out` when the template lies
+// under it (a symlinked category folder is refused), else the template's own fixed folder.
+std::unique_ptr<pipeline::Sink> make_folder_sink(const Config& config,
+                                                 const std::string& path_template,
+                                                 pipeline::SidecarKind sidecar) {
+  const std::string path = config.expand(path_template);
+  const std::string out = config.expand("{out}");
+  return std::make_unique<pipeline::FolderSink>(
+      path, sidecar, pipeline::is_beneath(path, out) ? out : std::string());
+}
+
+}  // namespace
+
 pipeline::Sinks make_sinks(const Config& config) {
-  using pipeline::FolderSink;
   using pipeline::SidecarKind;
   pipeline::Sinks sinks;
-  sinks.route =
-      std::make_unique<FolderSink>(config.expand(config.routes.route), SidecarKind::decision);
-  sinks.escalate =
-      std::make_unique<FolderSink>(config.expand(config.routes.escalate), SidecarKind::decision);
-  sinks.review =
-      std::make_unique<FolderSink>(config.expand(config.routes.review), SidecarKind::decision);
-  sinks.failed =
-      std::make_unique<FolderSink>(config.expand(config.routes.failed), SidecarKind::error);
+  sinks.route = make_folder_sink(config, config.routes.route, SidecarKind::decision);
+  sinks.escalate = make_folder_sink(config, config.routes.escalate, SidecarKind::decision);
+  sinks.review = make_folder_sink(config, config.routes.review, SidecarKind::decision);
+  sinks.failed = make_folder_sink(config, config.routes.failed, SidecarKind::error);
   return sinks;
 }
 

@@ -65,11 +65,13 @@ int command_run(const CommandOptions& options) {
   running.run();
   const std::size_t parked = running.shutdown();
   http.reset();
+  // Stopped on its own (its journal was deleted): exit 1, so a supervisor starts it afresh.
+  const int status = running.failure().empty() ? k_exit_ok : k_exit_failure;
   if (parked > 0) {
     // Workers still hold files; their journal rows resume them. Leave without unwinding them.
-    std::_Exit(k_exit_ok);
+    std::_Exit(status);
   }
-  return k_exit_ok;
+  return status;
 }
 
 }  // namespace daemon_core

@@ -20,6 +20,8 @@ using nlohmann::json;
 using pipeline::printable;
 
 constexpr auto k_park_retry = std::chrono::seconds(60);
+// A placement waiting for room is tried again sooner: room comes back when someone deletes.
+constexpr auto k_room_retry = std::chrono::seconds(5);
 
 std::vector<std::string> disk_space_folders(const Config& config) {
   std::vector<std::string> folders = config.destination_roots();
@@ -40,7 +42,8 @@ Service::Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Jo
       m_engines(std::move(ports.engines)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
       m_disk_space(disk_space_folders(m_config),
-                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock) {}
+                   static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock),
+      m_work_areas(m_config, *m_journal) {}
 
 Service::~Service() {
   shutdown();
@@ -76,7 +79,8 @@ void Service::describe_metrics() {
                       "Tokens the model reported, by model and type (prompt, cached, completion).");
   m_metrics->describe("siftd_cost_usd_total", MetricType::counter, "Model spend in USD, by model.");
   m_metrics->describe("siftd_stage_duration_ms", MetricType::histogram, "Time per pipeline stage.");
-  m_metrics->describe("siftd_parked_total", MetricType::counter, "Decisions put off, by reason.");
+  m_metrics->describe("siftd_parked_total", MetricType::counter,
+                      "Files put off (a decision, or a placement waiting for room), by reason.");
   m_metrics->describe("siftd_queue_depth", MetricType::gauge,
                       "Files ready and waiting for a worker.");
   m_metrics->describe("siftd_in_flight", MetricType::gauge, "Files a worker is processing.");
@@ -104,6 +108,8 @@ void Service::describe_metrics() {
                       "Queue messages recorded but not yet published.");
   m_metrics->describe("siftd_rescans_total", MetricType::counter,
                       "Full rescans of the inbox, by reason.");
+  m_metrics->describe("siftd_journal_history_lost", MetricType::gauge,
+                      "1 when the journal lost rows it once had (why: the log and /status).");
 }
 
 std::shared_ptr<const Runtime> Service::runtime() const {
@@ -126,6 +132,9 @@ Result<void> Service::start() {
   // Resume first: these files were claimed before a stop or a crash.
   auto unfinished = m_journal->unfinished();
   if (!unfinished) return fail(unfinished.error());
+  // Before the watch starts, so its first scan finds what went back into the inbox.
+  m_history_lost = m_work_areas.adopt_strays(*unfinished);
+  m_metrics->set("siftd_journal_history_lost", {}, m_history_lost.empty() ? 0.0 : 1.0);
   auto current = runtime();
   for (auto& row : *unfinished) {
     auto resumed = current->runner->resume(std::move(row));
@@ -163,9 +172,14 @@ void Service::feed_queue() {
 void Service::requeue_parked() {
   std::lock_guard lock(m_parked_mutex);
   const auto now = m_clock.now();
-  while (!m_parked.empty() && m_parked.front().first <= now) {
-    m_backlog.push_back(Job{"", "", std::move(m_parked.front().second)});
-    m_parked.pop_front();
+  // Retry times differ by reason, so the queue is not in due order.
+  for (auto it = m_parked.begin(); it != m_parked.end();) {
+    if (it->first > now) {
+      ++it;
+      continue;
+    }
+    m_backlog.push_back(Job{"", "", std::move(it->second)});
+    it = m_parked.erase(it);
   }
 }
 
@@ -193,6 +207,7 @@ void Service::step(std::chrono::milliseconds max_wait) {
   }
   if (ready > 0 && (fds[1].revents & POLLIN)) m_folders->handle_events();
 
+  if (!m_stopping) check_work_areas();
   if (!m_stopping) {
     const std::size_t rescans = m_folders->rescans();
     m_folders->scan_due();
@@ -205,6 +220,24 @@ void Service::step(std::chrono::milliseconds max_wait) {
   }
   m_notifier.ping_watchdog();
   update_status();
+}
+
+// Before any file is offered, so none is claimed into a work area that is gone, or journaled
+// into a journal that is gone.
+void Service::check_work_areas() {
+  auto failure = m_work_areas.check();
+  if (!failure) return;
+  spdlog::error("{}", *failure);
+  {
+    std::lock_guard lock(m_failure_mutex);
+    m_failure = *failure;
+  }
+  m_stopping = true;
+}
+
+std::string Service::failure() const {
+  std::lock_guard lock(m_failure_mutex);
+  return m_failure;
 }
 
 void Service::update_status() {
@@ -351,10 +384,10 @@ void Service::record(const pipeline::JobReport& report) {
   if (!report.parked.empty()) {
     m_metrics->add("siftd_parked_total", {{"reason", report.parked}});
     if (report.parked != "cancelled") {
-      spdlog::warn("file={} decision put off ({}); retrying in {} s", r.id, report.parked,
-                   k_park_retry.count());
+      const auto retry = report.parked == "no_space" ? k_room_retry : k_park_retry;
+      spdlog::warn("file={} put off ({}); retrying in {} s", r.id, report.parked, retry.count());
       std::lock_guard lock(m_parked_mutex);
-      m_parked.emplace_back(m_clock.now() + k_park_retry, r);
+      m_parked.emplace_back(m_clock.now() + retry, r);
     }
     return;
   }
@@ -427,6 +460,8 @@ std::string Service::status_json() const {
               {"quarantined", m_quarantined.load()},
               {"in_flight", m_busy.load()},
               {"queue_depth", m_queue.size()},
+              {"journal_history_lost",
+               m_started.load() && !m_history_lost.empty() ? json(m_history_lost) : json(nullptr)},
               {"journal", states}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -437,7 +472,8 @@ bool Service::is_ready(std::string& why) const {
     return false;
   }
   if (m_stopping) {
-    why = "stopping";
+    why = failure();
+    if (why.empty()) why = "stopping";
     return false;
   }
   if (!m_watching) {

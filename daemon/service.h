@@ -5,7 +5,8 @@
 // paths; N worker threads take jobs from a bounded queue and run the pipeline. Signals come
 // through a signalfd polled beside inotify, so there is no async signal handler. step() is
 // public so tests can drive the loop; the Clock is injected so they need not sleep.
-//   start     resume every unfinished journal row, watch the inbox, scan what is there, READY
+//   start     put claimed files the journal lost back into the inbox (said loudly), resume
+//             every unfinished journal row, watch the inbox, scan what is there, READY
 //   step      poll (inotify, signals) until the settler's next deadline; feed the settler;
 //             queue ready files; rescan on overflow or on the periodic timer; retry parked
 //             work when due; ping the systemd watchdog (from this loop, so a stuck loop
@@ -13,6 +14,8 @@
 //   reload    SIGHUP: parse the configuration again; a bad one is refused and the old one
 //             stays; a good one replaces the Runtime for new jobs (in-flight jobs finish
 //             with the one they started with) and re-watches a changed inbox
+//   check     each step: a deleted work area is recreated; a deleted journal stops the
+//             service (run() returns, failure() says why, the process exits 1)
 //   stop      stop intake, let workers finish within the shutdown timeout, else park them
 
 #include <atomic>
@@ -32,6 +35,7 @@
 #include "daemon/job_queue.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/watched_folders.h"
+#include "daemon/work_area_guard.h"
 #include "pipeline/clock.h"
 #include "pipeline/metrics.h"
 
@@ -72,6 +76,8 @@ class Service {
   pipeline::Metrics& metrics() { return *m_metrics; }
   std::string status_json() const;
   bool is_ready(std::string& why) const;
+  // Why the service stopped on its own (its journal was deleted, say), or "" when it did not.
+  std::string failure() const;
 
  private:
   Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Journal> journal,
@@ -88,6 +94,7 @@ class Service {
   void record_answer(const pipeline::Answer& answer);
   void release(const std::string& source);
   void update_status();
+  void check_work_areas();
   void describe_metrics();
 
   Config m_config;  // the loop thread's copy; workers read the Runtime's
@@ -120,6 +127,10 @@ class Service {
   std::string m_last_status_text;
   DiskSpaceGuard m_disk_space;
   std::int64_t m_started_ms = 0;
+  WorkAreaGuard m_work_areas;
+  std::string m_history_lost;  // why the journal lost rows; written before m_started
+  mutable std::mutex m_failure_mutex;
+  std::string m_failure;
 };
 
 }  // namespace daemon_core

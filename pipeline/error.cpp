@@ -1,5 +1,7 @@
 #include "pipeline/error.h"
 
+#include <cerrno>
+
 namespace pipeline {
 
 std::string_view to_string(ErrorCode code) {
@@ -17,11 +19,17 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::cancelled: return "cancelled";
     case ErrorCode::io: return "io";
     case ErrorCode::exists: return "exists";
+    case ErrorCode::unsafe_path: return "unsafe_path";
+    case ErrorCode::no_space: return "no_space";
     case ErrorCode::journal: return "journal";
     case ErrorCode::queue: return "queue";
     case ErrorCode::internal: return "internal";
   }
   return "internal";
+}
+
+ErrorCode io_error_code(int error_number) {
+  return error_number == ENOSPC || error_number == EDQUOT ? ErrorCode::no_space : ErrorCode::io;
 }
 
 }  // namespace pipeline

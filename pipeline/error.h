@@ -23,6 +23,8 @@ enum class ErrorCode {
   cancelled,      // shutdown
   io,             // a filesystem operation failed
   exists,         // a destination is taken and may not be overwritten
+  unsafe_path,    // a destination folder is a symlink (or a ".."): placement never follows one
+  no_space,       // the filesystem is full (ENOSPC, EDQUOT): the work waits for room
   journal,        // SQLite failed
   queue,          // a queue sink could not publish
   internal,
@@ -41,5 +43,8 @@ inline tl::unexpected<Error> fail(ErrorCode code, std::string detail) {
 }
 
 std::string_view to_string(ErrorCode code);
+
+// The code for a failed filesystem call's errno: no_space for a full disk or quota, else io.
+ErrorCode io_error_code(int error_number);
 
 }  // namespace pipeline

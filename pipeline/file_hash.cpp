@@ -34,15 +34,19 @@ std::string to_hex(const unsigned char* digest, unsigned size) {
 Result<std::string> sha256_file(const std::string& path) {
   media::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd) return fail(ErrorCode::io, "cannot open " + path + ": " + std::strerror(errno));
+  return sha256_fd(fd.get(), path);
+}
+
+Result<std::string> sha256_fd(int fd, const std::string& what) {
   std::unique_ptr<EVP_MD_CTX, DigestFreer> context(EVP_MD_CTX_new());
   if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
     return fail(ErrorCode::internal, "SHA-256 is unavailable");
   }
   std::array<char, 1 << 16> buffer{};
   for (;;) {
-    const ssize_t count = ::read(fd.get(), buffer.data(), buffer.size());
+    const ssize_t count = ::read(fd, buffer.data(), buffer.size());
     if (count < 0 && errno == EINTR) continue;
-    if (count < 0) return fail(ErrorCode::io, "cannot read " + path + ": " + std::strerror(errno));
+    if (count < 0) return fail(ErrorCode::io, "cannot read " + what + ": " + std::strerror(errno));
     if (count == 0) break;
     EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(count));
   }

@@ -16,7 +16,9 @@
 #include "pipeline/file_hash.h"
 #include "pipeline/journal/decision_log.h"
 #include "pipeline/normalized_json.h"
+#include "pipeline/route/directory_beneath.h"
 #include "pipeline/route/placement.h"
+#include "pipeline/work_area.h"
 
 namespace pipeline {
 namespace {
@@ -88,11 +90,38 @@ std::optional<DecisionRow> decision_row(const JobReport& report) {
   return row;
 }
 
+namespace {
+
+// A claim that failed with ENOENT while its source is still there lost its work area (deleted
+// while siftd ran): it is made again, so the file is claimed instead of counted as vanished.
+bool recreated_work_area(const std::string& source, const std::string& work_dir) {
+  struct stat info {};
+  if (::lstat(source.c_str(), &info) != 0 || ::lstat(work_dir.c_str(), &info) == 0) return false;
+  if (auto ok = make_directories(work_dir); !ok) {
+    spdlog::error("the work area {} is gone: {}", printable(work_dir), ok.error().detail);
+    return false;
+  }
+  spdlog::error("the work area {} was deleted while siftd ran; recreated", printable(work_dir));
+  return true;
+}
+
+}  // namespace
+
 Result<std::optional<FileRecord>> JobRunner::claim(const std::string& source,
                                                    const std::string& work_dir) {
-  struct stat info {};
-  if (::lstat(source.c_str(), &info) != 0) return std::optional<FileRecord>{};
-  if (!S_ISREG(info.st_mode)) return fail(ErrorCode::io, "not a regular file: " + source);
+  // Opened before anything moves: a file siftd may not read could never be hashed, decoded or
+  // placed, so it is not claimed. It stays where it is, said once, not at every rescan.
+  auto opened = open_claim_source(source);
+  if (!opened) return tl::unexpected(opened.error());
+  if (!*opened) return std::optional<FileRecord>{};
+  const ClaimSource& file = **opened;
+  if (!file.unreadable.empty()) {
+    if (m_unreadable.first_time(source + "\n" + file.identity)) {
+      spdlog::warn("not taking \"{}\": unreadable ({}); it stays where it is", printable(source),
+                   file.unreadable);
+    }
+    return std::optional<FileRecord>{};
+  }
 
   // The work name is chosen before the journal row exists, so a crash between the row and
   // the rename leaves a row that says exactly where to look.
@@ -100,18 +129,24 @@ Result<std::optional<FileRecord>> JobRunner::claim(const std::string& source,
   record.state = FileState::discovered;
   record.source_path = source;
   record.name = base_name(source);
-  record.size = static_cast<std::uint64_t>(info.st_size);
+  record.size = file.size;
   record.work_path = work_dir + "/" + random_work_name();
   if (auto ok = m_ports.journal.insert(record); !ok) return tl::unexpected(ok.error());
 
-  const long rc = ::syscall(SYS_renameat2, AT_FDCWD, source.c_str(), AT_FDCWD,
-                            record.work_path.c_str(), RENAME_NOREPLACE);
+  long rc = ::syscall(SYS_renameat2, AT_FDCWD, source.c_str(), AT_FDCWD, record.work_path.c_str(),
+                      RENAME_NOREPLACE);
+  if (rc != 0 && errno == ENOENT && recreated_work_area(source, work_dir)) {
+    rc = ::syscall(SYS_renameat2, AT_FDCWD, source.c_str(), AT_FDCWD, record.work_path.c_str(),
+                   RENAME_NOREPLACE);
+  }
   if (rc != 0) {
     const int saved = errno;
     mark_vanished(record, std::string("claim: ") + std::strerror(saved));
     if (saved == ENOENT) return std::optional<FileRecord>{};
     return fail(ErrorCode::io, "cannot claim " + source + ": " + std::strerror(saved));
   }
+  // Where it came from travels with it, in case the journal loses its row (work_area.h).
+  label_claimed(file.fd.get(), record);
   if (auto ok = finish_claim(record); !ok) return tl::unexpected(ok.error());
   return std::optional<FileRecord>{std::move(record)};
 }
@@ -155,7 +190,9 @@ std::optional<FileRecord> JobRunner::resume(FileRecord record) {
   if (!record.work_path.empty() && ::lstat(record.work_path.c_str(), &info) == 0) {
     // The rename happened; its journal entry did not.
     if (auto ok = finish_claim(record); !ok) {
-      spdlog::error("file={} cannot resume its claim: {}", record.id, ok.error().detail);
+      // Unreadable, say (claimed by an older siftd): back where it came from, rather than
+      // failing again at every start.
+      give_back(record, ok.error().detail);
       return std::nullopt;
     }
     return record;
@@ -163,6 +200,23 @@ std::optional<FileRecord> JobRunner::resume(FileRecord record) {
   // Never claimed: the file, if it is still there, is found again by the scan.
   mark_vanished(record, "not claimed before a restart");
   return std::nullopt;
+}
+
+void JobRunner::give_back(FileRecord& record, const std::string& why) {
+  const auto slash = record.source_path.rfind('/');
+  auto back = place_file(record.work_path, record.source_path.substr(0, slash), record.name,
+                         /*sha256=*/"");
+  if (!back) {
+    spdlog::error("file={} cannot resume its claim ({}) nor go back: {}", record.id, why,
+                  back.error().detail);
+    return;
+  }
+  spdlog::warn("file={} cannot be taken ({}); put back as \"{}\"", record.id, why,
+               printable(*back));
+  record.state = FileState::done;
+  record.outcome = Outcome::requeued;
+  record.error = StageError{Stage::claim, "unreadable", why};
+  save(record);
 }
 
 JobReport JobRunner::quarantine(JobReport report, StageError error) {
@@ -174,6 +228,7 @@ JobReport JobRunner::quarantine(JobReport report, StageError error) {
   record.outcome = Outcome::quarantined;
   record.error = std::move(error);
   if (auto ok = route(report, *m_ports.sinks.failed); !ok) {
+    if (ok.error().code == ErrorCode::no_space) return wait_for_room(std::move(report), ok.error());
     spdlog::error("file={} cannot be quarantined: {}", record.id, ok.error().detail);
     log_decision(report);
     return report;
@@ -182,6 +237,18 @@ JobReport JobRunner::quarantine(JobReport report, StageError error) {
                printable(record.name), to_string(record.error->stage), record.error->code,
                printable(record.destination), record.error->detail);
   log_decision(report);
+  return report;
+}
+
+// A full disk is no fault of the file's: it stays in the work area with its row as it is
+// (`decided`, or `routing` with the target it will be placed at), and runs again when the
+// service retries parked work. The attempt is given back, so waiting never makes it poison.
+JobReport JobRunner::wait_for_room(JobReport report, const Error& error) {
+  FileRecord& r = report.record;
+  spdlog::warn("file={} waits for room: {}", r.id, error.detail);
+  report.parked = "no_space";
+  --r.attempts;
+  save(r);
   return report;
 }
 
@@ -266,6 +333,7 @@ JobReport JobRunner::deliver(JobReport report) {
   }
   if (auto ok = route(report, m_ports.sinks.for_outcome(r.outcome.value_or(Outcome::review)));
       !ok) {
+    if (ok.error().code == ErrorCode::no_space) return wait_for_room(std::move(report), ok.error());
     return quarantine(
         std::move(report),
         StageError{Stage::route, std::string(to_string(ok.error().code)), ok.error().detail});

@@ -10,7 +10,8 @@
 //              bills) again
 //   route      the outcome's sink plans an exact target, the journal holds it (`routing`),
 //              then the file moves there without overwriting; `done`
-//   quarantine any stage's error sends the file to the failed sink with an error sidecar
+//   quarantine any stage's error sends the file to the failed sink with an error sidecar;
+//              a full disk is not an error of the file's: it waits in the work area for room
 // A file that a worker started more than `max_attempts` times (it crashed or hung the
 // process each time) is quarantined as poison instead of being tried again.
 
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "pipeline/claim_source.h"
 #include "pipeline/decide/backend.h"
 #include "pipeline/decide/policy.h"
 #include "pipeline/error.h"
@@ -47,7 +49,9 @@ struct JobReport {
   std::optional<Answer> answer;  // what the backend answered in this run, for the decision log
   Timings timings;
   double route_ms = 0;
-  std::string parked;  // why the decision was put off ("quota", "over_budget", "cancelled")
+  // Why the job was put off: its decision ("quota", "over_budget", "cancelled") or its
+  // placement ("no_space").
+  std::string parked;
 };
 
 // The decision-log row of a finished job, or nothing when the job asked no backend in this
@@ -72,7 +76,7 @@ class JobRunner {
   JobRunner(JobPorts ports, JobSettings settings) : m_ports(ports), m_settings(settings) {}
 
   // Moves `source` into `work_dir` and journals it. Returns nothing (and no error) when the
-  // file vanished before it could be claimed.
+  // file vanished before it could be claimed, or may not be read (logged once, left alone).
   Result<std::optional<FileRecord>> claim(const std::string& source, const std::string& work_dir);
 
   // For a record found unfinished at start: the record ready to run, or nothing when there
@@ -87,14 +91,17 @@ class JobRunner {
   bool decide(JobReport& report);
   JobReport deliver(JobReport report);
   Result<void> finish_claim(FileRecord& record);
+  void give_back(FileRecord& record, const std::string& why);
   void mark_vanished(FileRecord& record, std::string why);
   JobReport quarantine(JobReport report, StageError error);
+  JobReport wait_for_room(JobReport report, const Error& error);
   Result<void> route(JobReport& report, Sink& sink);
   bool save(FileRecord& record);
   void log_decision(const JobReport& report);
 
   JobPorts m_ports;
   JobSettings m_settings;
+  ReportedOnce m_unreadable;  // unreadable files already logged
 };
 
 }  // namespace pipeline

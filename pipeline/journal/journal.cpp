@@ -141,7 +141,7 @@ struct Journal::Impl {
 };
 
 Journal::Journal(std::string path, std::unique_ptr<Impl> impl)
-    : m_path(std::move(path)), m_impl(std::move(impl)) {}
+    : m_path(std::move(path)), m_impl(std::move(impl)), m_high_water(m_path + ".ids") {}
 Journal::~Journal() = default;
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, SyncMode sync) {
@@ -158,8 +158,9 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, SyncMode
   }
   if (auto ok = exec(raw, k_schema); !ok) return tl::unexpected(ok.error());
 
-  auto insert = impl->prepare(std::string("INSERT INTO files (") + (k_columns + 4) +
-                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  // The id is bound only to go on after ids a lost history gave out; NULL picks the next.
+  auto insert = impl->prepare(std::string("INSERT INTO files (") + k_columns +
+                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto update = impl->prepare(
       "UPDATE files SET state=?, source_path=?, name=?, work_path=?, sha256=?, size=?, "
       "attempts=?, kind=?, facts=?, token_estimate=?, naive_tokens=?, decision=?, outcome=?, "
@@ -172,7 +173,37 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, SyncMode
   impl->insert_file = std::move(*insert);
   impl->update_file = std::move(*update);
   impl->insert_event = std::move(*event);
-  return std::unique_ptr<Journal>(new Journal(path, std::move(impl)));
+  auto journal = std::unique_ptr<Journal>(new Journal(path, std::move(impl)));
+  if (auto ok = journal->check_history(); !ok) return tl::unexpected(ok.error());
+  return journal;
+}
+
+Result<std::int64_t> Journal::highest_id() {
+  auto statement = m_impl->prepare("SELECT COALESCE(MAX(id), 0) FROM files");
+  if (!statement) return tl::unexpected(statement.error());
+  if (sqlite3_step(statement->get()) != SQLITE_ROW)
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "select"));
+  return sqlite3_column_int64(statement->get(), 0);
+}
+
+Result<void> Journal::check_history() {
+  std::lock_guard lock(m_mutex);
+  auto highest = highest_id();
+  if (!highest) return tl::unexpected(highest.error());
+  const std::int64_t given_out = m_high_water.value();
+  if (given_out <= *highest) return {};
+  m_lost_history = "ids up to " + std::to_string(given_out) +
+                   " were given out, but its highest row is " + std::to_string(*highest);
+  m_next_above = given_out;
+  return {};
+}
+
+Result<void> Journal::continue_ids_after(std::int64_t id) {
+  std::lock_guard lock(m_mutex);
+  auto highest = highest_id();
+  if (!highest) return tl::unexpected(highest.error());
+  if (id > *highest && id > m_next_above) m_next_above = id;
+  return {};
 }
 
 Result<void> Journal::insert(FileRecord& record) {
@@ -181,11 +212,16 @@ Result<void> Journal::insert(FileRecord& record) {
   record.updated_ms = now_ms();
   Transaction transaction(m_impl->db.get());
   if (!transaction.began()) return tl::unexpected(sqlite_error(m_impl->db.get(), "begin"));
-  bind_record(m_impl->insert_file.get(), record, 1);
-  if (auto ok = m_impl->step_done(m_impl->insert_file.get(), "insert file"); !ok) return ok;
+  sqlite3_stmt* s = m_impl->insert_file.get();
+  if (m_next_above > 0) sqlite3_bind_int64(s, 1, m_next_above + 1);
+  bind_record(s, record, 2);
+  if (auto ok = m_impl->step_done(s, "insert file"); !ok) return ok;
   record.id = sqlite3_last_insert_rowid(m_impl->db.get());
   if (auto ok = m_impl->add_event(record); !ok) return ok;
-  return transaction.commit();
+  if (auto ok = transaction.commit(); !ok) return ok;
+  m_next_above = 0;
+  m_high_water.raise(record.id);
+  return {};
 }
 
 Result<void> Journal::update(FileRecord& record) {

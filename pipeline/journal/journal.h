@@ -2,7 +2,8 @@
 // The SQLite journal (WAL mode): one row per input file with its current state, plus an
 // append-only event per transition. Every transition is committed before the side effect
 // that follows it, so a restart resumes each file from its last durable stage.
-// Writes are serialized by an internal mutex; one Journal serves all threads.
+// Writes are serialized by an internal mutex; one Journal serves all threads. The highest id
+// given out is also kept beside the file, so a journal that lost rows says so.
 
 #include <cstdint>
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "pipeline/error.h"
 #include "pipeline/job.h"
+#include "pipeline/journal/id_high_water.h"
 
 namespace pipeline {
 
@@ -43,14 +45,26 @@ class Journal {
 
   const std::string& path() const { return m_path; }
 
+  // Why the journal is missing rows it once had (more ids were given out than it holds: its
+  // WAL deleted after a crash, the file emptied or replaced), or "" when it is whole. New ids
+  // then go on after the highest one given out, never reusing one.
+  const std::string& lost_history() const { return m_lost_history; }
+  // Makes every new id higher than `id`, one known to have been given out before.
+  Result<void> continue_ids_after(std::int64_t id);
+
  private:
   struct Impl;
   Journal(std::string path, std::unique_ptr<Impl> impl);
   Result<std::vector<FileRecord>> select(const std::string& where, std::int64_t argument);
+  Result<std::int64_t> highest_id();
+  Result<void> check_history();
 
   std::string m_path;
   std::unique_ptr<Impl> m_impl;
   std::mutex m_mutex;
+  IdHighWater m_high_water;       // beside the journal file: outlives a lost WAL
+  std::int64_t m_next_above = 0;  // when set, the next insert takes this id + 1
+  std::string m_lost_history;
 };
 
 }  // namespace pipeline

@@ -1,5 +1,9 @@
 #include "pipeline/route/folder_sink.h"
 
+#include <cerrno>
+#include <utility>
+
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "pipeline/decide/taxonomy.h"
@@ -43,7 +47,27 @@ std::string dump(const json& value) {
   return value.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+// The folder part of the template before its first {field}: the root of a sink with no other.
+std::string fixed_folder(const std::string& path_template) {
+  std::string root = path_template.substr(0, path_template.find('{'));
+  if (root.size() < path_template.size()) root = root.substr(0, root.rfind('/') + 1);
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return root;
+}
+
+// "/a/b/name" -> {"/a/b", "name"}
+std::pair<std::string, std::string> split_path(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
 }  // namespace
+
+FolderSink::FolderSink(std::string path_template, SidecarKind sidecar, std::string root)
+    : m_template(std::move(path_template)),
+      m_sidecar(sidecar),
+      m_root(root.empty() ? fixed_folder(m_template) : std::move(root)) {}
 
 std::string decision_sidecar(const FileRecord& record, const std::string& target) {
   json sidecar = common_sidecar(record, target);
@@ -76,32 +100,48 @@ Result<std::string> FolderSink::directory_for(const FileRecord& record) const {
 Result<std::string> FolderSink::plan(const FileRecord& record) {
   auto directory = directory_for(record);
   if (!directory) return directory;
-  if (auto ok = make_directories(*directory); !ok) return tl::unexpected(ok.error());
+  auto folder = open_directory_beneath(m_root, *directory, /*create=*/true);
+  if (!folder) return tl::unexpected(folder.error());
   // Reserve room for the sidecar's name as well: both must be free.
-  const std::string suffix = m_sidecar == SidecarKind::decision ? ".siftd.json" : ".error.json";
+  const std::string suffix = sidecar_suffix();
+  auto is_free = [&](const std::string& name) {
+    struct stat info {};
+    return ::fstatat(folder->fd.get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 &&
+           errno == ENOENT;
+  };
   // A target planned by another worker and not yet delivered is taken too: two files of the
   // same name (and maybe the same bytes) must never share one, or recovery could mistake one
   // for the other.
   std::lock_guard lock(m_mutex);
   for (int number = 0; number < 10'000; ++number) {
-    const std::string candidate = *directory + "/" + numbered_name(record.name, number);
-    struct stat info {};
+    // A name near NAME_MAX is shortened so that its sidecar's name fits too; the sidecar
+    // keeps the original name.
+    const std::string name = fitting_numbered_name(record.name, number, suffix.size());
+    const std::string candidate = *directory + "/" + name;
     if (m_reserved.count(candidate)) continue;
-    if (::lstat(candidate.c_str(), &info) == 0) continue;
-    if (::lstat((candidate + suffix).c_str(), &info) == 0) continue;
+    if (!is_free(name) || !is_free(name + suffix)) continue;
     m_reserved.insert(candidate);
     return candidate;
   }
   return fail(ErrorCode::exists, "no free name in " + *directory);
 }
 
-Result<void> FolderSink::write_sidecar(const FileRecord& record, const std::string& target) const {
-  const bool is_decision = m_sidecar == SidecarKind::decision;
-  const std::string path = target + (is_decision ? ".siftd.json" : ".error.json");
-  const std::string content =
-      is_decision ? decision_sidecar(record, target) : error_sidecar(record, target);
+std::string FolderSink::sidecar_suffix() const {
+  return m_sidecar == SidecarKind::decision ? ".siftd.json" : ".error.json";
+}
+
+Result<OpenDirectory> FolderSink::open_folder(const std::string& directory, bool create) const {
+  // A row planned under another configuration may name a folder outside today's root.
+  if (!is_beneath(directory, m_root)) return open_directory(directory, create);
+  return open_directory_beneath(m_root, directory, create);
+}
+
+Result<void> FolderSink::write_sidecar(const FileRecord& record, const OpenDirectory& folder,
+                                       const std::string& name, const std::string& target) const {
+  const std::string content = m_sidecar == SidecarKind::decision ? decision_sidecar(record, target)
+                                                                 : error_sidecar(record, target);
   // Replace: a sidecar left by an interrupted delivery of this same record is ours.
-  return write_file_atomic(path, content, /*replace=*/true);
+  return write_file_in(folder, name + sidecar_suffix(), content, /*replace=*/true);
 }
 
 void FolderSink::release(const std::string& target) {
@@ -110,23 +150,32 @@ void FolderSink::release(const std::string& target) {
 }
 
 Result<void> FolderSink::deliver(const FileRecord& record, const std::string& target) {
-  auto placed = place_file_at(record.work_path, target, record.sha256);
+  const auto [directory, name] = split_path(target);
+  auto folder = open_directory_beneath(m_root, directory, /*create=*/true);
+  auto placed = folder ? place_file_in(record.work_path, *folder, name, record.sha256)
+                       : Result<void>(tl::unexpected(folder.error()));
   release(target);  // placed, or failed: either way the reservation has done its job
   if (!placed) return placed;
-  return write_sidecar(record, target);
+  return write_sidecar(record, *folder, name, target);
 }
 
 Result<bool> FolderSink::recover(const FileRecord& record, const std::string& target) {
   struct stat info {};
   const bool work_exists = ::lstat(record.work_path.c_str(), &info) == 0;
-  const bool target_exists = ::lstat(target.c_str(), &info) == 0;
-  if (target_exists) {
-    auto hash = sha256_file(target);
-    const bool ours = hash && *hash == record.sha256;
-    if (ours) {
+  const auto [directory, name] = split_path(target);
+  auto folder = open_folder(directory, /*create=*/false);
+  if (!folder && folder.error().code == ErrorCode::unsafe_path)
+    return tl::unexpected(folder.error());
+  if (folder) {
+    media::UniqueFd placed(
+        ::openat(folder->fd.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    Result<std::string> hash =
+        placed ? sha256_fd(placed.get(), target) : fail(ErrorCode::io, "cannot open " + target);
+    if (hash && *hash == record.sha256) {
       // Placed before the crash (or linked during a copy): finish the job.
       if (work_exists) ::unlink(record.work_path.c_str());
-      if (auto ok = write_sidecar(record, target); !ok) return tl::unexpected(ok.error());
+      if (auto ok = write_sidecar(record, *folder, name, target); !ok)
+        return tl::unexpected(ok.error());
       return true;
     }
   }

@@ -3,11 +3,14 @@
 // each: "<name>.siftd.json" (the decision) or "<name>.error.json" (for the failed sink).
 // Template fields are filled only from validated values: {category} (a taxonomy name),
 // {kind}, {outcome}, {date} (the day siftd saw the file, UTC). Never from free model text.
+// Nothing is placed outside the sink's root: folders below it are opened without following a
+// symlink, so a symlinked destination folder is refused (ErrorCode::unsafe_path).
 
 #include <mutex>
 #include <set>
 #include <string>
 
+#include "pipeline/route/directory_beneath.h"
 #include "pipeline/route/sink.h"
 
 namespace pipeline {
@@ -16,8 +19,9 @@ enum class SidecarKind { decision, error };
 
 class FolderSink final : public Sink {
  public:
-  FolderSink(std::string path_template, SidecarKind sidecar)
-      : m_template(std::move(path_template)), m_sidecar(sidecar) {}
+  // `path_template` is absolute. `root` is the folder nothing may leave (the configured
+  // `out`); empty: the fixed folder the template starts with, before any {field}.
+  FolderSink(std::string path_template, SidecarKind sidecar, std::string root = {});
 
   std::string_view kind() const override { return "folder"; }
   Result<std::string> plan(const FileRecord& record) override;
@@ -28,11 +32,15 @@ class FolderSink final : public Sink {
   Result<std::string> directory_for(const FileRecord& record) const;
 
  private:
-  Result<void> write_sidecar(const FileRecord& record, const std::string& target) const;
+  Result<OpenDirectory> open_folder(const std::string& directory, bool create) const;
+  Result<void> write_sidecar(const FileRecord& record, const OpenDirectory& folder,
+                             const std::string& name, const std::string& target) const;
+  std::string sidecar_suffix() const;
   void release(const std::string& target);
 
   std::string m_template;
   SidecarKind m_sidecar;
+  std::string m_root;
   std::mutex m_mutex;
   std::set<std::string> m_reserved;  // planned by a worker, not yet delivered
 };

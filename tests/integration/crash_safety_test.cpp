@@ -18,6 +18,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using siftd_test::count_of;
 using siftd_test::read_file;
 using siftd_test::wait_for;
 using siftd_test::write_file;
@@ -30,12 +31,6 @@ bool inbox_is_empty(const std::string& inbox) {
     if (entry.path().filename() != ".siftd") return false;
   }
   return true;
-}
-
-int count_of(const std::string& text, const std::string& what) {
-  int count = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
 }
 
 }  // namespace

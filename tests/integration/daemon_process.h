@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <functional>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,10 +25,12 @@ namespace siftd_test {
 
 class DaemonProcess {
  public:
+  // `wrapper`, when given, is a command siftd runs under (setpriv, to drop privileges).
   DaemonProcess(std::vector<std::string> args, const std::string& log_path,
-                std::vector<std::string> extra_env = {}) {
+                std::vector<std::string> extra_env = {}, std::vector<std::string> wrapper = {}) {
     std::vector<char*> argv;
     args.insert(args.begin(), SIFTD_BINARY);
+    args.insert(args.begin(), wrapper.begin(), wrapper.end());
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
     std::vector<std::string> env_storage;
@@ -42,7 +45,7 @@ class DaemonProcess {
                                      0644);
     posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                      0644);
-    posix_spawn(&m_pid, SIFTD_BINARY, &actions, nullptr, argv.data(), envp.data());
+    posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
   }
   ~DaemonProcess() {
@@ -102,6 +105,22 @@ inline CommandOutput run_siftd(const std::string& arguments, bool with_stderr = 
   const int status = ::pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// The port a daemon started with `--http 127.0.0.1:0` (or listen = "127.0.0.1:0") logged, or 0
+// before it did.
+inline int logged_http_port(const std::string& log) {
+  static const std::regex pattern(R"(http listening on 127\.0\.0\.1:(\d+))");
+  std::smatch match;
+  if (!std::regex_search(log, match, pattern)) return 0;
+  return std::stoi(match[1]);
+}
+
+// How many times `what` occurs in `text` (log lines, say).
+inline int count_of(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
 }
 
 // Waits until the log at `path` contains `text`: "watching" means the daemon is ready.

@@ -22,6 +22,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using siftd_test::logged_http_port;
 using siftd_test::read_file;
 using siftd_test::wait_for;
 using siftd_test::write_file;
@@ -61,13 +62,6 @@ bool any_starts_with(const std::vector<std::string>& messages, const std::string
     }
   }
   return false;
-}
-
-int logged_http_port(const std::string& log) {
-  static const std::regex pattern(R"(http listening on 127\.0\.0\.1:(\d+))");
-  std::smatch match;
-  if (!std::regex_search(log, match, pattern)) return 0;
-  return std::stoi(match[1]);
 }
 
 }  // namespace

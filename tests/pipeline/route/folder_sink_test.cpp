@@ -112,3 +112,25 @@ TEST_F(FolderSinkTest, two_workers_planning_the_same_name_get_different_targets)
 }
 
 }  // namespace pipeline
+
+namespace pipeline {
+
+TEST_F(FolderSinkTest, refuses_a_symlinked_destination_folder_and_never_writes_through_it) {
+  fs::create_directories(m_dir + "/out");
+  fs::create_directories(m_dir + "/elsewhere");
+  fs::create_directory_symlink(m_dir + "/elsewhere", m_dir + "/out/photo");
+  FolderSink sink(m_dir + "/out/{category}", SidecarKind::decision, m_dir + "/out");
+  const FileRecord r = record("a.jpg", "bytes");
+  auto target = sink.plan(r);
+  ASSERT_FALSE(target);
+  EXPECT_EQ(target.error().code, ErrorCode::unsafe_path);
+  EXPECT_NE(target.error().detail.find("symlink"), std::string::npos) << target.error().detail;
+  // A target planned before the folder became a symlink is refused at delivery too.
+  auto late = sink.deliver(r, m_dir + "/out/photo/a.jpg");
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::unsafe_path);
+  EXPECT_TRUE(fs::is_empty(m_dir + "/elsewhere"));
+  EXPECT_TRUE(fs::exists(r.work_path));
+}
+
+}  // namespace pipeline

@@ -32,6 +32,24 @@ TEST(NumberedName, numbers_before_the_last_extension) {
   EXPECT_EQ(numbered_name("noext", 3), "noext (3)");
 }
 
+TEST(FitName, keeps_the_extension_and_never_splits_a_utf8_character) {
+  EXPECT_EQ(fit_name("short.jpg", 255), "short.jpg");
+  EXPECT_EQ(fit_name(std::string(300, 'a') + ".jpg", 20), std::string(16, 'a') + ".jpg");
+  std::string accents;
+  for (int i = 0; i < 20; ++i) accents += "\xc3\xa9";
+  EXPECT_EQ(fit_name(accents + ".png", 10), "\xc3\xa9\xc3\xa9\xc3\xa9.png");  // not 3.5 of them
+  EXPECT_EQ(fit_name(std::string(40, 'x'), 8), std::string(8, 'x'));
+}
+
+TEST(FitName, a_numbered_name_leaves_room_for_the_sidecar_suffix) {
+  const std::string name = std::string(250, 'n') + ".jpg";
+  const std::string first = fitting_numbered_name(name, 0, 11);
+  const std::string tenth = fitting_numbered_name(name, 10, 11);
+  EXPECT_EQ(first.size(), 244u);
+  EXPECT_EQ(tenth.size(), 244u);
+  EXPECT_TRUE(tenth.ends_with(" (10).jpg")) << tenth;
+}
+
 TEST_F(PlacementTest, never_overwrites_a_taken_name) {
   write("out/a.jpg", "first");
   write("out/a (1).jpg", "second");
