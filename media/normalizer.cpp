@@ -8,6 +8,7 @@
 #include "media/image_normalizer.h"
 #include "media/pdf_normalizer.h"
 #include "media/probe.h"
+#include "media/test_faults.h"
 #include "media/video_normalizer.h"
 
 namespace media {
@@ -37,6 +38,7 @@ Result<std::string> read_all(const std::string& path, std::uint64_t size) {
 }  // namespace
 
 Result<Normalized> normalize_file(const std::string& path, const Limits& limits) {
+  inject_test_fault(path);
   auto size = checked_size(path, limits.max_bytes);
   if (!size) return tl::unexpected(size.error());
   auto probe = probe_file(path);

@@ -1,15 +1,10 @@
 #include "media/worker_server.h"
 
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <csignal>
-#include <cstdlib>
-#include <cstring>
-#include <memory>
 #include <new>
 #include <string>
-#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -52,36 +47,10 @@ void apply_rlimits(const Limits& limits) {
   setrlimit(RLIMIT_CPU, &cpu);
 }
 
-void inject_test_fault(const std::string& path) {
-  const char* enabled = std::getenv("SIFTD_TEST_WORKER_FAULTS");
-  if (!enabled || std::string(enabled) != "1") return;
-  if (path.find("siftd-fault-crash-once") != std::string::npos) {
-    const std::string marker = path + ".crashed";
-    const int fd = ::open(marker.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) return;  // crashed before: decode normally this time
-    ::close(fd);
-    std::raise(SIGSEGV);
-  }
-  if (path.find("siftd-fault-crash") != std::string::npos) std::raise(SIGSEGV);
-  if (path.find("siftd-fault-bloat") != std::string::npos) {
-    // Touches memory until something stops it: RLIMIT_AS (bad_alloc) or the pool's RSS watch.
-    std::vector<std::unique_ptr<char[]>> chunks;
-    for (int i = 0; i < 256; ++i) {
-      chunks.push_back(std::make_unique<char[]>(16u << 20));
-      std::memset(chunks.back().get(), 1, 16u << 20);
-    }
-  }
-  if (path.find("siftd-fault-hang") != std::string::npos) {
-    for (volatile bool spin = true; spin;) {
-    }
-  }
-}
-
 WorkerResponse handle(const WorkerRequest& request) {
   WorkerResponse response;
   apply_rlimits(request.limits);
   try {
-    inject_test_fault(request.path);
     response.result = normalize_file(request.path, request.limits);
   } catch (const std::bad_alloc&) {
     response.result =

@@ -1,5 +1,7 @@
 #include "media/worker_pool.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
@@ -16,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Copies of a good fixture under the names the worker's test hook reacts to
-// (SIFTD_TEST_WORKER_FAULTS, see media/worker_server.h).
+// (SIFTD_TEST_WORKER_FAULTS, see media/test_faults.h).
 class WorkerPoolTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -28,9 +30,18 @@ class WorkerPoolTest : public testing::Test {
                              "siftd-fault-crash-once.mp3", "siftd-fault-bloat.mp3"}) {
       fs::copy_file(test::fixture("tone.mp3"), m_dir / name);
     }
+    // One crash token for "siftd-fault-crash-once": the sandboxed worker can read, not write.
+    const std::string once = path("siftd-fault-crash-once.mp3") + ".once";
+    ASSERT_EQ(::mkfifo(once.c_str(), 0600), 0);
+    m_once = ::open(once.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(m_once, 0);
+    ASSERT_EQ(::write(m_once, "x", 1), 1);
     m_limits.decode_timeout_ms = 1500;
   }
-  void TearDown() override { fs::remove_all(m_dir); }
+  void TearDown() override {
+    if (m_once >= 0) ::close(m_once);
+    fs::remove_all(m_dir);
+  }
 
   std::unique_ptr<WorkerPool> make_pool(int size) {
     auto pool = WorkerPool::create(WorkerPoolOptions{SIFTD_MEDIA_TEST_WORKER, size, 500});
@@ -40,6 +51,7 @@ class WorkerPoolTest : public testing::Test {
   std::string path(const char* name) const { return (m_dir / name).string(); }
 
   fs::path m_dir;
+  int m_once = -1;
   Limits m_limits;
 };
 
