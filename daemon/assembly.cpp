@@ -24,11 +24,19 @@ pipeline::Sinks make_sinks(const Config& config) {
   return sinks;
 }
 
-std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config) {
-  // Decoding runs in `siftd worker` processes, so a hostile file costs one file, not the daemon.
+Result<std::unique_ptr<pipeline::Normalizer>> make_normalizer(const Config& config) {
+  if (config.isolation == Isolation::none) {
+    return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
+  }
+  // Decoding runs in sandboxed `siftd worker` processes, so a hostile file costs one file, not
+  // the daemon. Without them siftd refuses to run rather than quietly lose that promise.
   auto isolated = pipeline::IsolatedNormalizer::create(config.limits, config.workers);
-  if (isolated) return std::move(*isolated);
-  return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
+  if (!isolated) {
+    return fail(ErrorCode::workers,
+                "the decoder workers failed to start: " + isolated.error().detail +
+                    " (limits.isolation = \"none\" decodes inside siftd instead)");
+  }
+  return std::move(*isolated);
 }
 
 Result<std::unique_ptr<pipeline::Journal>> open_journal(const Config& config) {
@@ -71,7 +79,9 @@ Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
                                                     pipeline::Metrics* metrics) {
   auto runtime = std::make_shared<Runtime>();
   runtime->config = config;
-  runtime->normalizer = make_normalizer(config);
+  auto normalizer = make_normalizer(config);
+  if (!normalizer) return tl::unexpected(normalizer.error());
+  runtime->normalizer = std::move(*normalizer);
   auto backend = make_backend(config, metrics);
   if (!backend) return tl::unexpected(backend.error());
   runtime->backend = std::move(*backend);

@@ -40,6 +40,8 @@ Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
                                                     pipeline::Metrics* metrics = nullptr);
 
 pipeline::Sinks make_sinks(const Config& config);
-std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config);
+// Worker processes, or (limits.isolation = "none") the decoders in this process; an error
+// when the workers cannot start.
+Result<std::unique_ptr<pipeline::Normalizer>> make_normalizer(const Config& config);
 
 }  // namespace daemon_core

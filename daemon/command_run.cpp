@@ -25,6 +25,9 @@ int command_run(const CommandOptions& options) {
                            : options.log_format == "text" ? LogFormat::text
                                                           : LogFormat::automatic;
   setup_logging(format, config->log_level);
+  if (config->isolation == Isolation::none) {
+    spdlog::warn("limits.isolation = \"none\": files are decoded inside siftd, without a sandbox");
+  }
 
   pipeline::SystemClock clock;
   const std::string http_listen = config->http_listen;

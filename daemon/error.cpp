@@ -15,6 +15,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::journal: return "journal";
     case ErrorCode::watch: return "watch";
     case ErrorCode::network: return "network";
+    case ErrorCode::workers: return "workers";
   }
   return "io";
 }

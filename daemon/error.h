@@ -17,6 +17,7 @@ enum class ErrorCode {
   journal,  // a SQLite store (journal, decision log, outbox, result cache) cannot be used
   watch,    // a folder cannot be watched (inotify)
   network,  // a socket cannot be opened (the HTTP endpoint)
+  workers,  // the decoder worker processes cannot start
 };
 
 struct Error {
