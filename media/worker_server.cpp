@@ -60,6 +60,9 @@ WorkerResponse handle(const WorkerRequest& request) {
   } catch (const std::exception& e) {
     response.result = fail(ErrorCode::internal, std::string("decoder threw: ") + e.what());
     response.exiting = true;
+  } catch (...) {
+    response.result = fail(ErrorCode::internal, "decoder threw something that is not an exception");
+    response.exiting = true;
   }
   response.peak_rss_kb = peak_rss_kb();
   if (response.peak_rss_kb > request.limits.worker_memory_mb * 1024) response.exiting = true;

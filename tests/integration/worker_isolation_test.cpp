@@ -89,3 +89,34 @@ TEST(WorkerIsolation, isolation_none_decodes_inside_siftd_and_says_so) {
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait_exit(), 0);
 }
+
+// In-process decoding is where an exception reaches the daemon's own worker threads.
+TEST(WorkerIsolation, an_exception_in_one_job_quarantines_that_file_and_the_daemon_goes_on) {
+  siftd_test::TempDir dir;
+  siftd_test::DaemonProcess daemon(
+      {"run", "--config", in_process_config(dir), "--log-format", "text"}, dir / "log",
+      {"SIFTD_TEST_WORKER_FAULTS=1"});
+  ASSERT_TRUE(wait_for([&] {
+    return read_file(dir / "log").find("watching") != std::string::npos;
+  })) << read_file(dir / "log");
+  const std::string out = dir / "sorted";
+  const std::vector<std::string> throwing = {"siftd-fault-throw.jpg", "siftd-fault-oddthrow.jpg"};
+  for (const auto& name : throwing) write_file(dir / ("inbox/" + name), name);
+  ASSERT_TRUE(wait_for(
+      [&] {
+        for (const auto& name : throwing) {
+          if (!has_sidecar(out, "_quarantine", name)) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(30)))
+      << read_file(dir / "log");
+  EXPECT_NE(read_file(out + "/_quarantine/siftd-fault-throw.jpg.error.json").find("bad_alloc"),
+            std::string::npos);
+  // The daemon is still there and still working.
+  write_file(dir / "inbox/after.jpg", siftd_test::photo_jpeg(640, 480, 6));
+  EXPECT_TRUE(wait_for([&] { return has_sidecar(out, "photo", "after.jpg"); }))
+      << read_file(dir / "log");
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0);
+}

@@ -26,8 +26,9 @@ class WorkerPoolTest : public testing::Test {
     m_dir = fs::temp_directory_path() / ("siftd-pool-" + std::to_string(::getpid()));
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
-    for (const char* name : {"good.mp3", "siftd-fault-crash.mp3", "siftd-fault-hang.mp3",
-                             "siftd-fault-crash-once.mp3", "siftd-fault-bloat.mp3"}) {
+    for (const char* name :
+         {"good.mp3", "siftd-fault-crash.mp3", "siftd-fault-hang.mp3", "siftd-fault-crash-once.mp3",
+          "siftd-fault-bloat.mp3", "siftd-fault-oddthrow.mp3"}) {
       fs::copy_file(test::fixture("tone.mp3"), m_dir / name);
     }
     // One crash token for "siftd-fault-crash-once": the sandboxed worker can read, not write.
@@ -110,6 +111,17 @@ TEST_F(WorkerPoolTest, a_memory_blow_up_is_stopped_and_costs_only_that_file) {
   auto bloated = pool->normalize(path("siftd-fault-bloat.mp3"), m_limits);
   ASSERT_FALSE(bloated);
   EXPECT_EQ(bloated.error().code, ErrorCode::too_large) << bloated.error().detail;
+  auto next = pool->normalize(path("good.mp3"), m_limits);
+  EXPECT_TRUE(next) << next.error().detail;
+}
+
+TEST_F(WorkerPoolTest, a_decoder_that_throws_anything_costs_only_that_file) {
+  auto pool = make_pool(1);
+  ASSERT_TRUE(pool);
+  auto thrown = pool->normalize(path("siftd-fault-oddthrow.mp3"), m_limits);
+  ASSERT_FALSE(thrown);
+  EXPECT_EQ(thrown.error().code, ErrorCode::internal) << thrown.error().detail;
+  EXPECT_EQ(pool->stats().killed, 0);  // answered, not crashed
   auto next = pool->normalize(path("good.mp3"), m_limits);
   EXPECT_TRUE(next) << next.error().detail;
 }
