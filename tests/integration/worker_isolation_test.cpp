@@ -12,6 +12,7 @@
 
 #include "../temp_dir.h"
 #include "daemon_process.h"
+#include "media/sanitizers.h"
 #include "test_media.h"
 
 namespace {
@@ -56,6 +57,101 @@ std::string in_process_config(const siftd_test::TempDir& dir) {
 }
 
 }  // namespace
+
+TEST(WorkerIsolation, workers_start_without_the_daemons_secrets) {
+  siftd_test::TempDir dir;
+  fs::create_directories(dir / "inbox");
+  siftd_test::DaemonProcess daemon(
+      {"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--log-format", "text"},
+      dir / "log",
+      {"SIFTD_API_KEY=sk-isolation-secret", "SIFTD_API_KEY_FILE=/run/secret-key",
+       "CREDENTIALS_DIRECTORY=/run/credentials/siftd.service",
+       "AWS_SECRET_ACCESS_KEY=aws-isolation-secret"});
+  ASSERT_TRUE(wait_for([&] {
+    return read_file(dir / "log").find("watching") != std::string::npos;
+  })) << read_file(dir / "log");
+  const auto workers = worker_pids(daemon.pid());
+  ASSERT_FALSE(workers.empty());
+  for (const pid_t worker : workers) {
+    const std::string environment = read_file("/proc/" + std::to_string(worker) + "/environ");
+    EXPECT_EQ(environment.find("SIFTD_API_KEY"), std::string::npos) << worker;
+    EXPECT_EQ(environment.find("isolation-secret"), std::string::npos) << worker;
+    EXPECT_EQ(environment.find("CREDENTIALS_DIRECTORY"), std::string::npos) << worker;
+  }
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait_exit(), 0);
+}
+
+// One line of /proc/<pid>/status or /proc/<pid>/limits, from its label to its end.
+std::string proc_line(pid_t pid, const std::string& file, const std::string& label) {
+  const std::string text = read_file("/proc/" + std::to_string(pid) + "/" + file);
+  const auto at = text.find("\n" + label);
+  if (at == std::string::npos) return "";
+  return text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+}
+
+// "Max core file size 0 0 bytes" -> {"0", "0"}: the soft and the hard limit.
+std::pair<std::string, std::string> limit_of(pid_t pid, const std::string& label) {
+  std::istringstream fields(proc_line(pid, "limits", label).substr(label.size()));
+  std::pair<std::string, std::string> limit;
+  fields >> limit.first >> limit.second;
+  return limit;
+}
+
+TEST(WorkerIsolation, workers_run_without_privileges_under_hard_limits_and_a_syscall_filter) {
+  siftd_test::TempDir dir;
+  fs::create_directories(dir / "inbox");
+  const std::string out = dir / "sorted";
+  siftd_test::DaemonProcess daemon({"run", "--inbox", dir / "inbox", "--out", out, "--workers", "1",
+                                    "--settle-ms", "50", "--log-format", "text"},
+                                   dir / "log", {"SIFTD_TEST_WORKER_FAULTS=1"});
+  ASSERT_TRUE(wait_for([&] {
+    return read_file(dir / "log").find("watching") != std::string::npos;
+  })) << read_file(dir / "log");
+  const auto workers = worker_pids(daemon.pid());
+  ASSERT_EQ(workers.size(), 1u);
+  const pid_t worker = workers[0];
+  EXPECT_EQ(proc_line(worker, "status", "NoNewPrivs:"), "NoNewPrivs:\t1");
+  EXPECT_EQ(proc_line(worker, "status", "Seccomp:"), "Seccomp:\t2");
+  EXPECT_EQ(proc_line(worker, "status", "CapPrm:"), "CapPrm:\t0000000000000000");
+  EXPECT_EQ(proc_line(worker, "status", "CapEff:"), "CapEff:\t0000000000000000");
+  EXPECT_EQ(proc_line(worker, "status", "CapAmb:"), "CapAmb:\t0000000000000000");
+  if (::geteuid() == 0) {
+    EXPECT_EQ(proc_line(worker, "status", "CapBnd:"), "CapBnd:\t0000000000000000");
+  }
+  const std::pair<std::string, std::string> no_core{"0", "0"};
+  EXPECT_EQ(limit_of(worker, "Max core file size"), no_core);
+  EXPECT_EQ(limit_of(worker, "Max open files").second, "256");
+
+  // After its first file the worker's memory and CPU limits are hard too.
+  write_file(dir / "inbox/photo.jpg", siftd_test::photo_jpeg(640, 480, 4));
+  ASSERT_TRUE(wait_for([&] { return has_sidecar(out, "photo", "photo.jpg"); }))
+      << read_file(dir / "log");
+  ASSERT_EQ(worker_pids(daemon.pid()), workers);
+  if (!media::k_address_sanitizer) {
+    const std::pair<std::string, std::string> memory{"536870912", "536870912"};
+    EXPECT_EQ(limit_of(worker, "Max address space"), memory);
+  }
+  EXPECT_NE(limit_of(worker, "Max cpu time").second, "unlimited");
+
+  // What a decoder taken over by a file would try next is refused.
+  const std::vector<std::string> forbidden = {"siftd-fault-socket.jpg", "siftd-fault-exec.jpg"};
+  for (const auto& name : forbidden) write_file(dir / ("inbox/" + name), name);
+  ASSERT_TRUE(wait_for([&] {
+    return has_sidecar(out, "_quarantine", forbidden[0]) &&
+           has_sidecar(out, "_quarantine", forbidden[1]);
+  })) << read_file(dir / "log");
+  EXPECT_NE(read_file(out + "/_quarantine/siftd-fault-socket.jpg.error.json")
+                .find("socket() was refused"),
+            std::string::npos);
+  // Sanitizer builds allow execve for llvm-symbolizer (media/worker_sandbox.cpp).
+  if (!media::k_address_sanitizer) {
+    EXPECT_NE(read_file(out + "/_quarantine/siftd-fault-exec.jpg.error.json")
+                  .find("execve() was refused"),
+              std::string::npos);
+  }
+  EXPECT_EQ(daemon.stop(), 0);
+}
 
 TEST(WorkerIsolation, run_refuses_to_start_when_its_workers_cannot) {
   siftd_test::TempDir dir;
