@@ -34,11 +34,19 @@ pipeline::Sinks make_sinks(const Config& config) {
   return sinks;
 }
 
-std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config) {
-  // Decoding runs in `siftd worker` processes, so a hostile file costs one file, not the daemon.
+Result<std::unique_ptr<pipeline::Normalizer>> make_normalizer(const Config& config) {
+  if (config.isolation == Isolation::none) {
+    return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
+  }
+  // Decoding runs in sandboxed `siftd worker` processes, so a hostile file costs one file, not
+  // the daemon. Without them siftd refuses to run rather than quietly lose that promise.
   auto isolated = pipeline::IsolatedNormalizer::create(config.limits, config.workers);
-  if (isolated) return std::move(*isolated);
-  return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
+  if (!isolated) {
+    return fail(ErrorCode::workers,
+                "the decoder workers failed to start: " + isolated.error().detail +
+                    " (limits.isolation = \"none\" decodes inside siftd instead)");
+  }
+  return std::move(*isolated);
 }
 
 Result<std::unique_ptr<pipeline::Journal>> open_journal(const Config& config) {
@@ -76,9 +84,11 @@ void add_queues(const Config& config, pipeline::Outbox& outbox, Runtime& runtime
 }  // namespace
 
 Result<Engines> make_engines(const Config& config, pipeline::Metrics* metrics) {
+  auto normalizer = make_normalizer(config);
+  if (!normalizer) return tl::unexpected(normalizer.error());
   auto backend = make_backend(config, metrics);
   if (!backend) return tl::unexpected(backend.error());
-  return Engines{make_normalizer(config), std::move(*backend)};
+  return Engines{std::move(*normalizer), std::move(*backend)};
 }
 
 Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,

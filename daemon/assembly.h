@@ -53,6 +53,8 @@ Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
                                                     const EngineFactory& engines = make_engines);
 
 pipeline::Sinks make_sinks(const Config& config);
-std::unique_ptr<pipeline::Normalizer> make_normalizer(const Config& config);
+// Worker processes, or (limits.isolation = "none") the decoders in this process; an error
+// when the workers cannot start.
+Result<std::unique_ptr<pipeline::Normalizer>> make_normalizer(const Config& config);
 
 }  // namespace daemon_core

@@ -101,7 +101,9 @@ Result<pipeline::EvalRun> run_set(Config config, const std::string& name,
   config.model.cache = false;
   auto backend = make_backend(config);
   if (!backend) return tl::unexpected(backend.error());
-  auto normalizer = make_normalizer(config);
+  auto made = make_normalizer(config);
+  if (!made) return tl::unexpected(made.error());
+  auto normalizer = std::move(*made);
   pipeline::EvalRun run;
   run.name = name;
   const ProgressBar progress(name, labels.size());

@@ -65,7 +65,12 @@ int command_once(const CommandOptions& options) {
     std::cerr << "siftd: " << backend.error().detail << "\n";
     return exit_code(backend.error());
   }
-  auto normalizer = make_normalizer(*config);
+  auto made = make_normalizer(*config);
+  if (!made) {
+    std::cerr << "siftd: " << made.error().detail << "\n";
+    return exit_code(made.error());
+  }
+  auto normalizer = std::move(*made);
   int status = k_exit_ok;
   for (const auto& path : options.files) {
     // The content hash lets a cached decision answer without a request.
@@ -124,7 +129,12 @@ int command_normalize(const CommandOptions& options) {
       return k_exit_failure;
     }
   }
-  auto normalizer = make_normalizer(*config);
+  auto made = make_normalizer(*config);
+  if (!made) {
+    std::cerr << "siftd: " << made.error().detail << "\n";
+    return exit_code(made.error());
+  }
+  auto normalizer = std::move(*made);
   int status = k_exit_ok;
   for (const auto& path : options.files) {
     auto normalized = normalizer->normalize(path);

@@ -26,6 +26,9 @@ int command_run(const CommandOptions& options) {
                            : options.log_format == "text" ? LogFormat::text
                                                           : LogFormat::automatic;
   setup_logging(format, config->log_level);
+  if (config->isolation == Isolation::none) {
+    spdlog::warn("limits.isolation = \"none\": files are decoded inside siftd, without a sandbox");
+  }
 
   // Before the journal is opened: a second daemon must not touch the first one's rows.
   auto lock = InstanceLock::acquire(*config);

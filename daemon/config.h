@@ -45,6 +45,14 @@ struct Choices<WatchMode> {
       {WatchMode::automatic, "auto"}, {WatchMode::inotify, "inotify"}, {WatchMode::poll, "poll"}};
 };
 
+// Where files are decoded: in sandboxed worker processes, or (only when asked for) in siftd.
+enum class Isolation { process, none };
+template <>
+struct Choices<Isolation> {
+  static constexpr Choice<Isolation> all[] = {{Isolation::process, "process"},
+                                              {Isolation::none, "none"}};
+};
+
 template <>
 struct Choices<pipeline::SyncMode> {
   static constexpr Choice<pipeline::SyncMode> all[] = {{pipeline::SyncMode::full, "full"},
@@ -167,6 +175,7 @@ struct Config {
   std::string http_listen;  // "127.0.0.1:PORT"; empty: off
 
   media::Limits limits;
+  Isolation isolation = Isolation::process;
   pipeline::Thresholds thresholds;
   RouteTemplates routes;
   ModelConfig model;

@@ -67,6 +67,8 @@ const std::vector<Option>& config_table() {
      "wall-clock limit for normalizing one file"},
     {"limits.worker_memory_mb", +[](Config& c) -> std::uint64_t& { return c.limits.worker_memory_mb; }, 64, 65536,
      "address-space limit of a decoding worker, in MiB"},
+    {"limits.isolation", choice(+[](Config& c) -> Isolation& { return c.isolation; }), 0, 0,
+     "process: decode in sandboxed worker processes, and refuse to start without them; none: decode inside siftd, where a hostile file can crash or take over the daemon"},
 
     // [decide]
     {"decide.accept", +[](Config& c) -> double& { return c.thresholds.accept; }, 0, 1,

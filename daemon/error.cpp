@@ -16,6 +16,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::watch: return "watch";
     case ErrorCode::network: return "network";
     case ErrorCode::running: return "running";
+    case ErrorCode::workers: return "workers";
   }
   return "io";
 }

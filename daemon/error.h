@@ -18,6 +18,7 @@ enum class ErrorCode {
   watch,    // a folder cannot be watched (inotify)
   network,  // a socket cannot be opened (the HTTP endpoint)
   running,  // another siftd already works on this work area or journal
+  workers,  // the decoder worker processes cannot start
 };
 
 struct Error {

@@ -357,16 +357,27 @@ std::size_t Service::shutdown() {
 void Service::worker_loop() {
   while (auto job = m_queue.pop()) {
     ++m_busy;
-    const auto current = runtime();  // a reload never changes a job halfway
-    std::optional<pipeline::FileRecord> row = std::move(job->resumed);
-    if (!row) {
-      auto claimed = current->runner->claim(job->source, job->work_area);
+    // JobRunner::run quarantines what a job throws; this barrier catches the rest (a claim,
+    // the metrics), so that neither the thread nor the daemon ends.
+    try {
+      const auto current = runtime();  // a reload never changes a job halfway
+      std::optional<pipeline::FileRecord> row = std::move(job->resumed);
+      if (!row) {
+        auto claimed = current->runner->claim(job->source, job->work_area);
+        release(job->source);
+        if (!claimed)
+          spdlog::error("cannot claim \"{}\": {}", printable(job->source), claimed.error().detail);
+        if (claimed && *claimed) row = std::move(**claimed);
+      }
+      if (row) record(current->runner->run(std::move(*row)));
+    } catch (const std::exception& e) {
       release(job->source);
-      if (!claimed)
-        spdlog::error("cannot claim \"{}\": {}", printable(job->source), claimed.error().detail);
-      if (claimed && *claimed) row = std::move(**claimed);
+      spdlog::error("\"{}\" left for the next scan: {}", printable(job->source),
+                    printable(e.what()));
+    } catch (...) {
+      release(job->source);
+      spdlog::error("\"{}\" left for the next scan after an exception", printable(job->source));
     }
-    if (row) record(current->runner->run(std::move(*row)));
     --m_busy;
   }
 }

@@ -25,6 +25,20 @@ double container_duration(const AVFormatContext& context) {
   return -1;
 }
 
+// A container that declares a duration (rather than guessing it from the bitrate) far beyond
+// where its audio stream ends was cut: an MP3 whose Xing header counts frames that are not
+// there. A second or a tenth of the whole is left for encoder delay and padding.
+Result<void> check_stream_end(const AVFormatContext& context, double declared_s,
+                              const PcmClip& clip) {
+  if (clip.stream_end_s < 0 || declared_s <= 0) return {};
+  if (context.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE) return {};
+  const double missing_s = declared_s - clip.stream_end_s;
+  if (missing_s < 1.0 || missing_s < 0.1 * declared_s) return {};
+  return fail(ErrorCode::truncated, "the audio stream ends at " +
+                                        std::to_string(clip.stream_end_s) + " s of the " +
+                                        std::to_string(declared_s) + " s its container declares");
+}
+
 std::string seconds_label(double seconds) {
   return std::to_string(static_cast<long long>(std::lround(seconds))) + " s";
 }
@@ -52,8 +66,12 @@ Result<Normalized> normalize_audio(const std::string& path, const Limits& limits
   options.keep_s = limits.audio_max_s;
   options.skip_leading_silence = true;
   options.max_decode_s = std::max(600.0, 10 * limits.audio_max_s);
+  options.find_stream_end = true;
   auto clip = decode_pcm(**context, options, deadline);
   if (!clip) return tl::unexpected(clip.error());
+  if (auto whole = check_stream_end(**context, duration, *clip); !whole) {
+    return tl::unexpected(whole.error());
+  }
   trim_trailing_silence(clip->samples);
 
   out.facts.duration_s = duration > 0 ? duration : clip->decoded_s;

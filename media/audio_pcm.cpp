@@ -149,6 +149,39 @@ Result<bool> resample(SwrContext* resampler, const AVFrame* frame, PcmSink& sink
   return true;
 }
 
+// Follows where one stream's packets end, in seconds from the stream's start.
+class StreamEnd {
+ public:
+  explicit StreamEnd(const AVStream& stream) : m_stream(stream) {}
+
+  void see(const AVPacket& packet) {
+    if (packet.stream_index != m_stream.index || packet.pts == AV_NOPTS_VALUE) return;
+    const std::int64_t start = m_stream.start_time != AV_NOPTS_VALUE ? m_stream.start_time : 0;
+    const std::int64_t end = packet.pts + std::max<std::int64_t>(0, packet.duration) - start;
+    m_end = std::max(m_end, static_cast<double>(end) * av_q2d(m_stream.time_base));
+  }
+  double seconds() const { return m_end; }
+
+ private:
+  const AVStream& m_stream;
+  double m_end = 0;
+};
+
+// Reads the packets decoding left unread, only for their timestamps; true when the demuxer
+// reached its end within the budget.
+bool read_to_end(AVFormatContext& context, AVPacket& packet, StreamEnd& end,
+                 const PcmOptions& options, const Deadline& deadline) {
+  const auto budget = Deadline::after_ms(options.stream_end_budget_ms);
+  while (!deadline.expired() && !budget.expired()) {
+    const int rc = av_read_frame(&context, &packet);
+    if (rc == AVERROR_EOF) return true;
+    if (rc < 0) return false;
+    end.see(packet);
+    av_packet_unref(&packet);
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<PcmClip> decode_pcm(AVFormatContext& context, const PcmOptions& options,
@@ -176,14 +209,18 @@ Result<PcmClip> decode_pcm(AVFormatContext& context, const PcmOptions& options,
   int bad_packets = 0;
   int frames_decoded = 0;
   bool draining = false;
+  bool at_end = false;
+  StreamEnd end(stream);
   while (!sink.is_full()) {
     if (deadline.expired()) return fail(ErrorCode::timeout, "audio decoding timed out");
     if (!draining) {
       const int rc = av_read_frame(&context, packet.get());
       if (rc < 0) {
         draining = true;
+        at_end = rc == AVERROR_EOF;
         avcodec_send_packet(decoder->get(), nullptr);
       } else {
+        end.see(*packet);
         if (packet->stream_index == index &&
             avcodec_send_packet(decoder->get(), packet.get()) < 0) {
           ++bad_packets;
@@ -216,6 +253,10 @@ Result<PcmClip> decode_pcm(AVFormatContext& context, const PcmOptions& options,
   }
   if (resampler && !sink.is_full()) resample(resampler.get(), nullptr, sink);
   sink.finish(clip);
+  if (!draining && options.find_stream_end) {
+    at_end = read_to_end(context, *packet, end, options, deadline);
+  }
+  if (at_end) clip.stream_end_s = end.seconds();
   if (frames_decoded == 0) return fail(ErrorCode::corrupt, "no audio could be decoded");
   return clip;
 }

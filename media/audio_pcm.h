@@ -22,12 +22,19 @@ struct PcmClip {
   std::string codec;
   double silence_ratio = 0;     // share of 20 ms windows decoded under the silence floor
   double loudness_dbfs = -120;  // RMS level of the decoded windows over it
+  // Where the stream's last packet ends, in seconds from its start; negative when the demuxer
+  // was not read to its end (stopped by a cap, a deadline or a read error).
+  double stream_end_s = -1;
 };
 
 struct PcmOptions {
   double keep_s = 60;                 // stop once this many seconds are kept
   bool skip_leading_silence = false;  // keep nothing before the first sound (but a short lead)
   double max_decode_s = 600;          // never decode more than this, kept or not
+  // After decoding stops, read (not decode) the remaining packets to learn where the stream
+  // ends, within `stream_end_budget_ms` and the deadline.
+  bool find_stream_end = false;
+  int stream_end_budget_ms = 2000;
 };
 
 // Decodes the best audio stream of an opened container.

@@ -11,12 +11,14 @@ namespace media {
 enum class ErrorCode {
   unsupported,  // content is not a kind or format siftd reads
   corrupt,      // the decoder refused the content
+  truncated,    // the file ends before its own structure does: a cut-off upload or copy
   too_large,    // over a configured limit (pixels, bytes, duration, pages)
   encrypted,    // a password-protected document
   timeout,      // the decode ran past its wall-clock deadline
   crashed,      // the worker process died while decoding
   io,           // the file could not be read
   internal,     // a library failed in a way the content does not explain
+  // internal stays last: the worker protocol refuses codes above it.
 };
 
 struct Error {

@@ -34,6 +34,7 @@ std::string_view to_string(ErrorCode code) {
   switch (code) {
     case ErrorCode::unsupported: return "unsupported";
     case ErrorCode::corrupt: return "corrupt";
+    case ErrorCode::truncated: return "truncated";
     case ErrorCode::too_large: return "too_large";
     case ErrorCode::encrypted: return "encrypted";
     case ErrorCode::timeout: return "timeout";

@@ -8,6 +8,8 @@
 #include "media/image_normalizer.h"
 #include "media/pdf_normalizer.h"
 #include "media/probe.h"
+#include "media/test_faults.h"
+#include "media/truncation.h"
 #include "media/video_normalizer.h"
 
 namespace media {
@@ -37,8 +39,12 @@ Result<std::string> read_all(const std::string& path, std::uint64_t size) {
 }  // namespace
 
 Result<Normalized> normalize_file(const std::string& path, const Limits& limits) {
+  inject_test_fault(path);
   auto size = checked_size(path, limits.max_bytes);
   if (!size) return tl::unexpected(size.error());
+  // A cut-off upload is reported as such before any decoder sees it: decoders fill a cut JPEG
+  // with grey, and FFmpeg cannot even open an MP4 cut before its index.
+  if (auto whole = check_file_complete(path); !whole) return tl::unexpected(whole.error());
   auto probe = probe_file(path);
   if (!probe) return tl::unexpected(probe.error());
   Result<Normalized> result = fail(ErrorCode::internal, "no normalizer ran");

@@ -12,8 +12,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <utility>
 
 #include "media/sanitizers.h"
+#include "media/worker_environment.h"
 #include "media/worker_protocol.h"
 
 extern char** environ;
@@ -24,6 +27,8 @@ struct WorkerPool::Worker {
   pid_t pid = -1;
   int fd = -1;  // our end of the socketpair; the worker has the other as stdin and stdout
   bool busy = false;
+  // The limits of its first file: the worker made them hard limits, so it serves no other.
+  std::optional<std::pair<std::uint64_t, int>> limits;  // memory MiB, decode timeout ms
 };
 
 namespace {
@@ -201,8 +206,13 @@ Result<bool> WorkerPool::spawn(Worker& worker) {
   std::string executable = m_options.executable;
   std::string command = "worker";
   char* argv[] = {executable.data(), command.data(), nullptr};
+  // Only what the decoders read: the daemon's API key and credentials stay with the daemon.
+  std::vector<std::string> environment = worker_environment(environ);
+  std::vector<char*> envp;
+  for (auto& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, executable.c_str(), &actions, &attributes, argv, environ);
+  const int rc = ::posix_spawn(&pid, executable.c_str(), &actions, &attributes, argv, envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   ::close(fds[1]);
@@ -241,13 +251,17 @@ void WorkerPool::kill(Worker& worker) {
     }
   }
   worker.pid = -1;
+  worker.limits.reset();
 }
 
 Result<Normalized> WorkerPool::run_once(Worker& worker, const std::string& path,
                                         const Limits& limits) {
+  const std::pair<std::uint64_t, int> wanted{limits.worker_memory_mb, limits.decode_timeout_ms};
+  if (worker.pid > 0 && worker.limits && *worker.limits != wanted) kill(worker);
   if (worker.pid <= 0) {
     if (auto started = spawn(worker); !started) return tl::unexpected(started.error());
   }
+  worker.limits = wanted;
   const auto deadline =
       Clock::now() + std::chrono::milliseconds(limits.decode_timeout_ms + m_options.grace_ms);
   auto failed = [&](ErrorCode code, std::string detail) -> Result<Normalized> {

@@ -2,7 +2,9 @@
 // Runs normalize_file() in long-lived worker processes (`<executable> worker`), so that a
 // decoder that crashes, hangs or eats memory costs one file, not the daemon. Each call takes an
 // idle worker, sends the path and limits, and waits with a deadline; a dead or stuck worker is
-// killed and replaced. Thread-safe: one worker per concurrent caller, up to `size`.
+// killed and replaced. Workers start with an allow-listed environment (worker_environment.h)
+// and sandbox themselves before their first file (worker_sandbox.h).
+// Thread-safe: one worker per concurrent caller, up to `size`.
 
 #include <condition_variable>
 #include <cstdint>

@@ -1,15 +1,11 @@
 #include "media/worker_server.h"
 
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <csignal>
-#include <cstdlib>
-#include <cstring>
-#include <memory>
+#include <cstdio>
 #include <new>
 #include <string>
-#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -17,6 +13,7 @@
 #include "media/normalizer.h"
 #include "media/sanitizers.h"
 #include "media/worker_protocol.h"
+#include "media/worker_sandbox.h"
 
 namespace media {
 namespace {
@@ -34,54 +31,51 @@ double cpu_seconds_used() {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-// Only soft limits move, so later requests may raise them again; the decoders never call
-// setrlimit. RLIMIT_CPU counts the whole life of the process, hence "used so far + budget".
+// CPU seconds one file may take: its wall-clock budget and a margin for the worker's own work.
+double cpu_budget_s(const Limits& limits) {
+  return limits.decode_timeout_ms / 1000.0 + 2;
+}
+
+// A worker's whole life in CPU seconds, as a hard limit: a decoder that escaped the soft
+// limit (SIGXCPU can be caught) is killed there. The worker leaves before it runs short.
+rlim_t cpu_lifetime_s(const Limits& limits) {
+  return static_cast<rlim_t>(std::max(600.0, 10 * cpu_budget_s(limits)));
+}
+
+// Hard limits, so that a decoder taken over by a hostile file cannot raise them: the memory
+// limit equals the soft one (the pool gives a worker files with one set of limits only), and
+// RLIMIT_CPU, which counts the whole life of the process, is "used so far + budget" under a
+// lifetime set at the first file.
 void apply_rlimits(const Limits& limits) {
   // Under ASan the pool's deadline and the worker's RSS check below are the memory guards.
   if (!k_address_sanitizer && limits.worker_memory_mb > 0) {
     rlimit memory{};
     getrlimit(RLIMIT_AS, &memory);
-    memory.rlim_cur = std::min<rlim_t>(memory.rlim_max, limits.worker_memory_mb << 20);
+    memory.rlim_max = std::min<rlim_t>(memory.rlim_max, limits.worker_memory_mb << 20);
+    memory.rlim_cur = memory.rlim_max;
     setrlimit(RLIMIT_AS, &memory);
   }
   rlimit cpu{};
   getrlimit(RLIMIT_CPU, &cpu);
-  const auto budget =
-      static_cast<rlim_t>(cpu_seconds_used() + limits.decode_timeout_ms / 1000.0 + 2);
-  cpu.rlim_cur = std::min<rlim_t>(cpu.rlim_max, budget);
+  const double used = cpu_seconds_used();
+  if (cpu.rlim_max == RLIM_INFINITY)
+    cpu.rlim_max = static_cast<rlim_t>(used) + cpu_lifetime_s(limits);
+  cpu.rlim_cur = std::min<rlim_t>(cpu.rlim_max, static_cast<rlim_t>(used + cpu_budget_s(limits)));
   setrlimit(RLIMIT_CPU, &cpu);
 }
 
-void inject_test_fault(const std::string& path) {
-  const char* enabled = std::getenv("SIFTD_TEST_WORKER_FAULTS");
-  if (!enabled || std::string(enabled) != "1") return;
-  if (path.find("siftd-fault-crash-once") != std::string::npos) {
-    const std::string marker = path + ".crashed";
-    const int fd = ::open(marker.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) return;  // crashed before: decode normally this time
-    ::close(fd);
-    std::raise(SIGSEGV);
-  }
-  if (path.find("siftd-fault-crash") != std::string::npos) std::raise(SIGSEGV);
-  if (path.find("siftd-fault-bloat") != std::string::npos) {
-    // Touches memory until something stops it: RLIMIT_AS (bad_alloc) or the pool's RSS watch.
-    std::vector<std::unique_ptr<char[]>> chunks;
-    for (int i = 0; i < 256; ++i) {
-      chunks.push_back(std::make_unique<char[]>(16u << 20));
-      std::memset(chunks.back().get(), 1, 16u << 20);
-    }
-  }
-  if (path.find("siftd-fault-hang") != std::string::npos) {
-    for (volatile bool spin = true; spin;) {
-    }
-  }
+// True when the next file could not get its whole CPU budget under the hard limit.
+bool cpu_life_spent(const Limits& limits) {
+  rlimit cpu{};
+  getrlimit(RLIMIT_CPU, &cpu);
+  return cpu.rlim_max != RLIM_INFINITY &&
+         cpu_seconds_used() + cpu_budget_s(limits) >= static_cast<double>(cpu.rlim_max);
 }
 
 WorkerResponse handle(const WorkerRequest& request) {
   WorkerResponse response;
   apply_rlimits(request.limits);
   try {
-    inject_test_fault(request.path);
     response.result = normalize_file(request.path, request.limits);
   } catch (const std::bad_alloc&) {
     response.result =
@@ -91,9 +85,13 @@ WorkerResponse handle(const WorkerRequest& request) {
   } catch (const std::exception& e) {
     response.result = fail(ErrorCode::internal, std::string("decoder threw: ") + e.what());
     response.exiting = true;
+  } catch (...) {
+    response.result = fail(ErrorCode::internal, "decoder threw something that is not an exception");
+    response.exiting = true;
   }
   response.peak_rss_kb = peak_rss_kb();
   if (response.peak_rss_kb > request.limits.worker_memory_mb * 1024) response.exiting = true;
+  if (cpu_life_spent(request.limits)) response.exiting = true;
   return response;
 }
 
@@ -103,6 +101,11 @@ int serve_worker(int in_fd, int out_fd) {
   cv::setNumThreads(1);
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   std::signal(SIGPIPE, SIG_DFL);
+  // No hello without the sandbox: the pool then refuses to start rather than decode unguarded.
+  if (auto sandboxed = enter_worker_sandbox(); !sandboxed) {
+    std::fprintf(stderr, "siftd worker: %s\n", sandboxed.error().detail.c_str());
+    return 4;
+  }
   if (!write_frame(out_fd, k_worker_hello)) return 3;
   for (;;) {
     auto frame = read_frame(in_fd);

@@ -5,11 +5,8 @@
 
 namespace media {
 
-// Returns the process exit code. Test hook: when the environment has
-// SIFTD_TEST_WORKER_FAULTS=1, a file whose name contains "siftd-fault-crash" makes the worker
-// die of SIGSEGV, "siftd-fault-hang" makes it spin forever, "siftd-fault-bloat" makes it touch
-// 4 GiB of memory, and "siftd-fault-crash-once" crashes only while "<file>.crashed" does not
-// exist yet (it creates it). Nothing else reads that variable.
+// Returns the process exit code. The tests provoke faults in it by file name or content
+// (media/test_faults.h).
 int serve_worker(int in_fd, int out_fd);
 
 }  // namespace media

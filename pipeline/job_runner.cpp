@@ -343,6 +343,39 @@ JobReport JobRunner::deliver(JobReport report) {
 }
 
 JobReport JobRunner::run(FileRecord record) {
+  FileRecord before = record;
+  try {
+    return run_stages(std::move(record));
+  } catch (const std::exception& e) {
+    return quarantine_after_throw(std::move(before), e.what());
+  } catch (...) {
+    return quarantine_after_throw(std::move(before), "an exception of unknown type");
+  }
+}
+
+// The journal knows how far the job got: a finished file stays as it is, any other goes to
+// the failed sink. If even that throws, the row resumes at the next start.
+JobReport JobRunner::quarantine_after_throw(FileRecord record, const std::string& what) {
+  const std::int64_t id = record.id;
+  JobReport report;
+  report.record = std::move(record);
+  try {
+    spdlog::error("file={} the job threw: {}", id, printable(what));
+    if (auto stored = m_ports.journal.get(id); stored && *stored) report.record = **stored;
+    const FileState state = report.record.state;
+    if (state == FileState::done || state == FileState::quarantined) return report;
+    // The stage that threw is the one the journaled state was waiting for.
+    const Stage stage = state == FileState::claimed      ? Stage::normalize
+                        : state == FileState::normalized ? Stage::decide
+                                                         : Stage::route;
+    return quarantine(std::move(report), StageError{stage, "exception", "the job threw: " + what});
+  } catch (...) {
+    spdlog::error("file={} cannot be quarantined now; it resumes at the next start", id);
+    return JobReport{};
+  }
+}
+
+JobReport JobRunner::run_stages(FileRecord record) {
   JobReport report;
   report.record = std::move(record);
   FileRecord& r = report.record;

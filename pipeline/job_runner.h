@@ -83,10 +83,13 @@ class JobRunner {
   // is nothing left to do for it.
   std::optional<FileRecord> resume(FileRecord record);
 
-  // Runs a claimed (or resumed) record to `done` or `quarantined`, or parks it.
+  // Runs a claimed (or resumed) record to `done` or `quarantined`, or parks it. Whatever a
+  // stage throws (std::bad_alloc, a library's exception) quarantines this file; nothing escapes.
   JobReport run(FileRecord record);
 
  private:
+  JobReport run_stages(FileRecord record);
+  JobReport quarantine_after_throw(FileRecord record, const std::string& what);
   bool count_attempt(JobReport& report);
   bool decide(JobReport& report);
   JobReport deliver(JobReport report);

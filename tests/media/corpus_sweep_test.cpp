@@ -1,11 +1,13 @@
 // Sweeps every file of the shared hostile/broken/valid corpus through the worker pool: each
 // must end as a Normalized value or a typed error, within the pool's deadline, in a worker
-// that stays under the memory limit. `valid` files must succeed or say `unsupported`.
+// that stays under the memory limit. `valid` files must succeed or say `unsupported`, except
+// the few that are cut short, which must say `truncated`.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -39,6 +41,12 @@ std::vector<CorpusEntry> read_manifest(const std::string& root) {
   return entries;
 }
 
+// Files the manifest calls valid that are in fact cut short (FATE keeps only the head of some
+// samples): siftd must report them `truncated`, never route them as whole.
+const std::set<std::string> k_cut_short = {
+    "video/mp4/fate_displaymatrix.mp4",  // its mdat runs 938,476 bytes past the end
+};
+
 TEST(CorpusSweep, every_file_yields_a_value_or_a_typed_error) {
   const std::string root = std::string(SIFTD_SHARED_DIR) + "/corpus";
   const auto entries = read_manifest(root);
@@ -63,6 +71,14 @@ TEST(CorpusSweep, every_file_yields_a_value_or_a_typed_error) {
       timings.emplace_back(seconds, entry.path);
       // The guard of the guard: the pool must have cut anything slower.
       EXPECT_LT(seconds, 10.5) << entry.path;
+      if (k_cut_short.count(entry.path) != 0) {
+        if (result) {
+          ADD_FAILURE() << entry.path << " was taken as whole";
+        } else {
+          EXPECT_EQ(result.error().code, ErrorCode::truncated) << entry.path;
+        }
+        continue;
+      }
       if (result) {
         EXPECT_FALSE(result->parts.empty()) << entry.path;
         EXPECT_GT(result->token_estimate, 0) << entry.path;
@@ -74,7 +90,8 @@ TEST(CorpusSweep, every_file_yields_a_value_or_a_typed_error) {
         EXPECT_EQ(code, ErrorCode::unsupported)
             << entry.path << ": " << to_string(code) << ": " << result.error().detail;
       }
-      if (code == ErrorCode::crashed || code == ErrorCode::timeout) {
+      if (code == ErrorCode::crashed || code == ErrorCode::timeout ||
+          code == ErrorCode::truncated) {
         std::cout << "[ note     ] " << entry.path << ": " << to_string(code) << ": "
                   << result.error().detail << "\n";
       }

@@ -60,7 +60,7 @@ TEST(PdfNormalizer, refuses_documents_over_the_page_limit) {
 
 TEST(PdfNormalizer, gives_a_typed_error_for_a_truncated_file) {
   auto out = normalize_file(fixture("truncated.pdf"), Limits{});
-  EXPECT_EQ(error_code(out), ErrorCode::corrupt);
+  EXPECT_EQ(error_code(out), ErrorCode::truncated);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "media/worker_pool.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
@@ -16,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Copies of a good fixture under the names the worker's test hook reacts to
-// (SIFTD_TEST_WORKER_FAULTS, see media/worker_server.h).
+// (SIFTD_TEST_WORKER_FAULTS, see media/test_faults.h).
 class WorkerPoolTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -24,13 +26,23 @@ class WorkerPoolTest : public testing::Test {
     m_dir = fs::temp_directory_path() / ("siftd-pool-" + std::to_string(::getpid()));
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
-    for (const char* name : {"good.mp3", "siftd-fault-crash.mp3", "siftd-fault-hang.mp3",
-                             "siftd-fault-crash-once.mp3", "siftd-fault-bloat.mp3"}) {
+    for (const char* name :
+         {"good.mp3", "siftd-fault-crash.mp3", "siftd-fault-hang.mp3", "siftd-fault-crash-once.mp3",
+          "siftd-fault-bloat.mp3", "siftd-fault-oddthrow.mp3"}) {
       fs::copy_file(test::fixture("tone.mp3"), m_dir / name);
     }
+    // One crash token for "siftd-fault-crash-once": the sandboxed worker can read, not write.
+    const std::string once = path("siftd-fault-crash-once.mp3") + ".once";
+    ASSERT_EQ(::mkfifo(once.c_str(), 0600), 0);
+    m_once = ::open(once.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(m_once, 0);
+    ASSERT_EQ(::write(m_once, "x", 1), 1);
     m_limits.decode_timeout_ms = 1500;
   }
-  void TearDown() override { fs::remove_all(m_dir); }
+  void TearDown() override {
+    if (m_once >= 0) ::close(m_once);
+    fs::remove_all(m_dir);
+  }
 
   std::unique_ptr<WorkerPool> make_pool(int size) {
     auto pool = WorkerPool::create(WorkerPoolOptions{SIFTD_MEDIA_TEST_WORKER, size, 500});
@@ -40,6 +52,7 @@ class WorkerPoolTest : public testing::Test {
   std::string path(const char* name) const { return (m_dir / name).string(); }
 
   fs::path m_dir;
+  int m_once = -1;
   Limits m_limits;
 };
 
@@ -98,6 +111,17 @@ TEST_F(WorkerPoolTest, a_memory_blow_up_is_stopped_and_costs_only_that_file) {
   auto bloated = pool->normalize(path("siftd-fault-bloat.mp3"), m_limits);
   ASSERT_FALSE(bloated);
   EXPECT_EQ(bloated.error().code, ErrorCode::too_large) << bloated.error().detail;
+  auto next = pool->normalize(path("good.mp3"), m_limits);
+  EXPECT_TRUE(next) << next.error().detail;
+}
+
+TEST_F(WorkerPoolTest, a_decoder_that_throws_anything_costs_only_that_file) {
+  auto pool = make_pool(1);
+  ASSERT_TRUE(pool);
+  auto thrown = pool->normalize(path("siftd-fault-oddthrow.mp3"), m_limits);
+  ASSERT_FALSE(thrown);
+  EXPECT_EQ(thrown.error().code, ErrorCode::internal) << thrown.error().detail;
+  EXPECT_EQ(pool->stats().killed, 0);  // answered, not crashed
   auto next = pool->normalize(path("good.mp3"), m_limits);
   EXPECT_TRUE(next) << next.error().detail;
 }
