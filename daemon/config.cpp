@@ -412,7 +412,7 @@ Result<Config> parse_config_file(const std::string& path) {
 }
 
 Result<void> validate(const Config& config, const KeyLocator& locate_key) {
-  const std::string where = config.source.empty() ? "configuration" : config.source;
+  std::string where = config.source.empty() ? "configuration" : config.source;
   const KeyLocator locate =
       locate_key ? locate_key : KeyLocator([&where](const std::string&) { return where; });
   if (config.thresholds.review > config.thresholds.accept) {

@@ -13,7 +13,7 @@
 namespace media {
 namespace {
 
-constexpr std::size_t k_window = 64 * 1024;
+constexpr std::size_t k_window = std::size_t{64} * 1024;
 // Walks stop (undecided) after this many chunks or boxes: a file of millions of empty boxes
 // is the decoder's problem, not a sign of a cut.
 constexpr int k_max_steps = 100'000;

@@ -209,6 +209,7 @@ Result<bool> WorkerPool::spawn(Worker& worker) {
   // Only what the decoders read: the daemon's API key and credentials stay with the daemon.
   std::vector<std::string> environment = worker_environment(environ);
   std::vector<char*> envp;
+  envp.reserve(environment.size() + 1);
   for (auto& entry : environment) envp.push_back(entry.data());
   envp.push_back(nullptr);
   pid_t pid = -1;

@@ -132,6 +132,11 @@ int add_rule(scmp_filter_ctx filter, std::uint32_t action, const char* name,
 // (a socket, exec, a write-open) fails its file with its own message rather than being
 // killed mid-call. Opening is read-only, new threads are threads (not processes), signals go
 // only to this process, and ioctl answers only isatty().
+// One argument comparison; SCMP_A0() and its kin are C compound literals, not C++.
+scmp_arg_cmp arg(unsigned index, scmp_compare op, scmp_datum_t value, scmp_datum_t second = 0) {
+  return scmp_arg_cmp{index, op, value, second};
+}
+
 Result<void> install_syscall_filter() {
   Filter filter(seccomp_init(SCMP_ACT_ERRNO(EPERM)));
   if (!filter) return refused("seccomp_init", ENOMEM);
@@ -144,25 +149,25 @@ Result<void> install_syscall_filter() {
     // O_TMPFILE includes O_DIRECTORY, which reading a folder needs: only its own bit counts.
     const scmp_datum_t write_flags = O_ACCMODE | O_CREAT | O_TRUNC | (O_TMPFILE & ~O_DIRECTORY);
     rc = rc ? rc
-            : add_rule(f, SCMP_ACT_ALLOW, "openat", {SCMP_A2(SCMP_CMP_MASKED_EQ, write_flags, 0)});
-    rc = rc ? rc
-            : add_rule(f, SCMP_ACT_ALLOW, "open", {SCMP_A1(SCMP_CMP_MASKED_EQ, write_flags, 0)});
+            : add_rule(f, SCMP_ACT_ALLOW, "openat", {arg(2, SCMP_CMP_MASKED_EQ, write_flags, 0)});
+    rc =
+        rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "open", {arg(1, SCMP_CMP_MASKED_EQ, write_flags, 0)});
     rc = rc ? rc
             : add_rule(f, SCMP_ACT_ALLOW, "clone",
-                       {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)});
+                       {arg(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)});
     const auto self = static_cast<scmp_datum_t>(::getpid());
-    rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "tgkill", {SCMP_A0(SCMP_CMP_EQ, self)});
-    rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "kill", {SCMP_A0(SCMP_CMP_EQ, self)});
+    rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "tgkill", {arg(0, SCMP_CMP_EQ, self)});
+    rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "kill", {arg(0, SCMP_CMP_EQ, self)});
     // Thread names, and the names glibc gives its malloc arenas.
     for (const scmp_datum_t option :
          {scmp_datum_t{PR_SET_NAME}, scmp_datum_t{PR_GET_NAME}, scmp_datum_t{0x53564d41}}) {
-      rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "prctl", {SCMP_A0(SCMP_CMP_EQ, option)});
+      rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "prctl", {arg(0, SCMP_CMP_EQ, option)});
     }
   }
   // glibc falls back to clone(), whose flags the filter can read, when clone3() is missing.
   rc = rc ? rc : add_rule(f, SCMP_ACT_ERRNO(ENOSYS), "clone3");
-  rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "prlimit64", {SCMP_A0(SCMP_CMP_EQ, 0)});
-  rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "ioctl", {SCMP_A1(SCMP_CMP_EQ, TCGETS)});
+  rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "prlimit64", {arg(0, SCMP_CMP_EQ, 0)});
+  rc = rc ? rc : add_rule(f, SCMP_ACT_ALLOW, "ioctl", {arg(1, SCMP_CMP_EQ, TCGETS)});
   if (rc != 0) return refused("adding a seccomp rule", -rc);
   if (const int loaded = seccomp_load(f); loaded != 0) return refused("seccomp_load", -loaded);
   return {};

@@ -92,6 +92,7 @@ std::vector<Adopted> adopt_unknown_files(const std::string& work_area,
     struct stat info {};
     if (::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) strays.push_back(path);
   }
+  adopted.reserve(adopted.size() + strays.size());
   for (const auto& path : strays) adopted.push_back(adopt(path, work_area, inboxes));
   return adopted;
 }

@@ -31,7 +31,7 @@ tl::unexpected<Error> errno_error(const std::string& what) {
 }
 
 // Room for a copy beyond its own bytes: its sidecar and the folder's growth.
-constexpr std::uint64_t k_space_margin = 64 * 1024;
+constexpr std::uint64_t k_space_margin = std::uint64_t{64} * 1024;
 
 // Checked before a copy starts, so a full disk costs a statvfs, not a half-written file.
 Result<void> check_room(const std::string& from, const OpenDirectory& directory) {
