@@ -7,7 +7,13 @@
 
 namespace media {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// gcc defines __SANITIZE_ADDRESS__/__SANITIZE_THREAD__; clang 16 only answers __has_feature.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SIFTD_SHADOW_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(SIFTD_SHADOW_SANITIZER)
 inline constexpr bool k_address_sanitizer = true;
 #else
 inline constexpr bool k_address_sanitizer = false;
