@@ -20,11 +20,13 @@ pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::stri
   tier.timeout = std::chrono::milliseconds(model.timeout_ms);
   tier.retry =
       pipeline::RetrySettings{model.max_retries, std::chrono::milliseconds(model.backoff_base_ms),
-                              std::chrono::milliseconds(model.backoff_max_ms)};
+                              std::chrono::milliseconds(model.backoff_max_ms),
+                              std::chrono::seconds(model.max_server_wait_s)};
   tier.limits = pipeline::RateLimits{model.requests_per_minute, model.tokens_per_minute};
   tier.breaker_failures = model.breaker_failures;
   tier.breaker_cooldown = std::chrono::seconds(model.breaker_cooldown_s);
   tier.quota_reset_hour_utc = model.quota_reset_hour_utc;
+  tier.max_field_bytes = static_cast<std::size_t>(model.max_field_bytes);
   tier.prices =
       pipeline::Prices{model.price_input_text, model.price_input_image, model.price_input_audio,
                        model.price_input_cached, model.price_output};

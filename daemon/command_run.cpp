@@ -41,7 +41,8 @@ int command_run(const CommandOptions& options) {
   const std::string http_listen = config->http_listen;
   ConfigSource reload_source;
   if (!options.config_file.empty()) reload_source = [options] { return load_config(options); };
-  auto service = Service::create(std::move(*config), ServicePorts{clock, reload_source});
+  auto service =
+      Service::create(std::move(*config), ServicePorts{clock, reload_source, make_engines, &*lock});
   if (!service) {
     spdlog::critical("cannot start: {}", service.error().detail);
     return exit_code(service.error());

@@ -107,6 +107,8 @@ struct ModelConfig {
   std::map<std::string, std::string> extra_headers;
   int backoff_base_ms = 500;
   int backoff_max_ms = 30'000;
+  int max_server_wait_s = 300;
+  int max_field_bytes = 4096;
   int requests_per_minute = 0;  // 0: no client-side limit
   int tokens_per_minute = 0;
   int breaker_failures = 5;  // 0: no circuit breaker

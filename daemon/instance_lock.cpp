@@ -59,25 +59,46 @@ Result<media::UniqueFd> lock_file(const std::string& path, const std::string& gu
   return fd;
 }
 
+// Each work area's lock file -> what it guards, for the message.
+std::map<std::string, std::string> work_area_locks(const Config& config) {
+  std::map<std::string, std::string> locks;
+  for (const auto& folder : config.folders())
+    locks.emplace(folder.work_area + "/siftd.lock", folder.work_area);
+  return locks;
+}
+
 }  // namespace
 
 Result<InstanceLock> InstanceLock::acquire(const Config& config) {
-  // Each lock file with what it guards, for the message. The journal has its own: two daemons
-  // with their own work areas could still share one journal.
-  std::vector<std::pair<std::string, std::string>> locks;
-  for (const auto& folder : config.folders())
-    locks.emplace_back(folder.work_area + "/siftd.lock", folder.work_area);
-  locks.emplace_back(config.journal_path() + ".lock", "the journal " + config.journal_path());
-  std::sort(locks.begin(), locks.end());  // the journal may live in a work area: lock it once
-  locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
+  // The journal has its own lock: two daemons with their own work areas could still share one.
+  auto locks = work_area_locks(config);
+  const std::string journal_lock = config.journal_path() + ".lock";
+  locks.emplace(journal_lock, "the journal " + config.journal_path());  // once, if in a work area
 
-  std::vector<media::UniqueFd> fds;
+  Held held;
   for (const auto& [path, guarded] : locks) {
     auto fd = lock_file(path, guarded);
     if (!fd) return tl::unexpected(fd.error());
-    fds.push_back(std::move(*fd));
+    held.emplace(path, std::move(*fd));
   }
-  return InstanceLock(std::move(fds));
+  return InstanceLock(std::move(held), journal_lock);
+}
+
+Result<void> InstanceLock::cover(const Config& config) {
+  const auto wanted = work_area_locks(config);
+  Held taken;
+  for (const auto& [path, guarded] : wanted) {
+    if (m_held.count(path) != 0) continue;
+    auto fd = lock_file(path, guarded);
+    if (!fd) return tl::unexpected(fd.error());  // `taken` unlocks what this call locked
+    taken.emplace(path, std::move(*fd));
+  }
+  for (auto it = m_held.begin(); it != m_held.end();) {
+    const bool kept = it->first == m_journal_lock || wanted.count(it->first) != 0;
+    it = kept ? std::next(it) : m_held.erase(it);
+  }
+  m_held.merge(taken);
+  return {};
 }
 
 }  // namespace daemon_core

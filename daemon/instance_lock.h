@@ -5,7 +5,8 @@
 // holder's pid, which the lock file holds. The kernel drops a lock when its process ends,
 // however it ends, so a leftover file never blocks a start.
 
-#include <vector>
+#include <map>
+#include <string>
 
 #include "daemon/config.h"
 #include "daemon/error.h"
@@ -19,9 +20,19 @@ class InstanceLock {
   // holder's pid.
   static Result<InstanceLock> acquire(const Config& config);
 
+  // A reload: locks the work areas of `config` not held yet and lets go of those it no longer
+  // names; the journal's lock stays (a new journal takes effect at the next start). On error
+  // nothing changes.
+  Result<void> cover(const Config& config);
+
  private:
-  explicit InstanceLock(std::vector<media::UniqueFd> fds) : m_fds(std::move(fds)) {}
-  std::vector<media::UniqueFd> m_fds;
+  // Lock file path -> its open, locked descriptor.
+  using Held = std::map<std::string, media::UniqueFd>;
+  InstanceLock(Held held, std::string journal_lock)
+      : m_held(std::move(held)), m_journal_lock(std::move(journal_lock)) {}
+
+  Held m_held;
+  std::string m_journal_lock;
 };
 
 }  // namespace daemon_core

@@ -39,6 +39,7 @@ Service::Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Jo
       m_runtime(std::move(runtime)),
       m_signals(std::move(signals)),
       m_reload_source(std::move(ports.reload_source)),
+      m_lock(ports.lock),
       m_engines(std::move(ports.engines)),
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
       m_disk_space(disk_space_folders(m_config),
@@ -91,8 +92,9 @@ void Service::describe_metrics() {
                       "Decisions answered from the result cache, with no request sent.");
   m_metrics->describe("siftd_model_requests_total", MetricType::counter,
                       "HTTP requests sent to the model, retries and repairs included, by model.");
-  m_metrics->describe("siftd_model_retries_total", MetricType::counter,
-                      "Requests beyond the first for a file.");
+  m_metrics->describe(
+      "siftd_model_retries_total", MetricType::counter,
+      "Requests sent again after a transient failure (429, 5xx, timeout), by model.");
   m_metrics->describe("siftd_escalations_total", MetricType::counter,
                       "Files the first model was unsure of and a stronger one answered.");
   m_metrics->describe("siftd_fallbacks_total", MetricType::counter,
@@ -270,34 +272,32 @@ bool Service::reload() {
     return false;
   }
   m_notifier.reloading();
-  auto config = m_reload_source();
-  if (!config) {
-    spdlog::error("reload refused, the running configuration stays in force: {}",
-                  config.error().detail);
+  const auto refuse = [this](const std::string& why) {
+    spdlog::error("reload refused, the running configuration stays in force: {}", why);
     m_metrics->add("siftd_reloads_total", {{"result", "refused"}});
     m_notifier.ready(m_last_status_text);
     return false;
-  }
+  };
+  auto config = m_reload_source();
+  if (!config) return refuse(config.error().detail);
   if (config->journal_path() != m_config.journal_path() || config->workers != m_config.workers) {
     spdlog::warn(
         "reload: daemon.journal, daemon.work_dir and daemon.workers take effect at the next start");
   }
+  config->workers = m_config.workers;
+  config->journal = m_config.journal;
+  config->work_dir = m_config.work_dir;
   auto fresh = make_runtime(*config, *m_journal, m_outbox.get(), m_metrics.get(), m_engines);
-  if (!fresh) {
-    spdlog::error("reload refused, the running configuration stays in force: {}",
-                  fresh.error().detail);
-    m_metrics->add("siftd_reloads_total", {{"result", "refused"}});
-    m_notifier.ready(m_last_status_text);
-    return false;
+  if (!fresh) return refuse(fresh.error().detail);
+  // New folders are this daemon's only once it holds their lock (another may run on them).
+  if (m_lock) {
+    if (auto locked = m_lock->cover(*config); !locked) return refuse(locked.error().detail);
   }
   {
     std::lock_guard lock(m_runtime_mutex);
     m_runtime = std::move(*fresh);
   }
-  const Config previous = std::exchange(m_config, std::move(*config));
-  m_config.workers = previous.workers;
-  m_config.journal = previous.journal;
-  m_config.work_dir = previous.work_dir;
+  m_config = std::move(*config);
   m_disk_space = DiskSpaceGuard(disk_space_folders(m_config),
                                 static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock);
   // New watches for the (maybe changed) folders; a rescan picks up what the old settlers held.
@@ -440,19 +440,9 @@ void Service::record_answer(const pipeline::Answer& answer) {
     m_metrics->add("siftd_cache_hits_total");
     return;
   }
-  if (answer.backend != "openai") return;
-  const int tiers = std::max<int>(1, static_cast<int>(answer.tiers.size()));
-  m_metrics->add("siftd_model_requests_total", {{"model", answer.model}}, answer.attempts);
-  // Requests beyond one per tier were retries or the repair attempt.
-  m_metrics->add("siftd_model_retries_total", {}, std::max(0, answer.attempts - tiers));
+  // Requests, retries and fallbacks are counted by the model stack as they happen.
   if (answer.tiers.size() > 1)
     m_metrics->add("siftd_escalations_total", {{"model", answer.tiers.back().model}});
-  if (!answer.fallback_reason.empty()) {
-    // Only the error code: the detail would make a label per message.
-    m_metrics->add(
-        "siftd_fallbacks_total",
-        {{"reason", answer.fallback_reason.substr(0, answer.fallback_reason.find(':'))}});
-  }
 }
 
 std::string Service::status_json() const {
@@ -462,6 +452,7 @@ std::string Service::status_json() const {
     for (const auto& [state, count] : *counts) states[state] = count;
   }
   const auto current = runtime();
+  const std::string held = current->backend->held_back();
   return json{{"version", SIFTD_VERSION},
               {"watching", m_folders ? m_folders->describe() : ""},
               {"backend", current->backend->name()},
@@ -471,6 +462,7 @@ std::string Service::status_json() const {
               {"quarantined", m_quarantined.load()},
               {"in_flight", m_busy.load()},
               {"queue_depth", m_queue.size()},
+              {"model_paused", held.empty() ? json(nullptr) : json(held)},
               {"journal_history_lost",
                m_started.load() && !m_history_lost.empty() ? json(m_history_lost) : json(nullptr)},
               {"journal", states}}
@@ -493,6 +485,10 @@ bool Service::is_ready(std::string& why) const {
   }
   if (!m_journal->count_by_state()) {
     why = "journal unreadable";
+    return false;
+  }
+  if (auto held = runtime()->backend->held_back(); !held.empty()) {
+    why = "model requests paused: " + held;
     return false;
   }
   why = "ready";

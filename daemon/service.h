@@ -32,6 +32,7 @@
 #include "daemon/assembly.h"
 #include "daemon/config.h"
 #include "daemon/disk_space_guard.h"
+#include "daemon/instance_lock.h"
 #include "daemon/job_queue.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/watched_folders.h"
@@ -57,6 +58,8 @@ struct ServicePorts {
   pipeline::Clock& clock;
   ConfigSource reload_source = {};
   EngineFactory engines = make_engines;
+  // The running instance's lock; a reload that changes the folders moves it (optional).
+  InstanceLock* lock = nullptr;
 };
 
 class Service {
@@ -106,6 +109,7 @@ class Service {
   std::unique_ptr<WatchedFolders> m_folders;
   media::UniqueFd m_signals;
   ConfigSource m_reload_source;
+  InstanceLock* m_lock;
   EngineFactory m_engines;
   JobQueue<Job> m_queue;
   std::deque<Job> m_backlog;  // ready, but the queue is full: files wait where they are

@@ -117,8 +117,22 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+std::string capped_utf8(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  static constexpr std::string_view k_ellipsis = "\u2026";
+  std::size_t end = max_bytes > k_ellipsis.size() ? max_bytes - k_ellipsis.size() : 0;
+  // Back off continuation bytes, so the cut never splits a character.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + std::string(k_ellipsis);
+}
+
 std::string utc_time(std::int64_t ms) {
   return format_utc(ms, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::string utc_time(std::chrono::system_clock::time_point at) {
+  return utc_time(
+      std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count());
 }
 
 std::string utc_date(std::int64_t ms) {

@@ -11,6 +11,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::timeout: return "timeout";
     case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::quota: return "quota";
+    case ErrorCode::paused: return "paused";
     case ErrorCode::server: return "server";
     case ErrorCode::client: return "client";
     case ErrorCode::network: return "network";

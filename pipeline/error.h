@@ -15,6 +15,7 @@ enum class ErrorCode {
   timeout,        // the request ran past its deadline
   rate_limited,   // 429 after the retries
   quota,          // a per-day quota is exhausted; work is parked
+  paused,         // the server asked for a wait beyond model.max_server_wait_s
   server,         // 5xx after the retries
   client,         // 4xx that retrying cannot fix (400, 401, 403, 404)
   network,        // connection refused, reset, DNS

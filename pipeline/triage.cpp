@@ -14,7 +14,8 @@ double ms_since(SteadyClock::time_point start) {
 }  // namespace
 
 bool is_parking(ErrorCode code) {
-  return code == ErrorCode::cancelled || code == ErrorCode::quota || code == ErrorCode::over_budget;
+  return code == ErrorCode::cancelled || code == ErrorCode::quota || code == ErrorCode::paused ||
+         code == ErrorCode::over_budget;
 }
 
 Triaged triage(Normalizer& normalizer, Backend& backend, const Thresholds& thresholds,

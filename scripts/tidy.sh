@@ -3,7 +3,7 @@
 # daemon/ (not tests or benchmarks); any finding fails (WarningsAsErrors is '*'). Needs a
 # configured build directory for compile_commands.json: the ci preset's, by default.
 #
-#   scripts/tidy.sh [BUILD_DIR]
+#   scripts/tidy.sh [BUILD_DIR]        (SIFTD_TIDY_JOBS: parallel runs, default every core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/ci}
@@ -12,7 +12,7 @@ mapfile -t files < <(git ls-files 'media/*.cpp' 'pipeline/*.cpp' 'daemon/*.cpp')
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-run-clang-tidy-16 -quiet -j "$(nproc)" -p "$build" "${files[@]/#/$PWD/}" >"$log" 2>&1 || status=$?
+run-clang-tidy-16 -quiet -j "${SIFTD_TIDY_JOBS:-$(nproc)}" -p "$build" "${files[@]/#/$PWD/}" >"$log" 2>&1 || status=$?
 # Only the findings: not the per-file counts of suppressed warnings from system headers.
 grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$|^Suppressed [0-9]+ warnings|^Use -header-filter|^Running clang-tidy|^clang-tidy-16 .*-p=|^$' "$log" || true
 echo "clang-tidy: ${#files[@]} files, exit status $status"

@@ -54,6 +54,9 @@ class Backend {
   virtual Result<Answer> decide(const media::Normalized& input, const DecideContext& context) = 0;
   // Shutdown: decisions waiting on the network or a retry return ErrorCode::cancelled soon.
   virtual void cancel() {}
+  // Why this backend sends nothing now (a spent quota or budget, a server-asked pause), for
+  // /readyz and status; empty while it works.
+  virtual std::string held_back() { return {}; }
 };
 
 }  // namespace pipeline

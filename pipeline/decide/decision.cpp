@@ -110,10 +110,7 @@ Result<Decision> parse_checked(std::string_view json_text, const Taxonomy* taxon
   if (summary == reply.end() || !summary->is_string()) {
     return fail(ErrorCode::invalid_reply, "'summary' is missing or not a string");
   }
-  decision.summary = summary->get<std::string>();
-  if (decision.summary.size() > k_max_summary_chars) {
-    decision.summary.resize(k_max_summary_chars);
-  }
+  decision.summary = capped_utf8(summary->get<std::string>(), k_max_summary_chars);
 
   if (!taxonomy) {
     decision.fields = stored_fields(reply);
@@ -126,6 +123,17 @@ Result<Decision> parse_checked(std::string_view json_text, const Taxonomy* taxon
 }
 
 }  // namespace
+
+int cap_fields(Decision& decision, std::size_t max_bytes) {
+  int cut = 0;
+  for (auto& [name, value] : decision.fields) {
+    auto* text = std::get_if<std::string>(&value);
+    if (!text || text->size() <= max_bytes) continue;
+    *text = capped_utf8(*text, max_bytes);
+    ++cut;
+  }
+  return cut;
+}
 
 std::string_view to_string(Route route) {
   switch (route) {

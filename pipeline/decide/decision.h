@@ -28,6 +28,13 @@ struct Decision {
 };
 
 inline constexpr std::size_t k_max_summary_chars = 500;
+// A model's text field is stored (sidecar, journal, decision log) at most this long by default.
+inline constexpr std::size_t k_default_max_field_bytes = 4096;
+// A model's raw reply is kept for the decision log at most this long.
+inline constexpr std::size_t k_max_raw_reply_bytes = 65'536;
+
+// Cuts every text field of `decision` to `max_bytes` (at a character boundary); how many were cut.
+int cap_fields(Decision& decision, std::size_t max_bytes);
 
 // Parses and validates a reply against the schema built from `taxonomy`.
 Result<Decision> parse_decision(std::string_view json_text, const Taxonomy& taxonomy);

@@ -34,7 +34,17 @@ Result<Answer> FallbackBackend::decide(const media::Normalized& input,
                                        const DecideContext& context) {
   auto answer = m_primary.decide(input, context);
   if (answer) return answer;
-  const Error& why = answer.error();
+  auto replaced = fall_back(input, context, answer.error());
+  // Counted where it happens, so /metrics agrees with the log whatever answered instead.
+  if (replaced && m_metrics)
+    m_metrics->add("siftd_fallbacks_total",
+                   {{"reason", std::string(to_string(answer.error().code))}});
+  return replaced;
+}
+
+Result<Answer> FallbackBackend::fall_back(const media::Normalized& input,
+                                          const DecideContext& context, const Error& why) {
+  const auto answer = tl::unexpected(why);
   switch (why.code) {
     case ErrorCode::cancelled:
     case ErrorCode::quota: return answer;

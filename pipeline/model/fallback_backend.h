@@ -6,6 +6,7 @@
 
 #include "pipeline/decide/backend.h"
 #include "pipeline/decide/taxonomy.h"
+#include "pipeline/metrics.h"
 
 namespace pipeline {
 
@@ -20,13 +21,22 @@ struct FallbackPolicy {
 class FallbackBackend final : public Backend {
  public:
   // `local` may be null when neither policy names it.
-  FallbackBackend(Backend& primary, Backend* local, Taxonomy taxonomy, FallbackPolicy policy)
-      : m_primary(primary), m_local(local), m_taxonomy(std::move(taxonomy)), m_policy(policy) {}
+  // `metrics`, when given, counts each fallback by the error code that caused it.
+  FallbackBackend(Backend& primary, Backend* local, Taxonomy taxonomy, FallbackPolicy policy,
+                  Metrics* metrics = nullptr)
+      : m_primary(primary),
+        m_local(local),
+        m_taxonomy(std::move(taxonomy)),
+        m_policy(policy),
+        m_metrics(metrics) {}
 
   std::string_view name() const override { return m_primary.name(); }
   Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
 
  private:
+  // The configured replacement for a failed answer, or `why` itself when it must pass through.
+  Result<Answer> fall_back(const media::Normalized& input, const DecideContext& context,
+                           const Error& why);
   Result<Answer> with_local(const media::Normalized& input, const DecideContext& context,
                             const Error& why);
   Answer human_review(const Error& why) const;
@@ -35,6 +45,7 @@ class FallbackBackend final : public Backend {
   Backend* m_local;
   Taxonomy m_taxonomy;
   FallbackPolicy m_policy;
+  Metrics* m_metrics;
 };
 
 }  // namespace pipeline

@@ -42,7 +42,7 @@ Result<std::unique_ptr<ModelStack>> ModelStack::create(ModelStackSettings settin
   }
   stack->m_local = std::make_unique<LocalBackend>(taxonomy);
   stack->m_fallback = std::make_unique<FallbackBackend>(*decider, stack->m_local.get(), taxonomy,
-                                                        settings.fallback);
+                                                        settings.fallback, ports.metrics);
   stack->m_top = stack->m_fallback.get();
   if (!settings.cache_path.empty()) {
     auto cache = ResultCache::open(settings.cache_path);
@@ -69,6 +69,15 @@ Result<Answer> ModelStack::decide(const media::Normalized& input, const DecideCo
 void ModelStack::cancel() {
   if (m_clock) m_clock->interrupt();
   if (m_client) m_client->shutdown();
+}
+
+std::string ModelStack::held_back() {
+  for (OpenAiBackend* tier : {m_first.get(), m_second.get()}) {
+    if (!tier) continue;
+    if (auto park = tier->limiter().parked()) return "model " + tier->model() + ": " + park->why;
+  }
+  if (m_spend->is_over()) return "the daily or monthly spend cap is reached";
+  return {};
 }
 
 }  // namespace pipeline

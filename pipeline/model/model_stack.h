@@ -52,6 +52,7 @@ class ModelStack final : public Backend {
   std::string_view name() const override { return "openai"; }
   Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
   void cancel() override;
+  std::string held_back() override;
 
   OpenAiBackend& first_tier() { return *m_first; }
   SpendTracker& spend() { return *m_spend; }

@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/display_text.h"
+
 namespace pipeline {
 namespace {
 
@@ -140,6 +142,7 @@ HttpResult OpenAiBackend::post_counted(const HttpRequest& request) {
   // The HTTP status, or the transport's error code when no response came.
   const std::string code =
       result ? std::to_string(result->status) : std::string(to_string(result.error().code));
+  m_ports.metrics->add("siftd_model_requests_total", model);
   m_ports.metrics->add("siftd_model_responses_total",
                        {{"model", m_settings.request.model}, {"code", code}});
   return result;
@@ -151,6 +154,24 @@ HttpResult OpenAiBackend::post_redacted(const HttpRequest& request) {
   result->body = m_redactor.redact(result->body);
   result->request_id = m_redactor.redact(result->request_id);
   return result;
+}
+
+tl::unexpected<Error> OpenAiBackend::pause_endpoint(milliseconds asked) {
+  using std::chrono::seconds;
+  const auto cap = m_settings.retry.max_server_wait;
+  const auto until = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+      m_ports.clock.wall_now() + cap);
+  // The server's wish is capped: a hostile or broken Retry-After must not freeze the daemon.
+  Park park{until, ErrorCode::paused,
+            "the server asked to wait " +
+                std::to_string(std::chrono::duration_cast<seconds>(asked).count()) +
+                " s, more than model.max_server_wait_s = " +
+                std::to_string(std::chrono::duration_cast<seconds>(cap).count()) +
+                " s; requests paused until " + utc_time(until)};
+  spdlog::warn("model {}: {}", m_settings.request.model, park.why);
+  auto error = fail(ErrorCode::paused, park.why);
+  m_limiter.park(std::move(park));
+  return error;
 }
 
 Result<void> OpenAiBackend::wait_for_slot(int tokens) {
@@ -172,9 +193,7 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
   for (const auto& header : m_settings.extra_headers) request.headers.push_back(header);
 
   for (int retry = 0;; ++retry) {
-    if (auto parked = m_limiter.parked_until()) {
-      return fail(ErrorCode::quota, "the per-day quota is spent; parked until the reset");
-    }
+    if (auto parked = m_limiter.parked()) return fail(parked->code, parked->why);
     if (!m_breaker.allow())
       return fail(ErrorCode::circuit_open, "the endpoint failed repeatedly; waiting to probe");
     if (auto ok = wait_for_slot(tokens); !ok) return tl::unexpected(ok.error());
@@ -207,13 +226,17 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
       }
       case Verdict::park: {
         const auto until = next_quota_reset();
-        m_limiter.park_until(until);
-        spdlog::warn("model {}: per-day quota spent; work parked until the configured reset",
-                     m_settings.request.model);
+        Park park{until, ErrorCode::quota,
+                  "the per-day quota is spent; parked until " + utc_time(until)};
+        spdlog::warn("model {}: {}", m_settings.request.model, park.why);
+        m_limiter.park(std::move(park));
         return fail(ErrorCode::quota, verdict.detail);
       }
       case Verdict::give_up: return fail(verdict.code, verdict.detail);
       case Verdict::retry: break;
+    }
+    if (verdict.server_delay && *verdict.server_delay > m_settings.retry.max_server_wait) {
+      return pause_endpoint(*verdict.server_delay);
     }
     if (retry >= m_settings.retry.max_retries) {
       return fail(verdict.code,
@@ -224,6 +247,8 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
                                   : backoff_delay(retry, m_settings.retry, next_random());
     spdlog::info("model {}: {}; retry {} in {} ms", m_settings.request.model,
                  to_string(verdict.code), retry + 1, wait.count());
+    if (m_ports.metrics)
+      m_ports.metrics->add("siftd_model_retries_total", {{"model", m_settings.request.model}});
     if (verdict.code == ErrorCode::rate_limited) {
       // The limit is the key's, not this request's: everyone waits.
       m_limiter.pause_for(wait);
@@ -251,11 +276,15 @@ Result<Answer> OpenAiBackend::decide(const media::Normalized& input, const Decid
     if (!body) return tl::unexpected(body.error());
     auto reply = exchange(*body, tokens, mix, answer);
     if (!reply) return tl::unexpected(reply.error());
-    answer.raw_reply = reply->content;
+    answer.raw_reply = capped_utf8(reply->content, k_max_raw_reply_bytes);
     auto decision = reply->error.empty()
                         ? parse_decision(reply->content, m_builder.taxonomy())
                         : Result<Decision>(fail(ErrorCode::invalid_reply, reply->error));
     if (decision) {
+      if (const int cut = cap_fields(*decision, m_settings.max_field_bytes); cut > 0) {
+        spdlog::info("model {}: {} field value(s) longer than model.max_field_bytes = {} were cut",
+                     m_settings.request.model, cut, m_settings.max_field_bytes);
+      }
       answer.decision = std::move(*decision);
       answer.latency_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)

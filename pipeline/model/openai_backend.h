@@ -38,6 +38,7 @@ struct OpenAiSettings {
   std::chrono::milliseconds breaker_cooldown{30'000};
   int quota_reset_hour_utc = 8;  // per-day quotas reset at midnight Pacific time
   Prices prices;
+  std::size_t max_field_bytes = k_default_max_field_bytes;  // a longer text field is cut
 };
 
 // The parts an OpenAiBackend shares with the process: the transport, time, randomness for the
@@ -69,6 +70,8 @@ class OpenAiBackend final : public Backend {
   // The exchange with every credential taken out of what came back (body, id, error text).
   HttpResult post_redacted(const HttpRequest& request);
   Result<void> wait_for_slot(int tokens);
+  // Parks every request for model.max_server_wait_s after the server asked for `asked` (longer).
+  tl::unexpected<Error> pause_endpoint(std::chrono::milliseconds asked);
   // Prices one reply's usage, counts it against the caps and adds it to the answer.
   void charge(Usage spent, const PromptMix& mix, Answer& answer);
   std::chrono::system_clock::time_point next_quota_reset();

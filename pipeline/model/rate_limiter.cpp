@@ -58,15 +58,16 @@ void RateLimiter::pause_for(milliseconds duration) {
   m_paused_until = std::max(m_paused_until, m_clock.now() + duration);
 }
 
-void RateLimiter::park_until(std::chrono::system_clock::time_point until) {
+void RateLimiter::park(Park park) {
   std::lock_guard lock(m_mutex);
-  m_parked_until = until;
+  if (m_park && m_park->until > park.until && m_clock.wall_now() < m_park->until) return;
+  m_park = std::move(park);
 }
 
-std::optional<std::chrono::system_clock::time_point> RateLimiter::parked_until() {
+std::optional<Park> RateLimiter::parked() {
   std::lock_guard lock(m_mutex);
-  if (m_parked_until && m_clock.wall_now() >= *m_parked_until) m_parked_until.reset();
-  return m_parked_until;
+  if (m_park && m_clock.wall_now() >= m_park->until) m_park.reset();
+  return m_park;
 }
 
 }  // namespace pipeline

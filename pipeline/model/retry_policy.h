@@ -18,6 +18,9 @@ struct RetrySettings {
   int max_retries = 4;
   std::chrono::milliseconds base_delay{500};
   std::chrono::milliseconds max_delay{30'000};
+  // The longest server-asked wait (Retry-After, RetryInfo) honoured by waiting; beyond it the
+  // endpoint is parked for this long and files fall back as configured.
+  std::chrono::milliseconds max_server_wait{300'000};
 };
 
 enum class Verdict { success, retry, give_up, park };

@@ -60,6 +60,15 @@ class DaemonProcess {
   pid_t pid() const { return m_pid; }
   void signal(int number) { ::kill(m_pid, number); }
 
+  // Whether the process is still up (it has neither exited nor been reaped).
+  bool running() {
+    if (m_reaped) return false;
+    int status = 0;
+    if (::waitpid(m_pid, &status, WNOHANG) != m_pid) return true;
+    m_reaped = true;
+    return false;
+  }
+
   // SIGTERM, then the exit status (or -1 when it did not exit within the bound).
   int stop(std::chrono::seconds bound = std::chrono::seconds(30)) {
     signal(SIGTERM);

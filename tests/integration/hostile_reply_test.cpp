@@ -135,3 +135,44 @@ TEST(HostileReply, json_log_lines_are_valid_utf8_json_even_for_names_that_are_no
   }
   EXPECT_TRUE(named_latin1) << "the Latin-1 name is logged, escaped: " << head(outputs.log);
 }
+
+namespace {
+
+std::uintmax_t bytes_under(const fs::path& root) {
+  std::uintmax_t total = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) total += entry.file_size();
+  }
+  return total;
+}
+
+}  // namespace
+
+TEST(HostileReply, a_huge_field_value_is_stored_cut_to_the_cap_not_three_times_whole) {
+  siftd_test::TempDir dir;
+  fakes::FakeModelServer model;
+  ASSERT_TRUE(model.start());
+  fakes::ScriptedReply huge_value;
+  huge_value.content = decision("photo", json{{"vendor", std::string(k_huge, 'V')}});
+  model.script({huge_value});
+  write_file(dir / "siftd.toml", "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" +
+                                     (dir / "sorted") +
+                                     "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\n"
+                                     "base_url = \"" +
+                                     model.base_url() + "\"\nmax_field_bytes = 2000\n");
+  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml"}, dir / "log",
+                                   {"SIFTD_API_KEY=k"});
+  write_file(dir / "inbox/big.jpg", siftd_test::photo_jpeg(640, 480, 1));
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/big.jpg.siftd.json"); }))
+      << head(read_file(dir / "log"));
+  EXPECT_EQ(daemon.stop(), 0);
+
+  const json sidecar = json::parse(read_file(dir / "sorted/photo/big.jpg.siftd.json"));
+  const std::string vendor = sidecar["decision"]["fields"]["vendor"];
+  EXPECT_LE(vendor.size(), 2000u);
+  EXPECT_GT(vendor.size(), 1900u) << "cut at the cap, not emptied";
+  // The journal and decision log (under inbox/.siftd) and the sidecar together hold less than
+  // one copy of the reply.
+  EXPECT_LT(bytes_under(dir / "sorted") + bytes_under(dir / "inbox"), 1'000'000u);
+  EXPECT_LT(read_file(dir / "log").size(), 64u * 1024);
+}

@@ -277,7 +277,9 @@ TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
   EXPECT_NE(metrics.find("siftd_model_requests_total{model=\"gemini-2.5-flash-lite\"} 2"),
             std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("siftd_model_retries_total 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("siftd_model_retries_total{model=\"gemini-2.5-flash-lite\"} 1"),
+            std::string::npos)
+      << metrics;
   EXPECT_EQ(model.requests().size(), 2u) << "one 429, one answer; the second file sent nothing";
   EXPECT_EQ(read_file(dir / "log").find("test-key-not-logged"), std::string::npos)
       << "the key never appears in a log";

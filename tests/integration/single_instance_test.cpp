@@ -64,3 +64,48 @@ TEST(SingleInstance, a_second_daemon_on_the_same_inbox_exits_1_naming_the_first)
   after.signal(SIGTERM);
   EXPECT_EQ(after.wait_exit(), 0) << read_file(dir / "after.log");
 }
+
+TEST(SingleInstance, a_reload_onto_another_inbox_takes_its_lock_or_is_refused) {
+  siftd_test::TempDir dir;
+  const auto config_for = [&](const std::string& inbox) {
+    return "[daemon]\ninbox = '" + (dir / inbox) + "'\nout = '" + (dir / "sorted") +
+           "'\njournal = '" + (dir / "journal.db") + "'\nsettle_ms = 50\n";
+  };
+  write_file(dir / "a.toml", config_for("one"));
+  siftd_test::DaemonProcess first({"run", "--config", dir / "a.toml", "--log-format", "text"},
+                                  dir / "first.log");
+  ASSERT_TRUE(wait_for_log(dir / "first.log", "watching")) << read_file(dir / "first.log");
+  siftd_test::DaemonProcess other({"run", "--inbox", dir / "two", "--out", dir / "sorted2",
+                                   "--settle-ms", "50", "--log-format", "text"},
+                                  dir / "other.log");
+  ASSERT_TRUE(wait_for_log(dir / "other.log", "watching")) << read_file(dir / "other.log");
+
+  // Onto the inbox another daemon holds: refused, and the first goes on where it was.
+  write_file(dir / "a.toml", config_for("two"));
+  first.signal(SIGHUP);
+  ASSERT_TRUE(wait_for_log(dir / "first.log", "reload refused")) << read_file(dir / "first.log");
+  EXPECT_TRUE(logged(dir / "first.log", "pid " + std::to_string(other.pid())))
+      << read_file(dir / "first.log");
+  write_file(dir / "one/a.jpg", siftd_test::photo_jpeg(640, 480, 1));
+  ASSERT_TRUE(wait_for([&] { return fs::exists(dir / "sorted/photo/a.jpg.siftd.json"); }))
+      << read_file(dir / "first.log");
+
+  // Onto a free inbox: applied, the new inbox is locked and the old one is let go.
+  write_file(dir / "a.toml", config_for("three"));
+  first.signal(SIGHUP);
+  ASSERT_TRUE(wait_for_log(dir / "first.log", "configuration reloaded"))
+      << read_file(dir / "first.log");
+  siftd_test::DaemonProcess late({"run", "--inbox", dir / "three", "--out", dir / "sorted3",
+                                  "--settle-ms", "50", "--log-format", "text"},
+                                 dir / "late.log");
+  EXPECT_EQ(late.wait_exit(std::chrono::seconds(20)), 1) << read_file(dir / "late.log");
+  EXPECT_TRUE(logged(dir / "late.log", "pid " + std::to_string(first.pid())))
+      << read_file(dir / "late.log");
+  siftd_test::DaemonProcess back({"run", "--inbox", dir / "one", "--out", dir / "sorted1",
+                                  "--settle-ms", "50", "--log-format", "text"},
+                                 dir / "back.log");
+  EXPECT_TRUE(wait_for_log(dir / "back.log", "watching")) << read_file(dir / "back.log");
+  EXPECT_EQ(back.stop(), 0);
+  EXPECT_EQ(other.stop(), 0);
+  EXPECT_EQ(first.stop(), 0);
+}

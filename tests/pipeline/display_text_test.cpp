@@ -65,5 +65,16 @@ TEST(Printable, applied_twice_changes_nothing) {
   }
 }
 
+TEST(CappedUtf8, keeps_short_text_and_cuts_long_text_at_a_character_ending_in_an_ellipsis) {
+  EXPECT_EQ(capped_utf8("short", 64), "short");
+  // 30 three-byte characters: a cut at byte 20 would split one.
+  std::string accents;
+  for (int i = 0; i < 30; ++i) accents += "\u20ac";
+  const std::string cut = capped_utf8(accents, 20);
+  EXPECT_LE(cut.size(), 20u);
+  EXPECT_EQ(cut, "\u20ac\u20ac\u20ac\u20ac\u20ac\u2026");  // 5 euros and the ellipsis
+  EXPECT_EQ(printable(cut), cut) << "still valid UTF-8";
+}
+
 }  // namespace
 }  // namespace pipeline

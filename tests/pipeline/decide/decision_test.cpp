@@ -99,5 +99,16 @@ TEST(Policy, turns_confidence_and_route_into_an_outcome) {
   EXPECT_EQ(decide_outcome(decision, thresholds), Outcome::review);
 }
 
+TEST(Decision, cap_fields_cuts_only_the_text_fields_longer_than_the_cap) {
+  Decision decision;
+  decision.fields = {{"vendor", FieldValue{std::string(5000, 'v')}},
+                     {"currency", FieldValue{std::string("EUR")}},
+                     {"total_amount", FieldValue{12.5}}};
+  EXPECT_EQ(cap_fields(decision, 100), 1);
+  EXPECT_LE(std::get<std::string>(decision.fields["vendor"]).size(), 100u);
+  EXPECT_EQ(std::get<std::string>(decision.fields["currency"]), "EUR");
+  EXPECT_EQ(std::get<double>(decision.fields["total_amount"]), 12.5);
+}
+
 }  // namespace
 }  // namespace pipeline

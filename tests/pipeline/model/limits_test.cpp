@@ -44,6 +44,20 @@ TEST(RateLimiter, pauses_everyone_after_a_429) {
   EXPECT_EQ(limiter.try_acquire(1), milliseconds(0));
 }
 
+TEST(RateLimiter, a_park_holds_until_its_time_and_a_shorter_one_never_cuts_it_short) {
+  fakes::FakeClock clock;
+  RateLimiter limiter(RateLimits{}, clock);
+  EXPECT_FALSE(limiter.parked());
+  const auto now = clock.wall_now();
+  limiter.park(Park{now + std::chrono::minutes(5), ErrorCode::paused, "five minutes"});
+  limiter.park(Park{now + std::chrono::minutes(1), ErrorCode::quota, "one minute"});
+  ASSERT_TRUE(limiter.parked());
+  EXPECT_EQ(limiter.parked()->why, "five minutes");
+  EXPECT_EQ(limiter.parked()->code, ErrorCode::paused);
+  clock.advance(std::chrono::minutes(5));
+  EXPECT_FALSE(limiter.parked()) << "it ends at its time";
+}
+
 TEST(CircuitBreaker, opens_after_consecutive_failures_and_lets_one_probe_through) {
   fakes::FakeClock clock;
   CircuitBreaker breaker(3, milliseconds(1000), clock);

@@ -47,7 +47,7 @@ class ModelStackTest : public ::testing::Test {
     s.first.base_url = m_server.base_url();
     s.first.request.model = "gemini-2.5-flash-lite";
     s.first.timeout = milliseconds(2000);
-    s.first.retry = RetrySettings{1, milliseconds(100), milliseconds(1000)};
+    s.first.retry = RetrySettings{1, milliseconds(100), milliseconds(1000), milliseconds(60'000)};
     s.cache_path = m_dir / "result_cache.db";
     return s;
   }

@@ -33,8 +33,8 @@ class OpenAiBackendClient : public ::testing::Test {
     settings.base_url = "http://127.0.0.1:9/v1";
     settings.api_key = "test-key";
     settings.request.model = "gemini-2.5-flash-lite";
-    settings.retry =
-        RetrySettings{3, std::chrono::milliseconds(500), std::chrono::milliseconds(30'000)};
+    settings.retry = RetrySettings{3, std::chrono::milliseconds(500),
+                                   std::chrono::milliseconds(30'000), std::chrono::minutes(5)};
     OpenAiBackend backend(
         settings, default_taxonomy(),
         OpenAiPorts{client, m_clock, std::make_shared<SpendTracker>(SpendCaps{}, m_clock),

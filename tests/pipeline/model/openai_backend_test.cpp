@@ -39,7 +39,7 @@ class OpenAiBackendTest : public ::testing::Test {
     s.api_key = "test-key";
     s.request.model = "gemini-2.5-flash-lite";
     s.timeout = milliseconds(400);
-    s.retry = RetrySettings{3, milliseconds(500), milliseconds(30'000)};
+    s.retry = RetrySettings{3, milliseconds(500), milliseconds(30'000), milliseconds(60'000)};
     return s;
   }
 
@@ -97,6 +97,29 @@ TEST_F(OpenAiBackendTest, waits_as_long_as_retry_after_says_on_429) {
   EXPECT_EQ(answer->attempts, 2);
   EXPECT_EQ(m_server.request_count(), 2u);
   EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(7000)});
+}
+
+TEST_F(OpenAiBackendTest, a_retry_after_beyond_the_cap_pauses_the_endpoint_for_the_cap_only) {
+  ScriptedReply endless = reply(Fault::rate_limited);
+  endless.retry_after_s = 999'999'999;
+  m_server.script({endless});
+  auto b = backend();
+  auto first = decide(*b);
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().code, ErrorCode::paused);
+  EXPECT_NE(first.error().detail.find("999999999 s"), std::string::npos) << first.error().detail;
+  EXPECT_TRUE(m_clock.sleeps().empty()) << "nothing waits for the server's wish";
+  ASSERT_TRUE(b->limiter().parked());
+
+  auto paused = decide(*b);
+  ASSERT_FALSE(paused);
+  EXPECT_EQ(paused.error().code, ErrorCode::paused);
+  EXPECT_EQ(m_server.request_count(), 1u) << "a paused endpoint is sent nothing";
+
+  m_clock.advance(std::chrono::seconds(61));  // the cap is 60 s here
+  auto after = decide(*b);
+  ASSERT_TRUE(after) << after.error().detail;
+  EXPECT_EQ(m_server.request_count(), 2u);
 }
 
 TEST_F(OpenAiBackendTest, honours_retry_info_in_an_array_wrapped_error_body) {
