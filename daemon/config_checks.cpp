@@ -1,20 +1,13 @@
 #include "daemon/config_checks.h"
 
-#include <arpa/inet.h>
 #include <algorithm>
-#include <charconv>
 #include <string_view>
 
+#include "daemon/listen_address.h"
 #include "pipeline/route/redis_stream_publisher.h"
 
 namespace daemon_core {
 namespace {
-
-bool is_ip_address(const std::string& host) {
-  unsigned char address[16];
-  return ::inet_pton(AF_INET, host.c_str(), address) == 1 ||
-         ::inet_pton(AF_INET6, host.c_str(), address) == 1;
-}
 
 // A template's parts between slashes, for the ".." check.
 bool has_parent_component(std::string_view path) {
@@ -33,22 +26,7 @@ bool has_parent_component(std::string_view path) {
 
 std::optional<std::string> check_listen_address(const std::string& value) {
   if (value.empty()) return std::nullopt;
-  const std::string expected =
-      "must be HOST:PORT with an IP address or localhost and a port 0-65535 (\"127.0.0.1:9464\")";
-  const auto colon = value.rfind(':');
-  if (colon == std::string::npos) return expected;
-  std::string host = value.substr(0, colon);
-  const std::string port_text = value.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  int port = -1;
-  const auto [end, error] =
-      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() ||
-      port < 0 || port > 65535) {
-    return expected;
-  }
-  if (host != "localhost" && !is_ip_address(host)) return expected;
+  if (auto parsed = parse_listen_address(value); !parsed) return parsed.error().detail;
   return std::nullopt;
 }
 
