@@ -2,6 +2,7 @@
 
 #include "daemon/backend_factory.h"
 #include "pipeline/route/dir_queue_publisher.h"
+#include "pipeline/route/discard_sink.h"
 #include "pipeline/route/folder_sink.h"
 #include "pipeline/route/placement.h"
 #include "pipeline/route/queue_sink.h"
@@ -31,6 +32,12 @@ pipeline::Sinks make_sinks(const Config& config) {
   sinks.escalate = make_folder_sink(config, config.routes.escalate, SidecarKind::decision);
   sinks.review = make_folder_sink(config, config.routes.review, SidecarKind::decision);
   sinks.failed = make_folder_sink(config, config.routes.failed, SidecarKind::error);
+  // Also while duplicates are kept: a row set aside under an earlier setting still finishes.
+  if (config.duplicates == pipeline::DuplicatePolicy::skip) {
+    sinks.duplicates = std::make_unique<pipeline::DiscardSink>();
+  } else {
+    sinks.duplicates = make_folder_sink(config, "{out}/_duplicates", SidecarKind::decision);
+  }
   return sinks;
 }
 
@@ -107,6 +114,7 @@ Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
   pipeline::JobSettings settings;
   settings.thresholds = config.thresholds;
   settings.max_attempts = config.max_attempts;
+  settings.duplicates = config.duplicates;
   auto decisions = pipeline::DecisionLog::open(journal.path());
   if (!decisions) return fail(decisions.error());
   runtime->decisions = std::move(*decisions);

@@ -28,6 +28,8 @@ const std::vector<Option>& config_table() {
      "on SIGTERM, in-flight files get this long to finish before they are parked"},
     {"daemon.min_free_mb", +[](Config& c) -> int& { return c.min_free_mb; }, 0, 1'000'000,
      "intake pauses while the work area or a destination has less free space than this (MiB; 0: off)"},
+    {"daemon.duplicates", choice(+[](Config& c) -> pipeline::DuplicatePolicy& { return c.duplicates; }), 0, 0,
+     "a file whose bytes siftd already placed is not asked again; skip: removed from the inbox; route: moved to {out}/_duplicates; keep: sorted again like any file"},
     {"daemon.log_level", choice(+[](Config& c) -> LogLevel& { return c.log_level; }), 0, 0,
      "least severe log level shown"},
 

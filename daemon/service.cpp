@@ -395,7 +395,9 @@ void Service::record(const pipeline::JobReport& report) {
   if (!report.parked.empty()) {
     m_metrics->add("siftd_parked_total", {{"reason", report.parked}});
     if (report.parked != "cancelled") {
-      const auto retry = report.parked == "no_space" ? k_room_retry : k_park_retry;
+      // Room and an identical file's answer come soon; quotas and budgets do not.
+      const bool soon = report.parked == "no_space" || report.parked == "same_content";
+      const auto retry = soon ? k_room_retry : k_park_retry;
       spdlog::warn("file={} put off ({}); retrying in {} s", r.id, report.parked, retry.count());
       std::lock_guard lock(m_parked_mutex);
       m_parked.emplace_back(m_clock.now() + retry, r);
@@ -410,6 +412,11 @@ void Service::record(const pipeline::JobReport& report) {
     return;  // the runner logged why
   }
   if (r.state != pipeline::FileState::done) return;
+  if (r.outcome == pipeline::Outcome::duplicate) {
+    ++m_done;
+    m_metrics->add("siftd_files_total", {{"outcome", "duplicate"}, {"kind", kind}});
+    return;  // the runner logged it; nothing was sent
+  }
   m_metrics->add("siftd_tokens_total", {{"kind", kind}, {"type", "estimate"}}, r.token_estimate);
   m_metrics->add("siftd_tokens_total", {{"kind", kind}, {"type", "naive"}}, r.naive_tokens);
   const pipeline::Answer* answer = report.answer ? &*report.answer : nullptr;

@@ -284,6 +284,20 @@ Result<std::map<std::string, std::int64_t>> Journal::count_by_state() {
   return counts;
 }
 
+Result<std::vector<FileRecord>> Journal::with_sha256(const std::string& sha256) {
+  std::lock_guard lock(m_mutex);
+  auto statement = m_impl->prepare(std::string("SELECT ") + k_columns +
+                                   " FROM files WHERE sha256 = ? ORDER BY id");
+  if (!statement) return tl::unexpected(statement.error());
+  bind_text(statement->get(), 1, sha256);
+  std::vector<FileRecord> rows;
+  int rc = 0;
+  while ((rc = sqlite3_step(statement->get())) == SQLITE_ROW)
+    rows.push_back(read_row(statement->get()));
+  if (rc != SQLITE_DONE) return tl::unexpected(sqlite_error(m_impl->db.get(), "select"));
+  return rows;
+}
+
 Result<bool> Journal::is_tracked(const std::string& source_path) {
   std::lock_guard lock(m_mutex);
   auto statement = m_impl->prepare(

@@ -40,6 +40,8 @@ class Journal {
   Result<std::vector<FileRecord>> in_state(FileState state);
   Result<std::vector<FileRecord>> updated_since(std::int64_t since_ms);
   Result<std::map<std::string, std::int64_t>> count_by_state();
+  // Every row whose file has these bytes (its content hash), oldest first.
+  Result<std::vector<FileRecord>> with_sha256(const std::string& sha256);
   // Whether some unfinished row already holds this work or source path.
   Result<bool> is_tracked(const std::string& source_path);
 

@@ -73,6 +73,9 @@ std::string decision_sidecar(const FileRecord& record, const std::string& target
   json sidecar = common_sidecar(record, target);
   sidecar["outcome"] = outcome_json(record);
   sidecar["decision"] = decision_json(record);
+  // A duplicate's decision is its original's; the sidecar says which file that was.
+  if (record.outcome == Outcome::duplicate && record.error)
+    sidecar["duplicate_of"] = record.error->detail;
   return dump(sidecar);
 }
 
