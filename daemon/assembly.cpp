@@ -1,6 +1,7 @@
 #include "daemon/assembly.h"
 
 #include "daemon/backend_factory.h"
+#include "daemon/config_checks.h"
 #include "pipeline/route/dir_queue_publisher.h"
 #include "pipeline/route/discard_sink.h"
 #include "pipeline/route/folder_sink.h"
@@ -12,6 +13,15 @@ namespace daemon_core {
 
 namespace {
 
+// The [output] keys, checked when the configuration was read.
+pipeline::OutputAccess output_access(const Config& config) {
+  pipeline::OutputAccess access;
+  access.file_mode = parse_mode(config.output_file_mode);
+  access.dir_mode = parse_mode(config.output_dir_mode);
+  access.group = find_group(config.output_group);
+  return access;
+}
+
 // A folder sink for a route template. Nothing it places may leave `out` when the template lies
 // under it (a symlinked category folder is refused), else the template's own fixed folder.
 std::unique_ptr<pipeline::Sink> make_folder_sink(const Config& config,
@@ -20,7 +30,7 @@ std::unique_ptr<pipeline::Sink> make_folder_sink(const Config& config,
   const std::string path = config.expand(path_template);
   const std::string out = config.expand("{out}");
   return std::make_unique<pipeline::FolderSink>(
-      path, sidecar, pipeline::is_beneath(path, out) ? out : std::string());
+      path, sidecar, pipeline::is_beneath(path, out) ? out : std::string(), output_access(config));
 }
 
 }  // namespace

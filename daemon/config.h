@@ -184,6 +184,11 @@ struct Config {
   // [http]
   std::string http_listen;  // "127.0.0.1:PORT"; empty: off
 
+  // [output]: who may read what siftd places (octal modes, a group name); empty: as today
+  std::string output_file_mode;
+  std::string output_dir_mode;
+  std::string output_group;
+
   media::Limits limits;
   Isolation isolation = Isolation::process;
   pipeline::Thresholds thresholds;

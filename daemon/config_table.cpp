@@ -38,6 +38,17 @@ const std::vector<Option>& config_table() {
      "HOST:PORT for /healthz, /readyz, /metrics and /status (empty: off; keep it on loopback)",
      check_listen_address},
 
+    // [output]
+    {"output.file_mode", +[](Config& c) -> std::string& { return c.output_file_mode; }, 0, 0,
+     "octal mode of placed files and sidecars, e.g. \"0640\" (empty: as placed; under the unit's UMask=0077 that is private to siftd)",
+     check_file_mode},
+    {"output.dir_mode", +[](Config& c) -> std::string& { return c.output_dir_mode; }, 0, 0,
+     "octal mode of the folders siftd creates, e.g. \"2750\" (empty: 0755 less the umask)",
+     check_dir_mode},
+    {"output.group", +[](Config& c) -> std::string& { return c.output_group; }, 0, 0,
+     "group given to placed files, sidecars and created folders, e.g. \"media\" (empty: siftd's own); siftd must be a member",
+     check_group},
+
     // [limits]
     {"limits.image_max_side", +[](Config& c) -> int& { return c.limits.image_max_side; }, 16, 4096,
      "longest side of a sent image in px (384 = one 258-token tile)"},
