@@ -177,6 +177,7 @@ struct Config {
   LogLevel log_level = LogLevel::info;
   std::vector<std::string> ignore_patterns;  // extra temp-name patterns (fnmatch)
   pipeline::DuplicatePolicy duplicates = pipeline::DuplicatePolicy::skip;
+  int retain_days = 90;  // finished journal and decision-log rows older than this go; 0: kept
 
   // [[watch]]: several folders, each with its own settings; when empty, daemon.inbox alone.
   std::vector<WatchConfig> watch;

@@ -30,6 +30,8 @@ const std::vector<Option>& config_table() {
      "intake pauses while the work area or a destination has less free space than this (MiB; 0: off)"},
     {"daemon.duplicates", choice(+[](Config& c) -> pipeline::DuplicatePolicy& { return c.duplicates; }), 0, 0,
      "a file whose bytes siftd already placed is not asked again; skip: removed from the inbox; route: moved to {out}/_duplicates; keep: sorted again like any file"},
+    {"daemon.retain_days", +[](Config& c) -> int& { return c.retain_days; }, 0, 36'500,
+     "finished journal rows and decision-log rows older than this many days are removed, a small batch at a time (0: keep all)"},
     {"daemon.log_level", choice(+[](Config& c) -> LogLevel& { return c.log_level; }), 0, 0,
      "least severe log level shown"},
 

@@ -43,7 +43,8 @@ Service::Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Jo
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
       m_disk_space(disk_space_folders(m_config),
                    static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock),
-      m_work_areas(m_config, *m_journal) {}
+      m_work_areas(m_config, *m_journal),
+      m_retention(m_clock) {}
 
 Service::~Service() {
   shutdown();
@@ -217,6 +218,7 @@ void Service::step(std::chrono::milliseconds max_wait) {
     requeue_parked();
     feed_queue();
     flush_outbox();
+    m_retention.step(m_config.retain_days, *m_journal, runtime()->decisions.get());
   }
   m_notifier.ping_watchdog();
   update_status();
