@@ -50,7 +50,7 @@ void suggest(const CLI::App& app, int argc, char** argv) {
   }
   const std::string first = argv[1];
   if (!chosen) {
-    if (first.rfind("-", 0) == 0) return;
+    if (first.rfind('-', 0) == 0) return;
     if (auto near = closest_word(first, names))
       std::cerr << "siftd: unknown subcommand \"" << first << "\"; did you mean \"" << *near
                 << "\"?\n";
