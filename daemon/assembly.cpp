@@ -1,7 +1,9 @@
 #include "daemon/assembly.h"
 
 #include "daemon/backend_factory.h"
+#include "daemon/config_checks.h"
 #include "pipeline/route/dir_queue_publisher.h"
+#include "pipeline/route/discard_sink.h"
 #include "pipeline/route/folder_sink.h"
 #include "pipeline/route/placement.h"
 #include "pipeline/route/queue_sink.h"
@@ -11,6 +13,15 @@ namespace daemon_core {
 
 namespace {
 
+// The [output] keys, checked when the configuration was read.
+pipeline::OutputAccess output_access(const Config& config) {
+  pipeline::OutputAccess access;
+  access.file_mode = parse_mode(config.output_file_mode);
+  access.dir_mode = parse_mode(config.output_dir_mode);
+  access.group = find_group(config.output_group);
+  return access;
+}
+
 // A folder sink for a route template. Nothing it places may leave `out` when the template lies
 // under it (a symlinked category folder is refused), else the template's own fixed folder.
 std::unique_ptr<pipeline::Sink> make_folder_sink(const Config& config,
@@ -19,7 +30,7 @@ std::unique_ptr<pipeline::Sink> make_folder_sink(const Config& config,
   const std::string path = config.expand(path_template);
   const std::string out = config.expand("{out}");
   return std::make_unique<pipeline::FolderSink>(
-      path, sidecar, pipeline::is_beneath(path, out) ? out : std::string());
+      path, sidecar, pipeline::is_beneath(path, out) ? out : std::string(), output_access(config));
 }
 
 }  // namespace
@@ -31,6 +42,12 @@ pipeline::Sinks make_sinks(const Config& config) {
   sinks.escalate = make_folder_sink(config, config.routes.escalate, SidecarKind::decision);
   sinks.review = make_folder_sink(config, config.routes.review, SidecarKind::decision);
   sinks.failed = make_folder_sink(config, config.routes.failed, SidecarKind::error);
+  // Also while duplicates are kept: a row set aside under an earlier setting still finishes.
+  if (config.duplicates == pipeline::DuplicatePolicy::skip) {
+    sinks.duplicates = std::make_unique<pipeline::DiscardSink>();
+  } else {
+    sinks.duplicates = make_folder_sink(config, "{out}/_duplicates", SidecarKind::decision);
+  }
   return sinks;
 }
 
@@ -107,6 +124,7 @@ Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
   pipeline::JobSettings settings;
   settings.thresholds = config.thresholds;
   settings.max_attempts = config.max_attempts;
+  settings.duplicates = config.duplicates;
   auto decisions = pipeline::DecisionLog::open(journal.path());
   if (!decisions) return fail(decisions.error());
   runtime->decisions = std::move(*decisions);

@@ -1,12 +1,14 @@
 #include "daemon/cli.h"
 
 #include <unistd.h>
+#include <algorithm>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "daemon/commands.h"
+#include "daemon/did_you_mean.h"
 #include "media/worker_server.h"
 
 namespace daemon_core {
@@ -33,6 +35,42 @@ void add_config_flags(CLI::App& command, CommandOptions& options) {
                   "text, json, or auto (journald under systemd)")
       ->check(CLI::IsMember({"auto", "text", "json"}));
   add_choice(command, "--log-level", options.log_level, "trace, debug, info, warn or error");
+}
+
+// For a parse error: "did you mean" the closest subcommand, or the closest flag of the chosen
+// one, for the first word CLI11 could not place. Said before CLI11's own message.
+void suggest(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2) return;
+  std::vector<std::string> names;
+  const CLI::App* chosen = nullptr;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_group().empty()) continue;  // hidden ones are not suggested
+    names.push_back(sub->get_name());
+    if (sub->get_name() == argv[1]) chosen = sub;
+  }
+  const std::string first = argv[1];
+  if (!chosen) {
+    if (first.rfind('-', 0) == 0) return;
+    if (auto near = closest_word(first, names))
+      std::cerr << "siftd: unknown subcommand \"" << first << "\"; did you mean \"" << *near
+                << "\"?\n";
+    return;
+  }
+  std::vector<std::string> flags;
+  for (const CLI::Option* option : chosen->get_options()) {
+    for (const auto& name : option->get_lnames()) flags.push_back("--" + name);
+  }
+  for (int i = 2; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.rfind("--", 0) != 0) continue;
+    word = word.substr(0, word.find('='));
+    if (std::find(flags.begin(), flags.end(), word) != flags.end()) continue;
+    if (auto near = closest_word(word, flags)) {
+      std::cerr << "siftd " << first << ": unknown flag " << word << "; did you mean " << *near
+                << "?\n";
+    }
+    return;
+  }
 }
 
 }  // namespace
@@ -114,6 +152,7 @@ int run_cli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0) suggest(app, argc, argv);
     const int code = app.exit(e);
     return code == 0 ? k_exit_ok : k_exit_usage;
   }

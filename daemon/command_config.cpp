@@ -2,6 +2,7 @@
 
 #include "daemon/cli.h"
 #include "daemon/commands.h"
+#include "daemon/listen_address.h"
 
 namespace daemon_core {
 
@@ -31,6 +32,16 @@ int command_check_config(const CommandOptions& options) {
   if (!config) {
     std::cerr << "siftd: " << config.error().detail << "\n";
     return k_exit_usage;
+  }
+  // What run would refuse only when it binds: a port another process holds.
+  if (!config->http_listen.empty()) {
+    auto address = parse_listen_address(config->http_listen);
+    auto probed = address ? probe_listen_address(*address) : Result<void>();
+    if (!probed) {
+      std::cerr << "siftd: " << options.config_file << ": http.listen: " << probed.error().detail
+                << "\n";
+      return k_exit_usage;
+    }
   }
   std::cout << options.config_file << ": ok (" << config->taxonomy.categories.size()
             << " categories, backend " << name_of(config->model.backend) << ", inbox "

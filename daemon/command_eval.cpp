@@ -14,6 +14,7 @@
 #include "daemon/backend_factory.h"
 #include "daemon/cli.h"
 #include "daemon/commands.h"
+#include "daemon/eval_inputs.h"
 #include "daemon/logging.h"
 #include "pipeline/eval/evaluation.h"
 #include "pipeline/eval/evaluation_report.h"
@@ -47,13 +48,6 @@ class ProgressBar {
   std::size_t m_total;
   bool m_enabled;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::vector<std::string> category_names(const Config& config) {
   std::vector<std::string> names;
@@ -153,27 +147,28 @@ int command_eval(const CommandOptions& options) {
   setup_logging(options.log_format == "json" ? LogFormat::json : LogFormat::text,
                 options.log_level.value_or(LogLevel::warn));
 
-  if (!std::filesystem::is_regular_file(options.labels)) {
-    std::cerr << "siftd: cannot read the labels " << options.labels << "\n";
-    return k_exit_failure;
-  }
-  auto labels = pipeline::parse_labels(read_text(options.labels));
+  // Before anything runs: a bad row would otherwise show up as a wrong answer or a failure.
+  auto labels = load_labels(options.labels, configs);
   if (!labels) {
-    std::cerr << "siftd: " << options.labels << ": " << labels.error().detail << "\n";
-    return k_exit_failure;
+    std::cerr << "siftd: " << labels.error().detail << "\n";
+    return exit_code(labels.error());
   }
   const auto folder = std::filesystem::path(options.labels).parent_path();
 
   std::vector<pipeline::EvalRun> runs;
   for (const auto& [name, config] : configs) {
+    const std::int64_t started_ms = pipeline::now_ms();
     auto run = run_set(config, name, *labels, folder);
     if (!run) {
       std::cerr << "siftd: " << name << ": " << run.error().detail << "\n";
       return exit_code(run.error());
     }
+    run->configuration = describe_config(config);
+    run->started_ms = started_ms;
     runs.push_back(std::move(*run));
   }
 
+  std::cout << pipeline::format_header(runs);
   if (runs.size() == 1) {
     std::cout << pipeline::format_summary(runs.front().metrics);
   } else {

@@ -16,6 +16,7 @@
 #include "pipeline/decide/taxonomy.h"
 #include "pipeline/journal/journal.h"
 #include "pipeline/model/fallback_backend.h"
+#include "pipeline/same_content.h"
 
 namespace daemon_core {
 
@@ -71,6 +72,14 @@ template <>
 struct Choices<pipeline::OnOverBudget> {
   static constexpr Choice<pipeline::OnOverBudget> all[] = {
       {pipeline::OnOverBudget::park, "park"}, {pipeline::OnOverBudget::local, "local"}};
+};
+
+template <>
+struct Choices<pipeline::DuplicatePolicy> {
+  static constexpr Choice<pipeline::DuplicatePolicy> all[] = {
+      {pipeline::DuplicatePolicy::skip, "skip"},
+      {pipeline::DuplicatePolicy::keep, "keep"},
+      {pipeline::DuplicatePolicy::route, "route"}};
 };
 
 template <>
@@ -169,12 +178,19 @@ struct Config {
   int min_free_mb = 256;  // intake pauses when the work area or a destination has less free
   LogLevel log_level = LogLevel::info;
   std::vector<std::string> ignore_patterns;  // extra temp-name patterns (fnmatch)
+  pipeline::DuplicatePolicy duplicates = pipeline::DuplicatePolicy::skip;
+  int retain_days = 90;  // finished journal and decision-log rows older than this go; 0: kept
 
   // [[watch]]: several folders, each with its own settings; when empty, daemon.inbox alone.
   std::vector<WatchConfig> watch;
 
   // [http]
   std::string http_listen;  // "127.0.0.1:PORT"; empty: off
+
+  // [output]: who may read what siftd places (octal modes, a group name); empty: as today
+  std::string output_file_mode;
+  std::string output_dir_mode;
+  std::string output_group;
 
   media::Limits limits;
   Isolation isolation = Isolation::process;

@@ -1,20 +1,18 @@
 #include "daemon/config_checks.h"
 
-#include <arpa/inet.h>
+#include <grp.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <string_view>
+#include <vector>
 
+#include "daemon/listen_address.h"
 #include "pipeline/route/redis_stream_publisher.h"
 
 namespace daemon_core {
 namespace {
-
-bool is_ip_address(const std::string& host) {
-  unsigned char address[16];
-  return ::inet_pton(AF_INET, host.c_str(), address) == 1 ||
-         ::inet_pton(AF_INET6, host.c_str(), address) == 1;
-}
 
 // A template's parts between slashes, for the ".." check.
 bool has_parent_component(std::string_view path) {
@@ -33,22 +31,7 @@ bool has_parent_component(std::string_view path) {
 
 std::optional<std::string> check_listen_address(const std::string& value) {
   if (value.empty()) return std::nullopt;
-  const std::string expected =
-      "must be HOST:PORT with an IP address or localhost and a port 0-65535 (\"127.0.0.1:9464\")";
-  const auto colon = value.rfind(':');
-  if (colon == std::string::npos) return expected;
-  std::string host = value.substr(0, colon);
-  const std::string port_text = value.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  int port = -1;
-  const auto [end, error] =
-      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() ||
-      port < 0 || port > 65535) {
-    return expected;
-  }
-  if (host != "localhost" && !is_ip_address(host)) return expected;
+  if (auto parsed = parse_listen_address(value); !parsed) return parsed.error().detail;
   return std::nullopt;
 }
 
@@ -86,6 +69,66 @@ std::optional<std::string> check_queue_url(const std::string& value) {
   }
   if (value.rfind("redis://", 0) == 0 && pipeline::parse_redis_url(value)) return std::nullopt;
   return "must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\"";
+}
+
+std::optional<mode_t> parse_mode(const std::string& value) {
+  unsigned mode = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), mode, 8);
+  if (value.empty() || value.size() > 5 || error != std::errc() ||
+      end != value.data() + value.size() || mode > 07777) {
+    return std::nullopt;
+  }
+  return static_cast<mode_t>(mode);
+}
+
+std::optional<std::string> check_file_mode(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  const auto mode = parse_mode(value);
+  if (!mode) return "must be an octal mode such as \"0640\"";
+  if ((*mode & 07000) != 0) return "must not set the set-uid, set-gid or sticky bit on files";
+  if ((*mode & 0600) != 0600)
+    return "must let siftd read and write (0600): it checks and moves back what it placed";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_dir_mode(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  const auto mode = parse_mode(value);
+  if (!mode) return "must be an octal mode such as \"0750\" (\"2750\" keeps the group)";
+  if ((*mode & 0700) != 0700) return "must give siftd rwx (0700): it places files into them";
+  return std::nullopt;
+}
+
+std::optional<gid_t> find_group(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  std::vector<char> buffer(16384);
+  group entry{};
+  group* found = nullptr;
+  if (::getgrnam_r(value.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 && found)
+    return found->gr_gid;
+  gid_t number = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (error == std::errc() && end == value.data() + value.size() &&
+      ::getgrgid_r(number, &entry, buffer.data(), buffer.size(), &found) == 0 && found) {
+    return found->gr_gid;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_group(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  const auto gid = find_group(value);
+  if (!gid) return "no group \"" + value + "\" on this machine";
+  if (::geteuid() == 0 || ::getegid() == *gid) return std::nullopt;
+  const int count = ::getgroups(0, nullptr);
+  std::vector<gid_t> groups(static_cast<std::size_t>(std::max(count, 0)));
+  if (count > 0 && ::getgroups(count, groups.data()) == count &&
+      std::find(groups.begin(), groups.end(), *gid) != groups.end()) {
+    return std::nullopt;
+  }
+  return "siftd (uid " + std::to_string(::geteuid()) + ") is not a member of \"" + value +
+         "\", so it cannot give files to it; add it (usermod -aG " + value +
+         " siftd) or use SupplementaryGroups= in the unit";
 }
 
 }  // namespace daemon_core

@@ -28,6 +28,10 @@ const std::vector<Option>& config_table() {
      "on SIGTERM, in-flight files get this long to finish before they are parked"},
     {"daemon.min_free_mb", +[](Config& c) -> int& { return c.min_free_mb; }, 0, 1'000'000,
      "intake pauses while the work area or a destination has less free space than this (MiB; 0: off)"},
+    {"daemon.duplicates", choice(+[](Config& c) -> pipeline::DuplicatePolicy& { return c.duplicates; }), 0, 0,
+     "a file whose bytes siftd already placed is not asked again; skip: removed from the inbox; route: moved to {out}/_duplicates; keep: sorted again like any file"},
+    {"daemon.retain_days", +[](Config& c) -> int& { return c.retain_days; }, 0, 36'500,
+     "finished journal rows and decision-log rows older than this many days are removed, a small batch at a time (0: keep all)"},
     {"daemon.log_level", choice(+[](Config& c) -> LogLevel& { return c.log_level; }), 0, 0,
      "least severe log level shown"},
 
@@ -35,6 +39,17 @@ const std::vector<Option>& config_table() {
     {"http.listen", +[](Config& c) -> std::string& { return c.http_listen; }, 0, 0,
      "HOST:PORT for /healthz, /readyz, /metrics and /status (empty: off; keep it on loopback)",
      check_listen_address},
+
+    // [output]
+    {"output.file_mode", +[](Config& c) -> std::string& { return c.output_file_mode; }, 0, 0,
+     "octal mode of placed files and sidecars, e.g. \"0640\" (empty: as placed; under the unit's UMask=0077 that is private to siftd)",
+     check_file_mode},
+    {"output.dir_mode", +[](Config& c) -> std::string& { return c.output_dir_mode; }, 0, 0,
+     "octal mode of the folders siftd creates, e.g. \"2750\" (empty: 0755 less the umask)",
+     check_dir_mode},
+    {"output.group", +[](Config& c) -> std::string& { return c.output_group; }, 0, 0,
+     "group given to placed files, sidecars and created folders, e.g. \"media\" (empty: siftd's own); siftd must be a member",
+     check_group},
 
     // [limits]
     {"limits.image_max_side", +[](Config& c) -> int& { return c.limits.image_max_side; }, 16, 4096,

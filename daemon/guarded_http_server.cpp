@@ -167,6 +167,12 @@ class DeadlineStream : public httplib::Stream {
 GuardedServer::GuardedServer(ConnectionLimits limits) : m_limits(limits) {
   // httplib takes ownership of the queue it is handed and deletes it when listening ends.
   new_task_queue = [cap = m_limits.max_connections] { return new ConnectionThreads(cap); };
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second process binds a
+  // port already in use, "listens", and the kernel hands each connection to either of them.
+  set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 }
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {

@@ -1,6 +1,7 @@
 #include "daemon/http_server.h"
 
 #include "daemon/guarded_http_server.h"
+#include "daemon/listen_address.h"
 
 namespace daemon_core {
 
@@ -18,16 +19,8 @@ HttpServer::~HttpServer() {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& listen,
                                                       const HttpHandlers& handlers) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos)
-    return fail(ErrorCode::config, "http.listen must be HOST:PORT, not " + listen);
-  const std::string host = listen.substr(0, colon);
-  int port = 0;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-    return fail(ErrorCode::config, "http.listen has no port: " + listen);
-  }
+  auto address = parse_listen_address(listen);
+  if (!address) return fail(ErrorCode::config, "http.listen: " + address.error().detail);
   auto impl = std::make_unique<Impl>();
   auto& server = impl->server;
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
@@ -48,9 +41,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& listen,
              [status = handlers.status](const httplib::Request&, httplib::Response& response) {
                response.set_content(status(), "application/json");
              });
-  const int bound =
-      port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) return fail(ErrorCode::network, "cannot listen on " + listen);
+  const int bound = address->port == 0
+                        ? server.bind_to_any_port(address->host)
+                        : (server.bind_to_port(address->host, address->port) ? address->port : -1);
+  if (bound <= 0) {
+    // httplib does not say why; binding again the same way does (a port in use, above all).
+    if (auto probed = probe_listen_address(*address); !probed)
+      return fail(ErrorCode::config, "http.listen: " + probed.error().detail);
+    return fail(ErrorCode::network, "cannot listen on " + listen);
+  }
   impl->thread = std::thread([&server] { server.listen_after_bind(); });
   auto result = std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
   result->m_port = bound;

@@ -44,7 +44,8 @@ Service::Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Jo
       m_queue(static_cast<std::size_t>(m_config.workers) * 4),
       m_disk_space(disk_space_folders(m_config),
                    static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock),
-      m_work_areas(m_config, *m_journal) {}
+      m_work_areas(m_config, *m_journal),
+      m_retention(m_clock) {}
 
 Service::~Service() {
   shutdown();
@@ -219,6 +220,7 @@ void Service::step(std::chrono::milliseconds max_wait) {
     requeue_parked();
     feed_queue();
     flush_outbox();
+    m_retention.step(m_config.retain_days, *m_journal, runtime()->decisions.get());
   }
   m_notifier.ping_watchdog();
   update_status();
@@ -395,7 +397,9 @@ void Service::record(const pipeline::JobReport& report) {
   if (!report.parked.empty()) {
     m_metrics->add("siftd_parked_total", {{"reason", report.parked}});
     if (report.parked != "cancelled") {
-      const auto retry = report.parked == "no_space" ? k_room_retry : k_park_retry;
+      // Room and an identical file's answer come soon; quotas and budgets do not.
+      const bool soon = report.parked == "no_space" || report.parked == "same_content";
+      const auto retry = soon ? k_room_retry : k_park_retry;
       spdlog::warn("file={} put off ({}); retrying in {} s", r.id, report.parked, retry.count());
       std::lock_guard lock(m_parked_mutex);
       m_parked.emplace_back(m_clock.now() + retry, r);
@@ -410,6 +414,11 @@ void Service::record(const pipeline::JobReport& report) {
     return;  // the runner logged why
   }
   if (r.state != pipeline::FileState::done) return;
+  if (r.outcome == pipeline::Outcome::duplicate) {
+    ++m_done;
+    m_metrics->add("siftd_files_total", {{"outcome", "duplicate"}, {"kind", kind}});
+    return;  // the runner logged it; nothing was sent
+  }
   m_metrics->add("siftd_tokens_total", {{"kind", kind}, {"type", "estimate"}}, r.token_estimate);
   m_metrics->add("siftd_tokens_total", {{"kind", kind}, {"type", "naive"}}, r.naive_tokens);
   const pipeline::Answer* answer = report.answer ? &*report.answer : nullptr;

@@ -9,7 +9,8 @@
 //             every unfinished journal row, watch the inbox, scan what is there, READY
 //   step      poll (inotify, signals) until the settler's next deadline; feed the settler;
 //             queue ready files; rescan on overflow or on the periodic timer; retry parked
-//             work when due; ping the systemd watchdog (from this loop, so a stuck loop
+//             work when due; remove one batch of rows past daemon.retain_days when due;
+//             ping the systemd watchdog (from this loop, so a stuck loop
 //             stops the pings)
 //   reload    SIGHUP: parse the configuration again; a bad one is refused and the old one
 //             stays; a good one replaces the Runtime for new jobs (in-flight jobs finish
@@ -34,6 +35,7 @@
 #include "daemon/disk_space_guard.h"
 #include "daemon/instance_lock.h"
 #include "daemon/job_queue.h"
+#include "daemon/retention.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/watched_folders.h"
 #include "daemon/work_area_guard.h"
@@ -132,6 +134,7 @@ class Service {
   DiskSpaceGuard m_disk_space;
   std::int64_t m_started_ms = 0;
   WorkAreaGuard m_work_areas;
+  Retention m_retention;
   std::string m_history_lost;  // why the journal lost rows; written before m_started
   mutable std::mutex m_failure_mutex;
   std::string m_failure;

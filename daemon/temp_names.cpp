@@ -30,8 +30,14 @@ bool is_aws_temp(std::string_view name) {
 
 bool is_temporary_name(std::string_view name, const std::vector<std::string>& extra) {
   if (name.empty() || name.front() == '.') return true;  // dotfiles, rsync, Syncthing
+  if (name.substr(0, 2) == "~$") return true;            // Office's lock file beside an open one
+  // rclone's chunker keeps "name.rclone_chunk.001" parts until it joins them.
+  if (name.find(".rclone_chunk.") != std::string_view::npos) return true;
   static constexpr std::string_view k_suffixes[] = {
-      ".partial", "_.gstmp", ".filepart", ".crdownload", ".part", ".tmp", "~"};
+      ".partial",  "_.gstmp", ".filepart", ".crdownload", ".part", ".tmp", "~",
+      ".!sync",     // Resilio Sync
+      ".download",  // Safari
+  };
   for (const auto suffix : k_suffixes) {
     if (ends_with(name, suffix)) return true;
   }

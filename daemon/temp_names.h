@@ -10,7 +10,9 @@ namespace daemon_core {
 
 // rclone "name.XXXXXXXX.partial", aws s3 "name.XXXXXXXX" (8 hex), gsutil "*_.gstmp",
 // Syncthing ".syncthing.*.tmp", WinSCP "*.filepart", rsync ".name.XXXXXX", browsers
-// "*.crdownload" and "*.part", any dotfile, and `extra` shell-style patterns (fnmatch).
+// "*.crdownload" and "*.part", Safari "*.download", Resilio Sync "*.!sync", rclone chunker
+// "*.rclone_chunk.*", Office lock files "~$*", "*.tmp", any dotfile, and `extra` shell-style
+// patterns (fnmatch).
 bool is_temporary_name(std::string_view name, const std::vector<std::string>& extra = {});
 
 }  // namespace daemon_core

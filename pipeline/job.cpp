@@ -8,8 +8,8 @@ namespace {
 
 constexpr std::array<std::string_view, 7> k_state_names = {
     "discovered", "claimed", "normalized", "decided", "routing", "done", "quarantined"};
-constexpr std::array<std::string_view, 7> k_outcome_names = {
-    "route", "escalate", "review", "quarantined", "vanished", "requeued", "undone"};
+constexpr std::array<std::string_view, 8> k_outcome_names = {
+    "route", "escalate", "review", "quarantined", "vanished", "requeued", "undone", "duplicate"};
 constexpr std::array<std::string_view, 5> k_stage_names = {"claim", "normalize", "decide", "route",
                                                            "poison"};
 

@@ -29,6 +29,7 @@ enum class Outcome {
   vanished,     // gone before siftd could claim it, or never claimed before a restart
   requeued,     // `siftd requeue` put it back into the inbox
   undone,       // `siftd undo` put it back into the inbox
+  duplicate,    // the same bytes were placed before: removed, or set aside (daemon.duplicates)
 };
 
 std::string_view to_string(Outcome outcome);

@@ -49,6 +49,7 @@ Sink& Sinks::for_outcome(Outcome outcome) {
     case Outcome::route: return *route;
     case Outcome::escalate: return *escalate;
     case Outcome::review: return *review;
+    case Outcome::duplicate: return duplicates ? *duplicates : *failed;
     default: return *failed;
   }
 }
@@ -56,7 +57,8 @@ Sink& Sinks::for_outcome(Outcome outcome) {
 std::optional<DecisionRow> decision_row(const JobReport& report) {
   const FileRecord& record = report.record;
   const bool failed_to_decide = record.error && record.error->stage == Stage::decide;
-  if (!report.answer && !failed_to_decide) return std::nullopt;
+  const bool duplicate = record.outcome == Outcome::duplicate;
+  if (!report.answer && !failed_to_decide && !duplicate) return std::nullopt;
   DecisionRow row;
   row.file_id = record.id;
   row.path = record.source_path;
@@ -83,6 +85,8 @@ std::optional<DecisionRow> decision_row(const JobReport& report) {
     row.cached_tokens = answer.usage.cached_tokens;
     row.completion_tokens = answer.usage.completion_tokens;
     row.cost_usd = answer.usage.cost_usd;
+  } else if (record.decision) {
+    row.decision_json = to_json(*record.decision);  // a duplicate's, taken from its original
   }
   row.normalize_ms = report.timings.normalize_ms;
   row.decide_ms = report.timings.decide_ms;
@@ -289,6 +293,38 @@ bool JobRunner::count_attempt(JobReport& report) {
   return save(report.record);
 }
 
+// Same bytes as a file already placed: decided as `duplicate` with the original's decision,
+// without asking. False when the job stops here: an earlier job with the same bytes is not
+// finished yet (the file waits for its answer), or the journal failed.
+bool JobRunner::check_duplicate(JobReport& report) {
+  FileRecord& r = report.record;
+  auto same = find_same_content(m_ports.journal, r);
+  if (!same) {
+    // Not knowing is no reason to hold the file: it is decided as new.
+    spdlog::warn("file={} duplicate check: {}", r.id, same.error().detail);
+    return true;
+  }
+  if (same->placed) {
+    const FileRecord& original = *same->placed;
+    r.kind = original.kind;
+    r.facts_json = original.facts_json;
+    r.decision = original.decision;
+    r.outcome = Outcome::duplicate;
+    r.error = StageError{
+        Stage::claim, "duplicate",
+        "same bytes as file " + std::to_string(original.id) + " at " + original.destination};
+    r.state = FileState::decided;
+    return save(r);
+  }
+  if (same->in_flight) {
+    report.parked = "same_content";
+    --r.attempts;  // waiting never makes a file poison
+    save(r);
+    return false;
+  }
+  return true;
+}
+
 // Triage, journaled: `normalized` before the backend is asked, `decided` before anything
 // moves. False when the job stops here (parked, quarantined, or the journal failed).
 bool JobRunner::decide(JobReport& report) {
@@ -338,6 +374,11 @@ JobReport JobRunner::deliver(JobReport report) {
         std::move(report),
         StageError{Stage::route, std::string(to_string(ok.error().code)), ok.error().detail});
   }
+  if (r.outcome == Outcome::duplicate) {
+    spdlog::info("file={} name=\"{}\" is a duplicate ({}): {}", r.id, printable(r.name),
+                 printable(r.error ? r.error->detail : ""),
+                 r.destination.empty() ? "removed" : "set aside at " + printable(r.destination));
+  }
   log_decision(report);
   return report;
 }
@@ -386,6 +427,10 @@ JobReport JobRunner::run_stages(FileRecord record) {
                       StageError{Stage::poison, "poison",
                                  "a worker started on this file " + std::to_string(r.attempts - 1) +
                                      " times without finishing"});
+  }
+  if (r.state == FileState::claimed && m_settings.duplicates != DuplicatePolicy::keep &&
+      !check_duplicate(report)) {
+    return report;
   }
   const bool undecided = r.state == FileState::claimed || r.state == FileState::normalized;
   if (undecided && !decide(report)) return report;

@@ -4,6 +4,9 @@
 // DESIGN: every stage is journaled before the next side effect, so a crash at any point
 // resumes from the last durable stage and never routes a file twice:
 //   claim      rename into the work area (same filesystem), hash, journal `claimed`
+//   duplicate  bytes already placed are not asked again: decided as `duplicate` from the
+//              journal's hashes, then removed or set aside (daemon.duplicates); a copy of a
+//              file still in flight waits for it
 //   triage     normalize (media/ through the Normalizer port, isolated workers in the daemon),
 //              journal `normalized`, ask the Backend, apply the thresholds (triage.h)
 //   decided    the outcome is durable before anything moves, so a restart never asks (or
@@ -29,6 +32,7 @@
 #include "pipeline/journal/journal.h"
 #include "pipeline/normalizer.h"
 #include "pipeline/route/sink.h"
+#include "pipeline/same_content.h"
 #include "pipeline/triage.h"
 
 namespace pipeline {
@@ -38,8 +42,9 @@ struct Sinks {
   std::unique_ptr<Sink> escalate;
   std::unique_ptr<Sink> review;
   std::unique_ptr<Sink> failed;
+  std::unique_ptr<Sink> duplicates;  // removes or sets aside; none while duplicates are kept
 
-  // The sink for route, escalate or review; every other outcome goes to `failed`.
+  // The sink for route, escalate, review or duplicate; every other outcome goes to `failed`.
   Sink& for_outcome(Outcome outcome);
 };
 
@@ -69,6 +74,7 @@ struct JobPorts {
 struct JobSettings {
   Thresholds thresholds;
   int max_attempts = 2;
+  DuplicatePolicy duplicates = DuplicatePolicy::keep;
 };
 
 class JobRunner {
@@ -91,6 +97,7 @@ class JobRunner {
   JobReport run_stages(FileRecord record);
   JobReport quarantine_after_throw(FileRecord record, const std::string& what);
   bool count_attempt(JobReport& report);
+  bool check_duplicate(JobReport& report);
   bool decide(JobReport& report);
   JobReport deliver(JobReport report);
   Result<void> finish_claim(FileRecord& record);

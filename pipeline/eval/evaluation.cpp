@@ -31,13 +31,14 @@ int index_of(std::vector<std::string>& labels, const std::string& label) {
 Result<std::vector<LabeledFile>> parse_labels(std::string_view csv_text) {
   auto rows = parse_csv(csv_text);
   if (!rows) return tl::unexpected(rows.error());
-  if (rows->empty()) return fail(ErrorCode::internal, "labels: the file is empty");
+  if (rows->empty()) return fail(ErrorCode::internal, "line 1: the file is empty");
   const auto& header = rows->front();
   const int file = column_of(header, "file");
   const int category = column_of(header, "expected_category");
   const int route = column_of(header, "expected_route");
   if (file < 0 || category < 0) {
-    return fail(ErrorCode::internal, "labels: the header must name file and expected_category");
+    return fail(ErrorCode::internal,
+                "line 1: the header must name the columns file and expected_category");
   }
   std::vector<LabeledFile> labels;
   for (std::size_t i = 1; i < rows->size(); ++i) {
@@ -47,18 +48,17 @@ Result<std::vector<LabeledFile>> parse_labels(std::string_view csv_text) {
                  ? row[static_cast<std::size_t>(column)]
                  : std::string();
     };
-    LabeledFile label{cell(file), cell(category), Outcome::route};
+    LabeledFile label{cell(file), cell(category), Outcome::route, static_cast<int>(i + 1)};
     if (label.file.empty() || label.category.empty()) {
       return fail(ErrorCode::internal,
-                  "labels: row " + std::to_string(i + 1) + " lacks a file or a category");
+                  "line " + std::to_string(i + 1) + ": lacks a file or an expected_category");
     }
     const std::string route_text = cell(route).empty() ? "route" : cell(route);
     const auto expected = parse_outcome(route_text);
     if (!expected || (*expected != Outcome::route && *expected != Outcome::escalate &&
                       *expected != Outcome::review)) {
-      return fail(ErrorCode::internal, "labels: row " + std::to_string(i + 1) +
-                                           ": expected_route \"" + route_text +
-                                           "\" is not route, escalate or review");
+      return fail(ErrorCode::internal, "line " + std::to_string(i + 1) + ": expected_route \"" +
+                                           route_text + "\" is not route, escalate or review");
     }
     label.route = *expected;
     labels.push_back(std::move(label));

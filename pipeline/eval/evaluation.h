@@ -20,10 +20,11 @@ struct LabeledFile {
   std::string file;
   std::string category;
   Outcome route = Outcome::route;
+  int line = 0;  // its row in labels.csv, the header being 1
 };
 
 // Parses labels.csv: a header row naming file, expected_category and expected_route (in any
-// order; extra columns are ignored), then one row per file.
+// order; extra columns are ignored), then one row per file. Errors begin with "line N: ".
 Result<std::vector<LabeledFile>> parse_labels(std::string_view csv_text);
 
 // What happened to one labeled file.

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "pipeline/display_text.h"
 #include "pipeline/eval/evaluation_report.h"
 
 namespace pipeline {
@@ -288,13 +289,14 @@ std::string render_html(const std::vector<EvalRun>& runs) {
       "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>siftd "
       "evaluation</title><style>";
   html += k_style;
-  html += "</style></head><body><h1>siftd evaluation</h1>";
+  html += "</style></head><body><h1>siftd evaluation</h1><p>siftd " SIFTD_VERSION ", " +
+          (runs.empty() ? std::string() : utc_time(runs.front().started_ms)) + "</p>";
   html += summary_table(runs);
   if (runs.size() > 1) html += "<h2>Accuracy against tokens</h2>" + compare_svg(runs);
   for (const auto& run : runs) {
-    html += "<h2>" + escape(run.name) + "</h2><div class=charts><div><h3>Confusion matrix</h3>" +
-            confusion_svg(run.metrics) + "</div><div><h3>Per category</h3>" +
-            categories_table(run.metrics) +
+    html += "<h2>" + escape(run.name) + "</h2><p>" + escape(run.configuration) +
+            "</p><div class=charts><div><h3>Confusion matrix</h3>" + confusion_svg(run.metrics) +
+            "</div><div><h3>Per category</h3>" + categories_table(run.metrics) +
             "</div></div><div class=charts><div><h3>Latency per file</h3>" +
             latency_svg(run.items) + "</div><div><h3>Tokens and cost per category</h3>" +
             cost_svg(run) + "</div></div>" + files_table(run.items);

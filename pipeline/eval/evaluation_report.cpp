@@ -17,6 +17,11 @@ std::string usd_or_none(double value, int count) {
   return count > 0 ? usd(value) : "n/a";
 }
 
+// "1 was", "2 were": the verb agrees with the count.
+std::string was_or_were(int count) {
+  return fmt::format("{} {}", count, count == 1 ? "was" : "were");
+}
+
 std::string format_confusion(const EvalMetrics& m) {
   std::string out = "confusion matrix (rows: expected, columns: decided)\n";
   for (std::size_t i = 0; i < m.labels.size(); ++i) {
@@ -32,6 +37,14 @@ std::string format_confusion(const EvalMetrics& m) {
 
 }  // namespace
 
+std::string format_header(const std::vector<EvalRun>& runs) {
+  std::string out = fmt::format("siftd {} evaluation, {}\n", SIFTD_VERSION,
+                                runs.empty() ? std::string() : utc_time(runs.front().started_ms));
+  for (const auto& run : runs)
+    out += fmt::format("configuration       {}: {}\n", printable(run.name), run.configuration);
+  return out;
+}
+
 std::string format_summary(const EvalMetrics& m) {
   std::string out;
   out += fmt::format("files               {} ({} failed)\n", m.files, m.failed);
@@ -43,12 +56,12 @@ std::string format_summary(const EvalMetrics& m) {
   out += fmt::format("route accuracy      {} (outcome as labeled)\n", percent(m.route_accuracy));
   out += fmt::format("escalation rate     {} ({}/{})\n", percent(m.escalation_rate), m.escalated,
                      m.files);
-  out += fmt::format("abstention quality  {} (of {} escalated, {} were wrong at the first tier)\n",
+  out += fmt::format("abstention quality  {} (of {} escalated, {} wrong at the first tier)\n",
                      m.escalated ? percent(m.abstention_quality) : "n/a", m.escalated,
-                     m.escalated_first_wrong);
-  out += fmt::format("routed precision    {} ({}/{} routed were right)\n",
+                     was_or_were(m.escalated_first_wrong));
+  out += fmt::format("routed precision    {} (of {} routed, {} right)\n",
                      m.routed ? percent(static_cast<double>(m.routed_correct) / m.routed) : "n/a",
-                     m.routed_correct, m.routed);
+                     m.routed, was_or_were(m.routed_correct));
   out += fmt::format("latency ms          p50 {:>9.1f}  p95 {:>9.1f}  normalize\n",
                      m.normalize_ms.p50, m.normalize_ms.p95);
   out += fmt::format("                    p50 {:>9.1f}  p95 {:>9.1f}  decide\n", m.decide_ms.p50,

@@ -3,6 +3,7 @@
 // table for two configurations, and a self-contained HTML report (inline SVG charts, no
 // script, nothing fetched from the network).
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,16 @@
 namespace pipeline {
 
 struct EvalRun {
-  std::string name;  // the configuration's name, e.g. its file
+  std::string name;           // the configuration's name, e.g. its file
+  std::string configuration;  // what decided: backend, model, thresholds, taxonomy size
+  std::int64_t started_ms = 0;
   std::vector<EvalItem> items;
   EvalMetrics metrics;
 };
+
+// When the runs started, which siftd ran them, and each configuration: so a report found later
+// says what it measured.
+std::string format_header(const std::vector<EvalRun>& runs);
 
 std::string format_summary(const EvalMetrics& metrics);
 

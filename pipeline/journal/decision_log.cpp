@@ -175,6 +175,23 @@ Result<std::vector<DecisionRow>> DecisionLog::since(std::int64_t since_ms) {
   return rows;
 }
 
+Result<int> DecisionLog::prune(std::int64_t before_ms, int limit) {
+  std::lock_guard lock(m_mutex);
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(m_impl->db.get(),
+                         "DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE "
+                         "at_ms < ?1 ORDER BY id LIMIT ?2)",
+                         -1, &raw, nullptr) != SQLITE_OK) {
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "prune decisions"));
+  }
+  StatementHandle statement(raw);
+  sqlite3_bind_int64(raw, 1, before_ms);
+  sqlite3_bind_int(raw, 2, limit);
+  if (sqlite3_step(raw) != SQLITE_DONE)
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "prune decisions"));
+  return sqlite3_changes(m_impl->db.get());
+}
+
 std::string iso_time(std::int64_t ms) {
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};

@@ -57,6 +57,8 @@ class DecisionLog {
   // Appends `row` (its id and, when 0, at_ms are set).
   Result<void> append(DecisionRow& row);
   Result<std::vector<DecisionRow>> since(std::int64_t since_ms);
+  // Removes up to `limit` rows written before `before_ms`, oldest first; returns how many.
+  Result<int> prune(std::int64_t before_ms, int limit);
 
  private:
   struct Impl;

@@ -284,6 +284,42 @@ Result<std::map<std::string, std::int64_t>> Journal::count_by_state() {
   return counts;
 }
 
+Result<int> Journal::prune_finished(std::int64_t before_ms, int limit) {
+  std::lock_guard lock(m_mutex);
+  static constexpr const char* k_batch =
+      "SELECT id FROM files WHERE state IN ('done', 'quarantined') AND updated_ms < ?1 "
+      "AND id < (SELECT MAX(id) FROM files) ORDER BY id LIMIT ?2";
+  Transaction transaction(m_impl->db.get());
+  if (!transaction.began()) return tl::unexpected(sqlite_error(m_impl->db.get(), "begin"));
+  int removed = 0;
+  // Events first: they refer to the rows the same batch then removes.
+  for (const char* table : {"events WHERE file_id", "files WHERE id"}) {
+    auto statement = m_impl->prepare(std::string("DELETE FROM ") + table + " IN (" + k_batch + ")");
+    if (!statement) return tl::unexpected(statement.error());
+    sqlite3_bind_int64(statement->get(), 1, before_ms);
+    sqlite3_bind_int(statement->get(), 2, limit);
+    if (sqlite3_step(statement->get()) != SQLITE_DONE)
+      return tl::unexpected(sqlite_error(m_impl->db.get(), "prune"));
+    removed = sqlite3_changes(m_impl->db.get());  // the files' count, from the last statement
+  }
+  if (auto ok = transaction.commit(); !ok) return tl::unexpected(ok.error());
+  return removed;
+}
+
+Result<std::vector<FileRecord>> Journal::with_sha256(const std::string& sha256) {
+  std::lock_guard lock(m_mutex);
+  auto statement = m_impl->prepare(std::string("SELECT ") + k_columns +
+                                   " FROM files WHERE sha256 = ? ORDER BY id");
+  if (!statement) return tl::unexpected(statement.error());
+  bind_text(statement->get(), 1, sha256);
+  std::vector<FileRecord> rows;
+  int rc = 0;
+  while ((rc = sqlite3_step(statement->get())) == SQLITE_ROW)
+    rows.push_back(read_row(statement->get()));
+  if (rc != SQLITE_DONE) return tl::unexpected(sqlite_error(m_impl->db.get(), "select"));
+  return rows;
+}
+
 Result<bool> Journal::is_tracked(const std::string& source_path) {
   std::lock_guard lock(m_mutex);
   auto statement = m_impl->prepare(

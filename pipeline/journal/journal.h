@@ -40,6 +40,12 @@ class Journal {
   Result<std::vector<FileRecord>> in_state(FileState state);
   Result<std::vector<FileRecord>> updated_since(std::int64_t since_ms);
   Result<std::map<std::string, std::int64_t>> count_by_state();
+  // Removes up to `limit` finished rows (done or quarantined) last updated before `before_ms`,
+  // with their events, oldest first; the newest row always stays, so the ids given out are
+  // still known. Returns how many rows went.
+  Result<int> prune_finished(std::int64_t before_ms, int limit);
+  // Every row whose file has these bytes (its content hash), oldest first.
+  Result<std::vector<FileRecord>> with_sha256(const std::string& sha256);
   // Whether some unfinished row already holds this work or source path.
   Result<bool> is_tracked(const std::string& source_path);
 

@@ -8,6 +8,7 @@
 
 #include "media/unique_fd.h"
 #include "pipeline/error.h"
+#include "pipeline/route/output_access.h"
 
 namespace pipeline {
 
@@ -26,8 +27,9 @@ Result<OpenDirectory> open_directory(const std::string& path, bool create);
 // Opens `directory`, which must be `root` or lie under it, one component at a time from `root`
 // without following a symlink. `root` itself is opened as given. A symlinked component fails
 // with ErrorCode::unsafe_path; a missing one is created when `create`, else fails with io.
+// Each folder it creates (the root too, when it was missing) gets `created`'s group and mode.
 Result<OpenDirectory> open_directory_beneath(const std::string& root, const std::string& directory,
-                                             bool create);
+                                             bool create, const OutputAccess& created = {});
 
 // Whether `path` is `root` or lies under it, by their text (both absolute and normalized).
 bool is_beneath(const std::string& path, const std::string& root);

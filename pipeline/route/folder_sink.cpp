@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include "pipeline/decide/taxonomy.h"
@@ -64,15 +65,20 @@ std::pair<std::string, std::string> split_path(const std::string& path) {
 
 }  // namespace
 
-FolderSink::FolderSink(std::string path_template, SidecarKind sidecar, std::string root)
+FolderSink::FolderSink(std::string path_template, SidecarKind sidecar, std::string root,
+                       OutputAccess access)
     : m_template(std::move(path_template)),
       m_sidecar(sidecar),
-      m_root(root.empty() ? fixed_folder(m_template) : std::move(root)) {}
+      m_root(root.empty() ? fixed_folder(m_template) : std::move(root)),
+      m_access(access) {}
 
 std::string decision_sidecar(const FileRecord& record, const std::string& target) {
   json sidecar = common_sidecar(record, target);
   sidecar["outcome"] = outcome_json(record);
   sidecar["decision"] = decision_json(record);
+  // A duplicate's decision is its original's; the sidecar says which file that was.
+  if (record.outcome == Outcome::duplicate && record.error)
+    sidecar["duplicate_of"] = record.error->detail;
   return dump(sidecar);
 }
 
@@ -100,7 +106,7 @@ Result<std::string> FolderSink::directory_for(const FileRecord& record) const {
 Result<std::string> FolderSink::plan(const FileRecord& record) {
   auto directory = directory_for(record);
   if (!directory) return directory;
-  auto folder = open_directory_beneath(m_root, *directory, /*create=*/true);
+  auto folder = open_directory_beneath(m_root, *directory, /*create=*/true, m_access);
   if (!folder) return tl::unexpected(folder.error());
   // Reserve room for the sidecar's name as well: both must be free.
   const std::string suffix = sidecar_suffix();
@@ -141,7 +147,19 @@ Result<void> FolderSink::write_sidecar(const FileRecord& record, const OpenDirec
   const std::string content = m_sidecar == SidecarKind::decision ? decision_sidecar(record, target)
                                                                  : error_sidecar(record, target);
   // Replace: a sidecar left by an interrupted delivery of this same record is ours.
-  return write_file_in(folder, name + sidecar_suffix(), content, /*replace=*/true);
+  const std::string sidecar = name + sidecar_suffix();
+  give_access(folder, name, target);  // before the sidecar says the file is there
+  if (auto ok = write_file_in(folder, sidecar, content, /*replace=*/true); !ok) return ok;
+  give_access(folder, sidecar, folder.path + "/" + sidecar);
+  return {};
+}
+
+// The file is placed by now: a filesystem that refuses chmod or chgrp (vfat, some network
+// shares) is said in the log, and must not send a delivered file to quarantine.
+void FolderSink::give_access(const OpenDirectory& folder, const std::string& name,
+                             const std::string& path) const {
+  if (auto ok = apply_file_access(m_access, folder.fd.get(), name, path); !ok)
+    spdlog::warn("output access: {}", printable(ok.error().detail));
 }
 
 void FolderSink::release(const std::string& target) {
@@ -151,7 +169,7 @@ void FolderSink::release(const std::string& target) {
 
 Result<void> FolderSink::deliver(const FileRecord& record, const std::string& target) {
   const auto [directory, name] = split_path(target);
-  auto folder = open_directory_beneath(m_root, directory, /*create=*/true);
+  auto folder = open_directory_beneath(m_root, directory, /*create=*/true, m_access);
   auto placed = folder ? place_file_in(record.work_path, *folder, name, record.sha256)
                        : Result<void>(tl::unexpected(folder.error()));
   release(target);  // placed, or failed: either way the reservation has done its job

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "pipeline/route/directory_beneath.h"
+#include "pipeline/route/output_access.h"
 #include "pipeline/route/sink.h"
 
 namespace pipeline {
@@ -20,8 +21,10 @@ enum class SidecarKind { decision, error };
 class FolderSink final : public Sink {
  public:
   // `path_template` is absolute. `root` is the folder nothing may leave (the configured
-  // `out`); empty: the fixed folder the template starts with, before any {field}.
-  FolderSink(std::string path_template, SidecarKind sidecar, std::string root = {});
+  // `out`); empty: the fixed folder the template starts with, before any {field}. `access`
+  // is given to each placed file, its sidecar and each folder the sink creates.
+  FolderSink(std::string path_template, SidecarKind sidecar, std::string root = {},
+             OutputAccess access = {});
 
   std::string_view kind() const override { return "folder"; }
   Result<std::string> plan(const FileRecord& record) override;
@@ -35,12 +38,15 @@ class FolderSink final : public Sink {
   Result<OpenDirectory> open_folder(const std::string& directory, bool create) const;
   Result<void> write_sidecar(const FileRecord& record, const OpenDirectory& folder,
                              const std::string& name, const std::string& target) const;
+  void give_access(const OpenDirectory& folder, const std::string& name,
+                   const std::string& path) const;
   std::string sidecar_suffix() const;
   void release(const std::string& target);
 
   std::string m_template;
   SidecarKind m_sidecar;
   std::string m_root;
+  OutputAccess m_access;
   std::mutex m_mutex;
   std::set<std::string> m_reserved;  // planned by a worker, not yet delivered
 };

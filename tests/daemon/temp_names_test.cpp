@@ -12,9 +12,18 @@ TEST(TempNames, sync_and_upload_tool_names_are_temporary) {
   }
 }
 
+TEST(TempNames, office_locks_chunks_and_other_sync_tools_are_temporary) {
+  for (const char* name : {"~$report.docx", "~$budget.xlsx", "video.mp4.rclone_chunk.001",
+                           "video.mp4.rclone_chunk.002_abc123", "photo.jpg.!sync",
+                           "scan.pdf.download", "upload.tmp"}) {
+    EXPECT_TRUE(is_temporary_name(name)) << name;
+  }
+}
+
 TEST(TempNames, ordinary_names_are_taken) {
-  for (const char* name : {"photo.jpg", "my photo (1).jpg", "-dash.png", "report.final.pdf",
-                           "archive.tar.gz", "a.jpg.123"}) {
+  for (const char* name :
+       {"photo.jpg", "my photo (1).jpg", "-dash.png", "report.final.pdf", "archive.tar.gz",
+        "a.jpg.123", "~tilde.jpg", "$money.pdf", "download.pdf", "rclone_chunk.jpg", "sync!.png"}) {
     EXPECT_FALSE(is_temporary_name(name)) << name;
   }
 }

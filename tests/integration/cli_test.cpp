@@ -80,3 +80,15 @@ TEST(Cli, normalize_prints_facts_and_writes_the_parts) {
   EXPECT_TRUE(std::filesystem::exists(part));
   EXPECT_GT(std::filesystem::file_size(part), 1000u);
 }
+
+TEST(Cli, a_misspelt_subcommand_or_flag_gets_a_did_you_mean_and_exit_2) {
+  const auto subcommand = siftd_test::run_siftd("statsu", true);
+  EXPECT_EQ(subcommand.status, 2);
+  EXPECT_NE(subcommand.out.find("did you mean \"status\""), std::string::npos) << subcommand.out;
+  const auto flag = siftd_test::run_siftd("run --setle-ms 5", true);
+  EXPECT_EQ(flag.status, 2);
+  EXPECT_NE(flag.out.find("did you mean --settle-ms"), std::string::npos) << flag.out;
+  const auto far = siftd_test::run_siftd("frobnicate", true);
+  EXPECT_EQ(far.status, 2);
+  EXPECT_EQ(far.out.find("did you mean"), std::string::npos) << far.out;
+}

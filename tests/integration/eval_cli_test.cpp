@@ -77,10 +77,10 @@ TEST_F(EvalCli, scripted_answers_give_exact_metrics_and_a_report) {
   const auto& out = result.out;
   EXPECT_NE(out.find("accuracy            60.0% (3/5)"), std::string::npos) << out;
   EXPECT_NE(out.find("escalation rate     60.0% (3/5)"), std::string::npos) << out;
-  EXPECT_NE(out.find("abstention quality  33.3% (of 3 escalated, 1 were wrong at the first tier)"),
+  EXPECT_NE(out.find("abstention quality  33.3% (of 3 escalated, 1 was wrong at the first tier)"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("routed precision    50.0% (1/2 routed were right)"), std::string::npos)
+  EXPECT_NE(out.find("routed precision    50.0% (of 2 routed, 1 was right)"), std::string::npos)
       << out;
   EXPECT_NE(out.find("tokens              3000 prompt (2000 cached), 200 completion"),
             std::string::npos)
@@ -96,8 +96,16 @@ TEST_F(EvalCli, scripted_answers_give_exact_metrics_and_a_report) {
                      "  [ 4] photo                 1    .    .    2\n"),
             std::string::npos)
       << out;
+  // What was measured, for whoever finds the report later.
+  EXPECT_NE(out.find("siftd " SIFTD_VERSION " evaluation, 20"), std::string::npos) << out;
+  EXPECT_NE(out.find("configuration       fake.toml: backend openai, model fake-flash at " +
+                     m_server.base_url() + ", accept 0.6, review 0.3"),
+            std::string::npos)
+      << out;
   const std::string html = siftd_test::read_file(report);
   EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("siftd " SIFTD_VERSION ", 20"), std::string::npos);
+  EXPECT_NE(html.find("backend openai, model fake-flash"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(report + ".tmp"));
   // Nothing moved.
   EXPECT_TRUE(std::filesystem::exists(m_dir / "set/a.jpg"));
@@ -125,9 +133,33 @@ TEST_F(EvalCli, compare_runs_both_configurations_side_by_side) {
   EXPECT_NE(line.find("100.0%"), std::string::npos) << line;
 }
 
-TEST_F(EvalCli, a_missing_labels_file_is_an_error) {
-  EXPECT_EQ(run_siftd("eval --labels " + shell_quoted(m_dir / "nope.csv")).status, 1);
+TEST_F(EvalCli, a_missing_labels_file_is_a_usage_error) {
+  EXPECT_EQ(run_siftd("eval --labels " + shell_quoted(m_dir / "nope.csv")).status, 2);
   EXPECT_EQ(run_siftd("eval").status, 2);
+}
+
+TEST_F(EvalCli, bad_labels_are_refused_with_their_line_before_any_file_is_asked) {
+  // Before: a missing file counted as a failed file, a category outside the taxonomy as a
+  // wrong answer, and a missing column exited 1; every other file was asked (and billed).
+  write_file(m_labels,
+             "file,expected_category\na.jpg,photo\nmissing.jpg,photo\nb.jpg,holiday_snaps\n");
+  const auto bad_rows = run_siftd(
+      "eval --labels " + shell_quoted(m_labels) + " --config " + shell_quoted(m_config), true);
+  EXPECT_EQ(bad_rows.status, 2) << bad_rows.out;
+  EXPECT_NE(bad_rows.out.find(m_labels + ":3: no file"), std::string::npos) << bad_rows.out;
+  EXPECT_NE(bad_rows.out.find(m_labels + ":4: category \"holiday_snaps\" is not in the taxonomy"),
+            std::string::npos)
+      << bad_rows.out;
+
+  write_file(m_labels, "file,category\na.jpg,photo\n");
+  const auto no_column = run_siftd(
+      "eval --labels " + shell_quoted(m_labels) + " --config " + shell_quoted(m_config), true);
+  EXPECT_EQ(no_column.status, 2) << no_column.out;
+  EXPECT_NE(no_column.out.find(m_labels + ":1: the header must name the columns file and "
+                                          "expected_category"),
+            std::string::npos)
+      << no_column.out;
+  EXPECT_EQ(m_server.request_count(), 0u);
 }
 
 TEST_F(EvalCli, a_cascade_counts_files_the_first_tier_passed_up_and_whether_it_was_wrong) {
@@ -150,7 +182,7 @@ TEST_F(EvalCli, a_cascade_counts_files_the_first_tier_passed_up_and_whether_it_w
   const auto& out = result.out;
   EXPECT_NE(out.find("accuracy            100.0% (3/3)"), std::string::npos) << out;
   EXPECT_NE(out.find("escalation rate     66.7% (2/3)"), std::string::npos) << out;
-  EXPECT_NE(out.find("abstention quality  50.0% (of 2 escalated, 1 were wrong at the first tier)"),
+  EXPECT_NE(out.find("abstention quality  50.0% (of 2 escalated, 1 was wrong at the first tier)"),
             std::string::npos)
       << out;
   EXPECT_NE(

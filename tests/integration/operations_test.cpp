@@ -252,10 +252,12 @@ TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
   ASSERT_TRUE(model.start());
   model.script(
       {{fakes::Fault::rate_limited, "", 1, "1s"}});  // then the default: a valid photo decision
+  // Kept, so the second copy below is decided again (from the cache) instead of skipped.
+  write_file(dir / "keep.toml", "[daemon]\nduplicates = \"keep\"\n");
   siftd_test::DaemonProcess daemon(
-      {"run", "--inbox", dir / "inbox", "--out", dir / "sorted", "--settle-ms", "50",
-       "--log-format", "text", "--http", "127.0.0.1:0", "--backend", "openai", "--base-url",
-       model.base_url()},
+      {"run", "--config", dir / "keep.toml", "--inbox", dir / "inbox", "--out", dir / "sorted",
+       "--settle-ms", "50", "--log-format", "text", "--http", "127.0.0.1:0", "--backend", "openai",
+       "--base-url", model.base_url()},
       dir / "log", {"SIFTD_API_KEY=test-key-not-logged"});
   ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching"));
   const int port = logged_http_port(read_file(dir / "log"));

@@ -48,9 +48,8 @@ TEST(SymlinkedDestination, a_symlinked_category_folder_is_refused_and_the_file_k
   EXPECT_EQ(sidecar["error_code"], "unsafe_path") << sidecar.dump();
   EXPECT_NE(sidecar["message"].get<std::string>().find("symlink"), std::string::npos)
       << sidecar.dump();
-  // The log line may follow the sidecar by a moment.
-  EXPECT_TRUE(wait_for([&] { return read_file(dir / "log").find("symlink") != std::string::npos; }))
-      << read_file(dir / "log");
+  // The runner logs the quarantine after placing its sidecar: waited for, not raced.
+  EXPECT_TRUE(siftd_test::wait_for_log(dir / "log", "symlink")) << read_file(dir / "log");
   // The symlink itself is left as it was.
   EXPECT_TRUE(fs::is_symlink(out + "/photo"));
 

@@ -8,48 +8,14 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/file_hash.h"
-#include "pipeline/route/folder_sink.h"
-#include "tests/fakes/fake_backend.h"
-#include "tests/fakes/fake_normalizer.h"
-#include "tests/temp_dir.h"
+#include "tests/pipeline/job_runner_fixture.h"
 
 namespace pipeline {
 namespace {
 
 namespace fs = std::filesystem;
 
-using fakes::FakeBackend;
-using fakes::FakeNormalizer;
-
-class JobRunnerResume : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto journal = Journal::open(m_dir / "journal.db");
-    ASSERT_TRUE(journal);
-    m_journal = std::move(*journal);
-    fs::create_directories(m_dir / "work");
-    m_sinks.route = std::make_unique<FolderSink>(m_dir / "out/{category}", SidecarKind::decision);
-    m_sinks.escalate = std::make_unique<FolderSink>(m_dir / "out/_escalate", SidecarKind::decision);
-    m_sinks.review = std::make_unique<FolderSink>(m_dir / "out/_review", SidecarKind::decision);
-    m_sinks.failed = std::make_unique<FolderSink>(m_dir / "out/_quarantine", SidecarKind::error);
-    m_runner = std::make_unique<JobRunner>(JobPorts{*m_journal, m_normalizer, m_backend, m_sinks},
-                                           JobSettings{});
-  }
-
-  FileRecord claimed(const std::string& name, const std::string& content) {
-    siftd_test::write_file(m_dir / ("inbox/" + name), content);
-    auto record = m_runner->claim(m_dir / ("inbox/" + name), m_dir / "work");
-    EXPECT_TRUE(record && *record);
-    return **record;
-  }
-
-  siftd_test::TempDir m_dir;
-  std::unique_ptr<Journal> m_journal;
-  FakeNormalizer m_normalizer;
-  FakeBackend m_backend;
-  Sinks m_sinks;
-  std::unique_ptr<JobRunner> m_runner;
-};
+using JobRunnerResume = JobRunnerTest;
 
 }  // namespace
 

@@ -86,3 +86,49 @@ TEST(FileState, names_round_trip) {
 
 }  // namespace
 }  // namespace pipeline
+
+namespace pipeline {
+namespace {
+
+FileRecord finished_row(Journal& journal, const std::string& name, FileState state) {
+  FileRecord record;
+  record.source_path = "/in/" + name;
+  record.name = name;
+  EXPECT_TRUE(journal.insert(record));
+  record.state = state;
+  if (state == FileState::done) record.outcome = Outcome::route;
+  EXPECT_TRUE(journal.update(record));
+  return record;
+}
+
+}  // namespace
+
+TEST_F(JournalTest, prune_removes_old_finished_rows_in_batches_and_keeps_the_newest) {
+  const std::int64_t later = now_ms() + 86'400'000;  // every row is older than this
+  {
+    auto journal = open();
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 5; ++i)
+      ids.push_back(finished_row(*journal, "old" + std::to_string(i), FileState::done).id);
+    const auto waiting = finished_row(*journal, "waiting", FileState::claimed);
+    const auto failed = finished_row(*journal, "failed", FileState::quarantined);
+    const auto newest = finished_row(*journal, "newest", FileState::done);
+
+    auto first = journal->prune_finished(later, 2);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(*first, 2) << "one small batch at a time";
+    EXPECT_FALSE(*journal->get(ids[0]));
+    EXPECT_TRUE(*journal->get(ids[2]));
+    auto rest = journal->prune_finished(later, 100);
+    ASSERT_TRUE(rest);
+    EXPECT_EQ(*rest, 4);  // three old, and the quarantined one
+    EXPECT_FALSE(*journal->get(failed.id));
+    EXPECT_TRUE(*journal->get(waiting.id)) << "an unfinished row is never pruned";
+    EXPECT_TRUE(*journal->get(newest.id)) << "the newest row keeps the ids given out known";
+    EXPECT_EQ(*journal->prune_finished(now_ms() - 86'400'000, 100), 0) << "nothing that old";
+  }
+  // Pruned rows are not lost history.
+  EXPECT_EQ(open()->lost_history(), "");
+}
+
+}  // namespace pipeline
