@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "media/ffmpeg_support.h"
+#include "media/heif_decoder.h"
 #include "media/image_header.h"
 #include "media/image_ops.h"
 #include "media/token_estimate.h"
@@ -26,10 +27,14 @@ int reduced_read_flag(const ImageHeader& header, int max_side) {
   return cv::IMREAD_COLOR;
 }
 
-// OpenCV 4.6 on Debian 12 has no GIF, HEIF or AVIF reader and reads no animated WebP; FFmpeg's
-// image demuxers and decoders take the first frame of those.
+// OpenCV 4.6 on Debian 12 has no GIF reader; FFmpeg's image demuxers and decoders take the
+// first frame of those.
 bool opencv_lacks(const std::string& format) {
-  return format == "gif" || format == "heif" || format == "avif";
+  return format == "gif";
+}
+
+bool is_heif_family(const std::string& format) {
+  return format == "heif" || format == "avif";
 }
 
 Result<cv::Mat> decode_with_ffmpeg(const std::string& bytes, const std::string& format,
@@ -88,10 +93,42 @@ std::optional<std::string> embedded_bmp_payload(const std::string& bytes) {
   return bytes.substr(offset);
 }
 
+// The common tail: alpha flattened onto white, shrunk to the budget, encoded; `out` already
+// holds the facts of the original.
+Result<Normalized> encode_sent_image(cv::Mat image, Normalized out, const Limits& limits) {
+  image = flatten_alpha(to_8bit(image));
+  image = fit_longest_side(image, limits.image_max_side);
+  auto jpeg = encode_jpeg(image, limits.jpeg_quality);
+  if (!jpeg) return tl::unexpected(jpeg.error());
+  out.parts.push_back(Part{PartType::image, "image/jpeg", std::move(*jpeg),
+                           std::to_string(image.cols) + "x" + std::to_string(image.rows)});
+  out.token_estimate = image_tokens(image.cols, image.rows);
+  out.naive_tokens =
+      image_tokens(out.facts.width.value_or(image.cols), out.facts.height.value_or(image.rows));
+  return out;
+}
+
+// HEIC and AVIF: libheif already applied the orientation, so the picture stands as shown.
+Result<Normalized> normalize_heif(const std::string& bytes, const std::string& format,
+                                  const Limits& limits) {
+  auto still = decode_heif(bytes, limits.image_max_side, limits.max_pixels);
+  if (!still) return tl::unexpected(still.error());
+  Normalized out;
+  out.kind = Kind::image;
+  out.facts.format = format;
+  out.facts.bytes = bytes.size();
+  out.facts.width = still->width;
+  out.facts.height = still->height;
+  out.facts.has_alpha = still->has_alpha;
+  out.facts.orientation = 1;
+  return encode_sent_image(std::move(still->image), std::move(out), limits);
+}
+
 }  // namespace
 
 Result<Normalized> normalize_image(const std::string& bytes, const std::string& format,
                                    const Limits& limits) {
+  if (is_heif_family(format)) return normalize_heif(bytes, format, limits);
   const auto header = read_image_header(bytes);
   if (header) {
     if (header->width <= 0 || header->height <= 0) {
@@ -128,22 +165,11 @@ Result<Normalized> normalize_image(const std::string& bytes, const std::string& 
   const int orientation = header ? header->orientation : 1;
   out.facts.orientation = orientation;
 
-  image = to_8bit(image);
-  image = flatten_alpha(image);
   image = apply_orientation(image, orientation);
   const bool swaps_sides = orientation >= 5;
   out.facts.width = swaps_sides ? original_height : original_width;
   out.facts.height = swaps_sides ? original_width : original_height;
-
-  image = fit_longest_side(image, limits.image_max_side);
-  auto jpeg = encode_jpeg(image, limits.jpeg_quality);
-  if (!jpeg) return tl::unexpected(jpeg.error());
-
-  out.parts.push_back(Part{PartType::image, "image/jpeg", std::move(*jpeg),
-                           std::to_string(image.cols) + "x" + std::to_string(image.rows)});
-  out.token_estimate = image_tokens(image.cols, image.rows);
-  out.naive_tokens = image_tokens(*out.facts.width, *out.facts.height);
-  return out;
+  return encode_sent_image(std::move(image), std::move(out), limits);
 }
 
 }  // namespace media
