@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "media/animation.h"
 #include "media/ffmpeg_support.h"
 #include "media/heif_decoder.h"
 #include "media/image_header.h"
@@ -27,12 +28,6 @@ int reduced_read_flag(const ImageHeader& header, int max_side) {
   return cv::IMREAD_COLOR;
 }
 
-// OpenCV 4.6 on Debian 12 has no GIF reader; FFmpeg's image demuxers and decoders take the
-// first frame of those.
-bool opencv_lacks(const std::string& format) {
-  return format == "gif";
-}
-
 bool is_heif_family(const std::string& format) {
   return format == "heif" || format == "avif";
 }
@@ -48,7 +43,6 @@ Result<cv::Mat> decode_with_ffmpeg(const std::string& bytes, const std::string& 
 
 Result<cv::Mat> decode(const std::string& bytes, const std::optional<ImageHeader>& header,
                        const std::string& format, const Limits& limits) {
-  if (opencv_lacks(format)) return decode_with_ffmpeg(bytes, format, limits);
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
   int flags = cv::IMREAD_UNCHANGED;
   if (header && header->format == "jpeg") {
@@ -65,13 +59,9 @@ Result<cv::Mat> decode(const std::string& bytes, const std::optional<ImageHeader
     return fail(ErrorCode::corrupt, std::string("image decoder: ") + e.what());
   }
   if (!image.empty()) return image;
-  // 12-bit JPEG, animated WebP and other variants OpenCV refuses may still have a first frame
-  // FFmpeg can decode; OpenCV's verdict stands when FFmpeg cannot either.
+  // 12-bit JPEG and other variants OpenCV refuses may still have a first frame FFmpeg can
+  // decode; OpenCV's verdict stands when FFmpeg cannot either.
   if (auto frame = decode_with_ffmpeg(bytes, format, limits); frame) return frame;
-  if (format == "webp" && bytes.find("ANMF") != std::string::npos) {
-    return fail(ErrorCode::unsupported,
-                "animated WebP is not readable in this build (OpenCV 4.6 and FFmpeg 5.1 lack it)");
-  }
   return fail(ErrorCode::corrupt, "the " + format + " decoder could not read it");
 }
 
@@ -113,15 +103,9 @@ Result<Normalized> normalize_heif(const std::string& bytes, const std::string& f
                                   const Limits& limits) {
   auto still = decode_heif(bytes, limits.image_max_side, limits.max_pixels);
   if (!still) return tl::unexpected(still.error());
-  Normalized out;
-  out.kind = Kind::image;
-  out.facts.format = format;
-  out.facts.bytes = bytes.size();
-  out.facts.width = still->width;
-  out.facts.height = still->height;
-  out.facts.has_alpha = still->has_alpha;
-  out.facts.orientation = 1;
-  return encode_sent_image(std::move(still->image), std::move(out), limits);
+  return encode_sent_image(
+      std::move(still->image),
+      upright_image(format, bytes.size(), still->width, still->height, still->has_alpha), limits);
 }
 
 }  // namespace
@@ -143,6 +127,10 @@ Result<Normalized> normalize_image(const std::string& bytes, const std::string& 
     }
   }
 
+  // Every GIF goes this way: only decoding tells how many frames it has.
+  if (format == "gif" || is_animated(bytes, format)) {
+    return normalize_animation(bytes, format, limits);
+  }
   if (format == "bmp") {
     if (auto payload = embedded_bmp_payload(bytes)) {
       auto inner = normalize_image(*payload, "embedded", limits);

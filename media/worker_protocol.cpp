@@ -106,10 +106,10 @@ void walk_limits(Io& io, L& limits) {
 template <typename Io, typename F>
 void walk_facts(Io& io, F& facts) {
   io(facts.format, facts.mime, facts.bytes, facts.width, facts.height, facts.orientation,
-     facts.has_alpha, facts.duration_s, facts.frame_rate, facts.frames_sampled, facts.video_codec,
-     facts.audio_codec, facts.has_audio, facts.channels, facts.sample_rate, facts.loudness_dbfs,
-     facts.silence_ratio, facts.pages, facts.encrypted, facts.damaged, facts.title, facts.author,
-     facts.producer, facts.text_chars);
+     facts.has_alpha, facts.duration_s, facts.frame_rate, facts.frames_sampled, facts.frames,
+     facts.duration_ms, facts.video_codec, facts.audio_codec, facts.has_audio, facts.channels,
+     facts.sample_rate, facts.loudness_dbfs, facts.silence_ratio, facts.pages, facts.encrypted,
+     facts.damaged, facts.title, facts.author, facts.producer, facts.text_chars);
 }
 
 struct Encode {

@@ -27,6 +27,8 @@ json facts_json(const media::Facts& f) {
   put(out, "duration_s", f.duration_s);
   put(out, "frame_rate", f.frame_rate);
   put(out, "frames_sampled", f.frames_sampled);
+  put(out, "frames", f.frames);
+  put(out, "duration_ms", f.duration_ms);
   put(out, "video_codec", f.video_codec);
   put(out, "audio_codec", f.audio_codec);
   put(out, "has_audio", f.has_audio);
