@@ -13,20 +13,12 @@
 #include "media/heif_decoder.h"
 #include "media/image_header.h"
 #include "media/image_ops.h"
+#include "media/ocr.h"
+#include "media/raw_decoder.h"
 #include "media/token_estimate.h"
 
 namespace media {
 namespace {
-
-// JPEG decoders can scale by 1/2, 1/4 or 1/8 in the DCT; pick the strongest reduction that
-// still leaves the longest side at or above the target, so the final resize only shrinks.
-int reduced_read_flag(const ImageHeader& header, int max_side) {
-  const long long longest = std::max(header.width, header.height);
-  if (longest >= 8LL * max_side) return cv::IMREAD_REDUCED_COLOR_8;
-  if (longest >= 4LL * max_side) return cv::IMREAD_REDUCED_COLOR_4;
-  if (longest >= 2LL * max_side) return cv::IMREAD_REDUCED_COLOR_2;
-  return cv::IMREAD_COLOR;
-}
 
 bool is_heif_family(const std::string& format) {
   return format == "heif" || format == "avif";
@@ -46,7 +38,8 @@ Result<cv::Mat> decode(const std::string& bytes, const std::optional<ImageHeader
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
   int flags = cv::IMREAD_UNCHANGED;
   if (header && header->format == "jpeg") {
-    flags = reduced_read_flag(*header, limits.image_max_side) | cv::IMREAD_IGNORE_ORIENTATION;
+    flags = jpeg_read_flag(std::max(header->width, header->height), limits.image_max_side) |
+            cv::IMREAD_IGNORE_ORIENTATION;
   }
   cv::Mat image;
   try {
@@ -108,11 +101,57 @@ Result<Normalized> normalize_heif(const std::string& bytes, const std::string& f
       upright_image(format, bytes.size(), still->width, still->height, still->has_alpha), limits);
 }
 
+// Camera RAW: libraw already stood the picture up; the camera and its clock join the facts.
+Result<Normalized> normalize_raw(const std::string& bytes, const std::string& format,
+                                 const Limits& limits) {
+  auto picture =
+      decode_raw(bytes, limits.image_max_side, limits.max_pixels, limits.decode_timeout_ms);
+  if (!picture) return tl::unexpected(picture.error());
+  Normalized out = upright_image(picture->dng ? "dng" : format, bytes.size(), picture->width,
+                                 picture->height, false);
+  out.facts.camera_make = picture->camera_make;
+  out.facts.camera_model = picture->camera_model;
+  out.facts.capture_time = picture->capture_time;
+  return encode_sent_image(std::move(picture->image), std::move(out), limits);
+}
+
+bool is_lossless(const std::string& format) {
+  return format == "png" || format == "bmp" || format == "tiff" || format == "pnm";
+}
+
+// The picture OCR reads: a JPEG decoded at DCT scale for the 384 px budget has letters too
+// small to read, so it is decoded again at the OCR size; other formats decoded whole already.
+cv::Mat ocr_source(const std::string& bytes, const std::optional<ImageHeader>& header,
+                   const cv::Mat& decoded) {
+  if (!header || header->format != "jpeg") return decoded;
+  const long long longest = std::max(header->width, header->height);
+  if (std::max(decoded.cols, decoded.rows) >= std::min<long long>(longest, k_ocr_max_side)) {
+    return decoded;
+  }
+  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
+  try {
+    cv::Mat larger = cv::imdecode(
+        buffer, jpeg_read_flag(longest, k_ocr_max_side) | cv::IMREAD_IGNORE_ORIENTATION);
+    if (larger.empty()) return decoded;
+    return apply_orientation(larger, header->orientation);
+  } catch (const cv::Exception&) {
+    return decoded;
+  }
+}
+
+bool is_raw_format(const std::string& format) {
+  for (const char* raw : {"raw", "cr2", "cr3", "crw", "raf", "orf", "rw2"}) {
+    if (format == raw) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<Normalized> normalize_image(const std::string& bytes, const std::string& format,
                                    const Limits& limits) {
   if (is_heif_family(format)) return normalize_heif(bytes, format, limits);
+  if (is_raw_format(format)) return normalize_raw(bytes, format, limits);
   const auto header = read_image_header(bytes);
   if (header) {
     if (header->width <= 0 || header->height <= 0) {
@@ -127,6 +166,7 @@ Result<Normalized> normalize_image(const std::string& bytes, const std::string& 
     }
   }
 
+  if (header && header->camera_raw) return normalize_raw(bytes, "raw", limits);
   // Every GIF goes this way: only decoding tells how many frames it has.
   if (format == "gif" || is_animated(bytes, format)) {
     return normalize_animation(bytes, format, limits);
@@ -153,7 +193,10 @@ Result<Normalized> normalize_image(const std::string& bytes, const std::string& 
   const int orientation = header ? header->orientation : 1;
   out.facts.orientation = orientation;
 
-  image = apply_orientation(image, orientation);
+  image = flatten_alpha(to_8bit(apply_orientation(image, orientation)));
+  if (limits.ocr_ms > 0 && may_hold_text(image, is_lossless(out.facts.format))) {
+    add_ocr_text(ocr_source(bytes, header, image), limits, out.facts);
+  }
   const bool swaps_sides = orientation >= 5;
   out.facts.width = swaps_sides ? original_height : original_width;
   out.facts.height = swaps_sides ? original_width : original_height;

@@ -50,6 +50,10 @@ struct Facts {
   std::string author;
   std::string producer;
   std::optional<std::uint64_t> text_chars;  // characters of text extracted, before capping
+  std::string camera_make;                  // camera RAW: the maker and model libraw read
+  std::string camera_model;
+  std::string capture_time;  // camera RAW: "2024-05-17T14:03:21", the camera's clock
+  std::string ocr_text;      // text Tesseract read in an image or a scanned page (capped)
 };
 
 struct Normalized {

@@ -7,6 +7,7 @@
 #include <magic.h>
 
 #include "media/av_probe.h"
+#include "media/raw_decoder.h"
 
 namespace media {
 namespace {
@@ -55,6 +56,12 @@ constexpr MimeKind k_known[] = {
     {"image/x-portable-graymap", Kind::image, "pnm"},
     {"image/x-portable-bitmap", Kind::image, "pnm"},
     {"image/jp2", Kind::image, "jpeg2000"},
+    // Camera RAW files libmagic names; DNG, NEF, ARW and PEF read as TIFF and are told apart
+    // by their tags (image_header.h).
+    {"image/x-canon-cr2", Kind::image, "cr2"},
+    {"image/x-canon-crw", Kind::image, "crw"},
+    {"image/x-fuji-raf", Kind::image, "raf"},
+    {"image/x-olympus-orf", Kind::image, "orf"},
     {"application/pdf", Kind::pdf, "pdf"},
 };
 
@@ -114,6 +121,7 @@ std::string file_head(const std::string& path) {
 
 Result<Probe> classify(const std::string& mime, std::string_view head,
                        const std::function<Result<AvProbe>()>& av_probe) {
+  if (has_raw_signature(head)) return Probe{Kind::image, mime, "raw"};
   if (mime == "application/octet-stream" && is_heif_content(head)) {
     return Probe{Kind::image, mime, "heif"};
   }

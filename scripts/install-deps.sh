@@ -16,7 +16,8 @@ build=(
   libopencv-dev libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev
   libpoppler-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libtomlplusplus-dev libcli11-dev libexpected-dev libcpp-httplib-dev
-  libmagic-dev libhiredis-dev libsystemd-dev libssl-dev libseccomp-dev libheif-dev libwebp-dev
+  libmagic-dev libhiredis-dev libsystemd-dev libssl-dev libseccomp-dev libheif-dev libwebp-dev libraw-dev
+  libtesseract-dev tesseract-ocr-eng
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test=(

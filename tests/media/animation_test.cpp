@@ -67,16 +67,7 @@ TEST(Animation, keeps_the_frame_shown_at_each_point_of_the_loop) {
 }
 
 TEST(Animation, tells_animated_webp_and_apng_from_their_headers) {
-  auto read = [](const std::string& name) {
-    std::string bytes;
-    FILE* file = std::fopen(fixture(name).c_str(), "rb");
-    char buffer[4096];
-    for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) {
-      bytes.append(buffer, got);
-    }
-    std::fclose(file);
-    return bytes;
-  };
+  auto read = [](const std::string& name) { return test::read_bytes(fixture(name)); };
   EXPECT_TRUE(is_animated(read("anim.webp"), "webp"));
   EXPECT_TRUE(is_animated(read("anim.png"), "png"));
   EXPECT_FALSE(is_animated(read("palette.png"), "png"));

@@ -1,9 +1,6 @@
 // HEIC and AVIF through libheif, on the fixtures of make_heif_fixtures and the shared corpus's
 // iPhone photo: orientation applied, thumbnail taken only when it is big enough, alpha
 // flattened, grids assembled, pixel limits checked before decoding.
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
@@ -17,13 +14,7 @@ namespace {
 
 using test::error_code;
 using test::fixture;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
+using test::read_bytes;
 
 cv::Mat sent_image(const Normalized& out) {
   const std::string& jpeg = out.parts.at(0).data;
@@ -50,7 +41,7 @@ TEST(HeifDecoder, applies_the_rotation_stored_in_irot) {
 }
 
 TEST(HeifDecoder, takes_the_thumbnail_when_it_covers_the_target_size) {
-  const std::string bytes = read_file(fixture("thumbnail.heic"));  // 1600x1200, thumb 512x384
+  const std::string bytes = read_bytes(fixture("thumbnail.heic"));  // 1600x1200, thumb 512x384
   auto small = decode_heif(bytes, 384, Limits{}.max_pixels);
   ASSERT_TRUE(small) << small.error().detail;
   EXPECT_TRUE(small->from_thumbnail);
@@ -100,14 +91,14 @@ TEST(HeifDecoder, assembles_the_iphone_grid_upright) {
 }
 
 TEST(HeifDecoder, reports_a_broken_file_as_corrupt) {
-  const std::string bytes = read_file(fixture("rotated.heic"));
+  const std::string bytes = read_bytes(fixture("rotated.heic"));
   auto cut = decode_heif(bytes.substr(0, bytes.size() / 2), 384, Limits{}.max_pixels);
   ASSERT_FALSE(cut);
   EXPECT_NE(cut.error().detail.find("libheif"), std::string::npos) << cut.error().detail;
 }
 
 TEST(HeifDecoder, a_heif_whose_major_brand_libmagic_does_not_know_is_still_read) {
-  std::string bytes = read_file(fixture("rotated.heic"));
+  std::string bytes = read_bytes(fixture("rotated.heic"));
   bytes.replace(8, 4, "zzzz");  // the major brand; "mif1" and "heic" stay compatible brands
   auto probe = probe_bytes(bytes);
   ASSERT_TRUE(probe) << probe.error().detail;
