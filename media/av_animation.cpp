@@ -85,7 +85,8 @@ Result<Animation> sample_av_animation(const std::string& bytes, const std::strin
         auto bgr = frame_to_bgr(*frame, frame->width, frame->height);
         if (!bgr) return tl::unexpected(bgr.error());
         const cv::Mat view(bgr->height, bgr->width, CV_8UC3, bgr->pixels.data());
-        animation.kept.push_back(SampledFrame{view.clone(), packets->starts_ms[decoded] / 1000.0});
+        animation.kept.push_back(
+            SampledFrame{view.clone(), static_cast<double>(packets->starts_ms[decoded]) / 1000.0});
         ++next_wanted;
       }
       ++decoded;

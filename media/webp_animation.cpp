@@ -79,7 +79,8 @@ Result<Animation> sample_webp_animation(const std::string& bytes, const Limits& 
     }
     if (index == wanted[next_wanted]) {
       const cv::Mat view(animation.height, animation.width, CV_8UC4, canvas);
-      animation.kept.push_back(SampledFrame{flatten_alpha(view), starts[index] / 1000.0});
+      animation.kept.push_back(
+          SampledFrame{flatten_alpha(view), static_cast<double>(starts[index]) / 1000.0});
       ++next_wanted;
     }
     ++index;
