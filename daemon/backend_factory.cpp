@@ -13,8 +13,9 @@ pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::stri
   pipeline::OpenAiSettings tier;
   tier.base_url = base_url;
   tier.api_key = api_key;
-  tier.request = pipeline::RequestOptions{name, model.temperature, model.max_output_tokens,
-                                          std::string(name_of(model.reasoning_effort))};
+  tier.request =
+      pipeline::RequestOptions{name, model.temperature, model.max_output_tokens,
+                               std::string(name_of(model.reasoning_effort)), model.send_ocr_text};
   for (const auto& [header, value] : model.extra_headers)
     tier.extra_headers.push_back(header + ": " + value);
   tier.timeout = std::chrono::milliseconds(model.timeout_ms);

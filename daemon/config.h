@@ -113,6 +113,7 @@ struct ModelConfig {
   int max_in_flight = 16;
   int max_retries = 4;
   ReasoningEffort reasoning_effort = ReasoningEffort::unset;  // unset: not sent (thinking off)
+  bool send_ocr_text = false;  // the text OCR read in an image goes to the model too
   std::map<std::string, std::string> extra_headers;
   int backoff_base_ms = 500;
   int backoff_max_ms = 30'000;

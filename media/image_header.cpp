@@ -96,6 +96,10 @@ struct TiffTags {
   long long width = 0;
   long long height = 0;
   int orientation = 1;
+  bool dng = false;       // DNGVersion (50706)
+  bool maker = false;     // Make (271)
+  bool sub_ifds = false;  // SubIFDs (330)
+  bool reduced = false;   // NewSubFileType (254) says IFD0 is a preview
 };
 
 std::optional<TiffTags> tiff_tags(std::string_view b) {
@@ -115,6 +119,10 @@ std::optional<TiffTags> tiff_tags(std::string_view b) {
     const std::uint32_t tag = u16(entry);
     const std::uint32_t type = u16(entry + 2);
     const std::uint32_t value = type == 3 ? u16(entry + 8) : u32(entry + 8);
+    if (tag == 50706) tags.dng = true;
+    if (tag == 271) tags.maker = true;
+    if (tag == 330) tags.sub_ifds = true;
+    if (tag == 254 && (value & 1) != 0) tags.reduced = true;
     if (tag == 256) tags.width = value;
     if (tag == 257) tags.height = value;
     // Only 1..8 mean anything; the decoder would act on any other value (sides swapped
@@ -142,7 +150,8 @@ std::optional<ImageHeader> read_image_header(std::string_view b) {
                         b.substr(0, 4) == std::string_view("MM\0*", 4))) {
     const auto tags = tiff_tags(b);
     if (!tags) return std::nullopt;
-    return ImageHeader{"tiff", tags->width, tags->height, tags->orientation};
+    const bool camera_raw = tags->dng || (tags->maker && tags->sub_ifds && tags->reduced);
+    return ImageHeader{"tiff", tags->width, tags->height, tags->orientation, camera_raw};
   }
   return std::nullopt;
 }

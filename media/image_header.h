@@ -13,6 +13,9 @@ struct ImageHeader {
   long long width = 0;
   long long height = 0;
   int orientation = 1;  // EXIF orientation 1..8; 1 when absent
+  // A TIFF shaped like a camera's RAW file (DNG, NEF, ARW, PEF, ...): DNG tags, or a maker
+  // named beside sub-IFDs under a reduced-size IFD0. Such a file goes to libraw.
+  bool camera_raw = false;
 };
 
 // Returns nothing when the format is not one it knows or the header is cut short.

@@ -8,28 +8,20 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "media/animation.h"
 #include "media/ffmpeg_support.h"
+#include "media/heif_decoder.h"
 #include "media/image_header.h"
 #include "media/image_ops.h"
+#include "media/ocr.h"
+#include "media/raw_decoder.h"
 #include "media/token_estimate.h"
 
 namespace media {
 namespace {
 
-// JPEG decoders can scale by 1/2, 1/4 or 1/8 in the DCT; pick the strongest reduction that
-// still leaves the longest side at or above the target, so the final resize only shrinks.
-int reduced_read_flag(const ImageHeader& header, int max_side) {
-  const long long longest = std::max(header.width, header.height);
-  if (longest >= 8LL * max_side) return cv::IMREAD_REDUCED_COLOR_8;
-  if (longest >= 4LL * max_side) return cv::IMREAD_REDUCED_COLOR_4;
-  if (longest >= 2LL * max_side) return cv::IMREAD_REDUCED_COLOR_2;
-  return cv::IMREAD_COLOR;
-}
-
-// OpenCV 4.6 on Debian 12 has no GIF, HEIF or AVIF reader and reads no animated WebP; FFmpeg's
-// image demuxers and decoders take the first frame of those.
-bool opencv_lacks(const std::string& format) {
-  return format == "gif" || format == "heif" || format == "avif";
+bool is_heif_family(const std::string& format) {
+  return format == "heif" || format == "avif";
 }
 
 Result<cv::Mat> decode_with_ffmpeg(const std::string& bytes, const std::string& format,
@@ -43,11 +35,11 @@ Result<cv::Mat> decode_with_ffmpeg(const std::string& bytes, const std::string& 
 
 Result<cv::Mat> decode(const std::string& bytes, const std::optional<ImageHeader>& header,
                        const std::string& format, const Limits& limits) {
-  if (opencv_lacks(format)) return decode_with_ffmpeg(bytes, format, limits);
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
   int flags = cv::IMREAD_UNCHANGED;
   if (header && header->format == "jpeg") {
-    flags = reduced_read_flag(*header, limits.image_max_side) | cv::IMREAD_IGNORE_ORIENTATION;
+    flags = jpeg_read_flag(std::max(header->width, header->height), limits.image_max_side) |
+            cv::IMREAD_IGNORE_ORIENTATION;
   }
   cv::Mat image;
   try {
@@ -60,13 +52,9 @@ Result<cv::Mat> decode(const std::string& bytes, const std::optional<ImageHeader
     return fail(ErrorCode::corrupt, std::string("image decoder: ") + e.what());
   }
   if (!image.empty()) return image;
-  // 12-bit JPEG, animated WebP and other variants OpenCV refuses may still have a first frame
-  // FFmpeg can decode; OpenCV's verdict stands when FFmpeg cannot either.
+  // 12-bit JPEG and other variants OpenCV refuses may still have a first frame FFmpeg can
+  // decode; OpenCV's verdict stands when FFmpeg cannot either.
   if (auto frame = decode_with_ffmpeg(bytes, format, limits); frame) return frame;
-  if (format == "webp" && bytes.find("ANMF") != std::string::npos) {
-    return fail(ErrorCode::unsupported,
-                "animated WebP is not readable in this build (OpenCV 4.6 and FFmpeg 5.1 lack it)");
-  }
   return fail(ErrorCode::corrupt, "the " + format + " decoder could not read it");
 }
 
@@ -88,10 +76,82 @@ std::optional<std::string> embedded_bmp_payload(const std::string& bytes) {
   return bytes.substr(offset);
 }
 
+// The common tail: alpha flattened onto white, shrunk to the budget, encoded; `out` already
+// holds the facts of the original.
+Result<Normalized> encode_sent_image(cv::Mat image, Normalized out, const Limits& limits) {
+  image = flatten_alpha(to_8bit(image));
+  image = fit_longest_side(image, limits.image_max_side);
+  auto jpeg = encode_jpeg(image, limits.jpeg_quality);
+  if (!jpeg) return tl::unexpected(jpeg.error());
+  out.parts.push_back(Part{PartType::image, "image/jpeg", std::move(*jpeg),
+                           std::to_string(image.cols) + "x" + std::to_string(image.rows)});
+  out.token_estimate = image_tokens(image.cols, image.rows);
+  out.naive_tokens =
+      image_tokens(out.facts.width.value_or(image.cols), out.facts.height.value_or(image.rows));
+  return out;
+}
+
+// HEIC and AVIF: libheif already applied the orientation, so the picture stands as shown.
+Result<Normalized> normalize_heif(const std::string& bytes, const std::string& format,
+                                  const Limits& limits) {
+  auto still = decode_heif(bytes, limits.image_max_side, limits.max_pixels);
+  if (!still) return tl::unexpected(still.error());
+  return encode_sent_image(
+      std::move(still->image),
+      upright_image(format, bytes.size(), still->width, still->height, still->has_alpha), limits);
+}
+
+// Camera RAW: libraw already stood the picture up; the camera and its clock join the facts.
+Result<Normalized> normalize_raw(const std::string& bytes, const std::string& format,
+                                 const Limits& limits) {
+  auto picture =
+      decode_raw(bytes, limits.image_max_side, limits.max_pixels, limits.decode_timeout_ms);
+  if (!picture) return tl::unexpected(picture.error());
+  Normalized out = upright_image(picture->dng ? "dng" : format, bytes.size(), picture->width,
+                                 picture->height, false);
+  out.facts.camera_make = picture->camera_make;
+  out.facts.camera_model = picture->camera_model;
+  out.facts.capture_time = picture->capture_time;
+  return encode_sent_image(std::move(picture->image), std::move(out), limits);
+}
+
+bool is_lossless(const std::string& format) {
+  return format == "png" || format == "bmp" || format == "tiff" || format == "pnm";
+}
+
+// The picture OCR reads: a JPEG decoded at DCT scale for the 384 px budget has letters too
+// small to read, so it is decoded again at the OCR size; other formats decoded whole already.
+cv::Mat ocr_source(const std::string& bytes, const std::optional<ImageHeader>& header,
+                   const cv::Mat& decoded) {
+  if (!header || header->format != "jpeg") return decoded;
+  const long long longest = std::max(header->width, header->height);
+  if (std::max(decoded.cols, decoded.rows) >= std::min<long long>(longest, k_ocr_max_side)) {
+    return decoded;
+  }
+  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
+  try {
+    cv::Mat larger = cv::imdecode(
+        buffer, jpeg_read_flag(longest, k_ocr_max_side) | cv::IMREAD_IGNORE_ORIENTATION);
+    if (larger.empty()) return decoded;
+    return apply_orientation(larger, header->orientation);
+  } catch (const cv::Exception&) {
+    return decoded;
+  }
+}
+
+bool is_raw_format(const std::string& format) {
+  for (const char* raw : {"raw", "cr2", "cr3", "crw", "raf", "orf", "rw2"}) {
+    if (format == raw) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<Normalized> normalize_image(const std::string& bytes, const std::string& format,
                                    const Limits& limits) {
+  if (is_heif_family(format)) return normalize_heif(bytes, format, limits);
+  if (is_raw_format(format)) return normalize_raw(bytes, format, limits);
   const auto header = read_image_header(bytes);
   if (header) {
     if (header->width <= 0 || header->height <= 0) {
@@ -106,6 +166,11 @@ Result<Normalized> normalize_image(const std::string& bytes, const std::string& 
     }
   }
 
+  if (header && header->camera_raw) return normalize_raw(bytes, "raw", limits);
+  // Every GIF goes this way: only decoding tells how many frames it has.
+  if (format == "gif" || is_animated(bytes, format)) {
+    return normalize_animation(bytes, format, limits);
+  }
   if (format == "bmp") {
     if (auto payload = embedded_bmp_payload(bytes)) {
       auto inner = normalize_image(*payload, "embedded", limits);
@@ -128,22 +193,14 @@ Result<Normalized> normalize_image(const std::string& bytes, const std::string& 
   const int orientation = header ? header->orientation : 1;
   out.facts.orientation = orientation;
 
-  image = to_8bit(image);
-  image = flatten_alpha(image);
-  image = apply_orientation(image, orientation);
+  image = flatten_alpha(to_8bit(apply_orientation(image, orientation)));
+  if (limits.ocr_ms > 0 && may_hold_text(image, is_lossless(out.facts.format))) {
+    add_ocr_text(ocr_source(bytes, header, image), limits, out.facts);
+  }
   const bool swaps_sides = orientation >= 5;
   out.facts.width = swaps_sides ? original_height : original_width;
   out.facts.height = swaps_sides ? original_width : original_height;
-
-  image = fit_longest_side(image, limits.image_max_side);
-  auto jpeg = encode_jpeg(image, limits.jpeg_quality);
-  if (!jpeg) return tl::unexpected(jpeg.error());
-
-  out.parts.push_back(Part{PartType::image, "image/jpeg", std::move(*jpeg),
-                           std::to_string(image.cols) + "x" + std::to_string(image.rows)});
-  out.token_estimate = image_tokens(image.cols, image.rows);
-  out.naive_tokens = image_tokens(*out.facts.width, *out.facts.height);
-  return out;
+  return encode_sent_image(std::move(image), std::move(out), limits);
 }
 
 }  // namespace media

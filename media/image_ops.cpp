@@ -87,6 +87,13 @@ cv::Mat fit_longest_side(const cv::Mat& image, int max_side) {
   return out;
 }
 
+int jpeg_read_flag(long long longest, int max_side) {
+  if (longest >= 8LL * max_side) return cv::IMREAD_REDUCED_COLOR_8;
+  if (longest >= 4LL * max_side) return cv::IMREAD_REDUCED_COLOR_4;
+  if (longest >= 2LL * max_side) return cv::IMREAD_REDUCED_COLOR_2;
+  return cv::IMREAD_COLOR;
+}
+
 Result<std::string> encode_jpeg(const cv::Mat& image, int quality) {
   std::vector<unsigned char> buffer;
   try {

@@ -20,6 +20,7 @@ struct Limits {
   int pdf_text_chars = 4000;               // characters of text sent
   int pdf_min_text_chars = 200;            // below this the first page is rendered instead
   int decode_timeout_ms = 10'000;          // wall clock per file, enforced by the worker pool
+  int ocr_ms = 3000;  // Tesseract's time per image that may hold text (0: no OCR)
   // RLIMIT_AS of a decoding worker, MiB. The worker's own libraries already take about
   // 300 MiB of address space (65 MiB resident), so decoders get the rest.
   std::uint64_t worker_memory_mb = 512;

@@ -4,6 +4,19 @@
 
 namespace media {
 
+Normalized upright_image(const std::string& format, std::uint64_t bytes, int width, int height,
+                         bool has_alpha) {
+  Normalized out;
+  out.kind = Kind::image;
+  out.facts.format = format;
+  out.facts.bytes = bytes;
+  out.facts.width = width;
+  out.facts.height = height;
+  out.facts.has_alpha = has_alpha;
+  out.facts.orientation = 1;
+  return out;
+}
+
 std::string to_string(Kind kind) {
   switch (kind) {
     case Kind::image: return "image";

@@ -34,6 +34,8 @@ struct Facts {
   std::optional<double> duration_s;
   std::optional<double> frame_rate;
   std::optional<int> frames_sampled;
+  std::optional<int> frames;                // frames of an animated image (WebP, GIF, APNG)
+  std::optional<std::int64_t> duration_ms;  // one loop of an animated image
   std::string video_codec;
   std::string audio_codec;
   std::optional<bool> has_audio;
@@ -48,6 +50,10 @@ struct Facts {
   std::string author;
   std::string producer;
   std::optional<std::uint64_t> text_chars;  // characters of text extracted, before capping
+  std::string camera_make;                  // camera RAW: the maker and model libraw read
+  std::string camera_model;
+  std::string capture_time;  // camera RAW: "2024-05-17T14:03:21", the camera's clock
+  std::string ocr_text;      // text Tesseract read in an image or a scanned page (capped)
 };
 
 struct Normalized {
@@ -57,6 +63,11 @@ struct Normalized {
   int token_estimate = 0;  // prompt tokens the parts cost
   int naive_tokens = 0;    // what sending the original as-is would cost
 };
+
+// An image value whose facts describe an original already standing upright (the decoder
+// applied its orientation): format, size in bytes, shown width and height, alpha.
+Normalized upright_image(const std::string& format, std::uint64_t bytes, int width, int height,
+                         bool has_alpha);
 
 std::string to_string(Kind kind);
 std::optional<Kind> parse_kind(std::string_view text);

@@ -15,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "media/image_ops.h"
+#include "media/ocr.h"
 #include "media/token_estimate.h"
 
 namespace media {
@@ -140,8 +141,13 @@ Result<Normalized> read_document(const std::string& path, const Limits& limits) 
   }
 
   if (*out.facts.text_chars < static_cast<std::uint64_t>(limits.pdf_min_text_chars)) {
-    auto rendered = render_first_page(*document, limits.image_max_side);
+    // A scan is read by OCR at a size its letters survive, then shrunk for sending.
+    const int render_side =
+        limits.ocr_ms > 0 ? std::max(limits.image_max_side, k_ocr_max_side) : limits.image_max_side;
+    auto rendered = render_first_page(*document, render_side);
     if (rendered) {
+      add_ocr_text(*rendered, limits, out.facts);
+      *rendered = fit_longest_side(*rendered, limits.image_max_side);
       auto jpeg = encode_jpeg(*rendered, limits.jpeg_quality);
       if (!jpeg) return tl::unexpected(jpeg.error());
       out.parts.push_back(

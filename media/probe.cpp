@@ -1,10 +1,13 @@
 #include "media/probe.h"
 
+#include <algorithm>
+#include <fstream>
 #include <memory>
 
 #include <magic.h>
 
 #include "media/av_probe.h"
+#include "media/raw_decoder.h"
 
 namespace media {
 namespace {
@@ -53,6 +56,12 @@ constexpr MimeKind k_known[] = {
     {"image/x-portable-graymap", Kind::image, "pnm"},
     {"image/x-portable-bitmap", Kind::image, "pnm"},
     {"image/jp2", Kind::image, "jpeg2000"},
+    // Camera RAW files libmagic names; DNG, NEF, ARW and PEF read as TIFF and are told apart
+    // by their tags (image_header.h).
+    {"image/x-canon-cr2", Kind::image, "cr2"},
+    {"image/x-canon-crw", Kind::image, "crw"},
+    {"image/x-fuji-raf", Kind::image, "raf"},
+    {"image/x-olympus-orf", Kind::image, "orf"},
     {"application/pdf", Kind::pdf, "pdf"},
 };
 
@@ -86,6 +95,39 @@ Result<Probe> from_mime(const std::string& mime, const std::function<Result<AvPr
   return fail(ErrorCode::unsupported, "unsupported content type " + mime);
 }
 
+// libmagic names a HEIF whose major brand it does not know (fuzzed files, some writers)
+// octet-stream; the ftyp box's compatible brands still say what it is.
+bool is_heif_content(std::string_view head) {
+  if (head.size() < 16 || head.substr(4, 4) != "ftyp") return false;
+  const auto box = static_cast<std::size_t>(
+      (static_cast<unsigned char>(head[0]) << 24) | (static_cast<unsigned char>(head[1]) << 16) |
+      (static_cast<unsigned char>(head[2]) << 8) | static_cast<unsigned char>(head[3]));
+  const std::string_view brands = head.substr(16, std::min(head.size(), box) - 16);
+  for (std::size_t at = 0; at + 4 <= brands.size(); at += 4) {
+    for (const std::string_view heif : {"mif1", "msf1", "heic", "heix", "avif"}) {
+      if (brands.substr(at, 4) == heif) return true;
+    }
+  }
+  return false;
+}
+
+std::string file_head(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount())));
+  return head;
+}
+
+Result<Probe> classify(const std::string& mime, std::string_view head,
+                       const std::function<Result<AvProbe>()>& av_probe) {
+  if (has_raw_signature(head)) return Probe{Kind::image, mime, "raw"};
+  if (mime == "application/octet-stream" && is_heif_content(head)) {
+    return Probe{Kind::image, mime, "heif"};
+  }
+  return from_mime(mime, av_probe);
+}
+
 // magic_error() may be null even when a lookup failed (libmagic gives up on some inputs
 // without saying why).
 std::string magic_message(magic_t cookie) {
@@ -100,7 +142,7 @@ Result<Probe> probe_file(const std::string& path) {
   if (!cookie) return fail(ErrorCode::internal, "libmagic could not load its database");
   const char* mime = magic_file(cookie, path.c_str());
   if (!mime) return fail(ErrorCode::io, magic_message(cookie));
-  return from_mime(mime, [&] { return av_probe_file(path); });
+  return classify(mime, file_head(path), [&] { return av_probe_file(path); });
 }
 
 Result<Probe> probe_bytes(const std::string& bytes) {
@@ -108,7 +150,8 @@ Result<Probe> probe_bytes(const std::string& bytes) {
   if (!cookie) return fail(ErrorCode::internal, "libmagic could not load its database");
   const char* mime = magic_buffer(cookie, bytes.data(), bytes.size());
   if (!mime) return fail(ErrorCode::corrupt, magic_message(cookie));
-  return from_mime(mime, [&] { return av_probe_bytes(bytes); });
+  return classify(mime, std::string_view(bytes).substr(0, 64),
+                  [&] { return av_probe_bytes(bytes); });
 }
 
 }  // namespace media

@@ -33,6 +33,10 @@ std::vector<std::string> worker_environment(const char* const* environment) {
     if (equals == std::string_view::npos) continue;
     if (is_allowed(text.substr(0, equals))) kept.emplace_back(text);
   }
+  // libraw and Tesseract parallelise with OpenMP, read from the environment when the library
+  // loads. Workers already run one per core, and each OpenMP thread would reserve its stack
+  // and a malloc arena inside the worker's RLIMIT_AS.
+  kept.emplace_back("OMP_THREAD_LIMIT=1");
   return kept;
 }
 

@@ -9,7 +9,8 @@
 
 namespace media {
 
-// The allowed "NAME=value" entries of `environment` (a null-terminated array, as environ).
+// The allowed "NAME=value" entries of `environment` (a null-terminated array, as environ),
+// and OMP_THREAD_LIMIT=1, which holds libraw's and Tesseract's OpenMP to the worker's thread.
 std::vector<std::string> worker_environment(const char* const* environment);
 
 }  // namespace media

@@ -100,16 +100,17 @@ void walk_limits(Io& io, L& limits) {
   io(limits.image_max_side, limits.jpeg_quality, limits.max_pixels, limits.max_bytes,
      limits.max_duration_s, limits.video_frames, limits.video_audio_excerpt_s, limits.audio_max_s,
      limits.audio_mp3, limits.pdf_max_pages, limits.pdf_text_pages, limits.pdf_text_chars,
-     limits.pdf_min_text_chars, limits.decode_timeout_ms, limits.worker_memory_mb);
+     limits.pdf_min_text_chars, limits.decode_timeout_ms, limits.worker_memory_mb, limits.ocr_ms);
 }
 
 template <typename Io, typename F>
 void walk_facts(Io& io, F& facts) {
   io(facts.format, facts.mime, facts.bytes, facts.width, facts.height, facts.orientation,
-     facts.has_alpha, facts.duration_s, facts.frame_rate, facts.frames_sampled, facts.video_codec,
-     facts.audio_codec, facts.has_audio, facts.channels, facts.sample_rate, facts.loudness_dbfs,
-     facts.silence_ratio, facts.pages, facts.encrypted, facts.damaged, facts.title, facts.author,
-     facts.producer, facts.text_chars);
+     facts.has_alpha, facts.duration_s, facts.frame_rate, facts.frames_sampled, facts.frames,
+     facts.duration_ms, facts.video_codec, facts.audio_codec, facts.has_audio, facts.channels,
+     facts.sample_rate, facts.loudness_dbfs, facts.silence_ratio, facts.pages, facts.encrypted,
+     facts.damaged, facts.title, facts.author, facts.producer, facts.text_chars, facts.camera_make,
+     facts.camera_model, facts.capture_time, facts.ocr_text);
 }
 
 struct Encode {

@@ -27,6 +27,8 @@ json facts_json(const media::Facts& f) {
   put(out, "duration_s", f.duration_s);
   put(out, "frame_rate", f.frame_rate);
   put(out, "frames_sampled", f.frames_sampled);
+  put(out, "frames", f.frames);
+  put(out, "duration_ms", f.duration_ms);
   put(out, "video_codec", f.video_codec);
   put(out, "audio_codec", f.audio_codec);
   put(out, "has_audio", f.has_audio);
@@ -41,6 +43,11 @@ json facts_json(const media::Facts& f) {
   put(out, "author", f.author);
   put(out, "producer", f.producer);
   put(out, "text_chars", f.text_chars);
+  put(out, "camera_make", f.camera_make);
+  put(out, "camera_model", f.camera_model);
+  put(out, "capture_time", f.capture_time);
+  // The text itself reaches the model only as its own part, when model.send_ocr_text says so.
+  if (!f.ocr_text.empty()) out["ocr_chars"] = f.ocr_text.size();
   return out;
 }
 
@@ -71,6 +78,7 @@ std::string normalized_to_json(const media::Normalized& normalized, const std::s
                  {"kind", media::to_string(normalized.kind)},
                  {"facts", facts_json(normalized.facts)},
                  {"parts", parts},
+                 {"ocr_text", normalized.facts.ocr_text},
                  {"token_estimate", normalized.token_estimate},
                  {"naive_tokens", normalized.naive_tokens}};
   return dump(out);

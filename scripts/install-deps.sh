@@ -17,12 +17,13 @@ build=(
   libpoppler-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libtomlplusplus-dev libcli11-dev libexpected-dev libcpp-httplib-dev
   libmagic-dev libhiredis-dev libsystemd-dev libssl-dev libseccomp-dev zlib1g-dev
+  libheif-dev libwebp-dev libraw-dev libtesseract-dev tesseract-ocr-eng
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test=(
   python3 python3-jsonschema python3-yaml redis-server rclone sqlite3 systemd
   ffmpeg sox imagemagick ghostscript espeak-ng poppler-utils fonts-dejavu-core
-  dpkg-dev fakeroot clang-format git
+  dpkg-dev fakeroot clang-format git libheif-examples
   clang-16 libclang-rt-16-dev clang-tidy-16
 )
 bench=(libvips-tools libjpeg-turbo-progs)

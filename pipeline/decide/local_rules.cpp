@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 namespace pipeline {
 namespace {
@@ -76,6 +77,11 @@ Guess image_guess(const media::Facts& facts) {
   const bool lossless = facts.format == "png" || facts.format == "bmp" || facts.format == "gif";
   const double aspect = width > 0 ? static_cast<double>(height) / width : 0;
   const std::string size = size_text(facts);
+  // A camera RAW file names the camera that made it: a photograph, whatever it shows.
+  if (!facts.camera_make.empty() || !facts.camera_model.empty()) {
+    return {"photo", 0.9,
+            "a camera RAW file from " + facts.camera_make + " " + facts.camera_model + size};
+  }
   // A till roll is long and narrow. So is a phone's screen, but that comes as a lossless
   // capture, where a receipt is photographed.
   if (aspect >= 2.2 && width <= 1200) {
@@ -100,6 +106,21 @@ Guess image_guess(const media::Facts& facts) {
     return {"photo", 0.65, "a " + facts.format + " image" + size};
   }
   return {"other", 0.4, "an image" + size};
+}
+
+// Text OCR read in a picture, when it says what the picture is: a bill, a till receipt, or an
+// error message on a screen. Nothing when the words decide nothing.
+std::optional<Guess> text_in_image(const media::Facts& facts) {
+  const std::string text = lower(facts.ocr_text);
+  if (text.empty()) return std::nullopt;
+  const int errors = count_terms(text, {"error", "failed", "exception", "not responding",
+                                        "cannot be", "could not", "denied", "fatal", "crash"});
+  if (errors >= 2) return Guess{"screenshot_error", 0.8, "an image whose text reads as an error"};
+  const Guess read = from_text(text, "an image");
+  if (read.category == "invoice" || read.category == "receipt") {
+    if (read.confidence >= 0.7) return read;
+  }
+  return std::nullopt;
 }
 
 Guess audio_guess(const media::Facts& facts) {
@@ -127,14 +148,18 @@ Guess audio_guess(const media::Facts& facts) {
 
 Guess guess_category(const media::Normalized& input) {
   switch (input.kind) {
-    case media::Kind::image: return image_guess(input.facts);
+    case media::Kind::image: {
+      if (auto read = text_in_image(input.facts)) return *read;
+      return image_guess(input.facts);
+    }
     case media::Kind::audio: return audio_guess(input.facts);
     case media::Kind::video:
       return {"video", 0.8,
               "a video" + size_text(input.facts) + ", " +
                   std::to_string(static_cast<int>(input.facts.duration_s.value_or(0))) + " s"};
     case media::Kind::pdf: {
-      const std::string text = all_text(input);
+      // A scan has no text layer; what OCR read on its first page stands in for it.
+      const std::string text = all_text(input) + lower(input.facts.ocr_text);
       const std::string pages = std::to_string(input.facts.pages.value_or(0));
       if (text.size() < 40)
         return {"document", 0.6, "a PDF of " + pages + " pages with little text (a scan)"};

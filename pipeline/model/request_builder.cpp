@@ -100,6 +100,10 @@ Result<std::string> RequestBuilder::build(const media::Normalized& input,
     if (!item) return tl::unexpected(item.error());
     content.push_back(std::move(*item));
   }
+  if (options.send_ocr_text && !input.facts.ocr_text.empty()) {
+    content.push_back(
+        {{"type", "text"}, {"text", "text read in the image (OCR):\n" + input.facts.ocr_text}});
+  }
 
   ordered_json messages = ordered_json::array();
   messages.push_back({{"role", "system"}, {"content", m_system_text}});

@@ -18,6 +18,7 @@ struct RequestOptions {
   double temperature = 0;
   int max_output_tokens = 256;
   std::string reasoning_effort;  // empty: not sent, so thinking stays off
+  bool send_ocr_text = false;    // the text OCR read in an image, as a text part
 };
 
 // A second chance for a reply that broke the schema: the reply and what was wrong with it.

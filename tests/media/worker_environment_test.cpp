@@ -20,13 +20,20 @@ TEST(WorkerEnvironment, keeps_what_decoders_read_and_drops_secrets) {
                                "NOEQUALS",
                                nullptr};
   EXPECT_EQ(worker_environment(environment),
-            (std::vector<std::string>{"PATH=/usr/bin", "LANG=C.UTF-8", "LC_ALL=C", "TZ=UTC"}));
+            (std::vector<std::string>{"PATH=/usr/bin", "LANG=C.UTF-8", "LC_ALL=C", "TZ=UTC",
+                                      "OMP_THREAD_LIMIT=1"}));
 }
 
-TEST(WorkerEnvironment, an_empty_environment_stays_empty) {
+TEST(WorkerEnvironment, an_empty_environment_gets_only_the_openmp_thread_limit) {
   const char* environment[] = {nullptr};
-  EXPECT_TRUE(worker_environment(environment).empty());
-  EXPECT_TRUE(worker_environment(nullptr).empty());
+  const std::vector<std::string> only_limit = {"OMP_THREAD_LIMIT=1"};
+  EXPECT_EQ(worker_environment(environment), only_limit);
+  EXPECT_EQ(worker_environment(nullptr), only_limit);
+}
+
+TEST(WorkerEnvironment, the_openmp_thread_limit_cannot_be_raised_from_outside) {
+  const char* environment[] = {"OMP_THREAD_LIMIT=64", "OMP_NUM_THREADS=64", nullptr};
+  EXPECT_EQ(worker_environment(environment), (std::vector<std::string>{"OMP_THREAD_LIMIT=1"}));
 }
 
 }  // namespace

@@ -27,6 +27,9 @@ TEST(WorkerProtocol, round_trips_a_normalized_value) {
   value.facts.duration_s = 61.5;
   value.facts.has_audio = true;
   value.facts.text_chars = 12;
+  value.facts.frames = 30;
+  value.facts.duration_ms = 2'500;
+  value.facts.camera_model = "Test Camera DNG";
   value.parts.push_back(
       Part{PartType::image, "image/jpeg", std::string("\xFF\xD8\0\x01", 4), "sheet"});
   value.token_estimate = 258;
@@ -44,6 +47,9 @@ TEST(WorkerProtocol, round_trips_a_normalized_value) {
   EXPECT_DOUBLE_EQ(*back->result->facts.duration_s, 61.5);
   EXPECT_EQ(back->result->facts.has_audio, true);
   EXPECT_EQ(back->result->facts.text_chars, 12u);
+  EXPECT_EQ(back->result->facts.frames, 30);
+  EXPECT_EQ(back->result->facts.duration_ms, 2'500);
+  EXPECT_EQ(back->result->facts.camera_model, "Test Camera DNG");
   ASSERT_EQ(back->result->parts.size(), 1u);
   EXPECT_EQ(back->result->parts[0].data, std::string("\xFF\xD8\0\x01", 4));
   EXPECT_EQ(back->result->naive_tokens, 18'450);

@@ -54,6 +54,22 @@ TEST(RequestBuilder, keeps_the_prefix_byte_identical_across_files) {
   EXPECT_EQ(a.substr(0, system_end), b.substr(0, system_end));
 }
 
+TEST(RequestBuilder, sends_ocr_text_only_when_asked) {
+  const RequestBuilder builder(default_taxonomy());
+  media::Normalized input = pipeline_test::image_input();
+  input.facts.ocr_text = "Access denied: permission error 13.";
+  const std::string without = build(builder, input);
+  EXPECT_EQ(without.find("Access denied"), std::string::npos) << without;
+  EXPECT_NE(without.find("ocr_chars"), std::string::npos) << without;  // the count only
+  RequestOptions asked = options();
+  asked.send_ocr_text = true;
+  const json with = json::parse(build(builder, input, std::nullopt, asked));
+  const json& parts = with["messages"][1]["content"];
+  EXPECT_EQ(parts.back()["type"], "text");
+  EXPECT_EQ(parts.back()["text"],
+            "text read in the image (OCR):\nAccess denied: permission error 13.");
+}
+
 TEST(RequestBuilder, carries_each_kind_of_part) {
   const RequestBuilder builder(default_taxonomy());
   const json image = json::parse(build(builder, pipeline_test::image_input()));
