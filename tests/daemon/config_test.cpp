@@ -77,7 +77,7 @@ TEST(Config, enumerated_string_must_be_a_choice) {
   ASSERT_FALSE(config);
   EXPECT_EQ(config.error().code, ErrorCode::config);
   EXPECT_EQ(config.error().detail,
-            "bad.toml:2:11: model.backend: must be one of \"local\", \"openai\"");
+            "bad.toml:2:11: model.backend: must be one of \"local\", \"openai\", \"gemini\"");
 }
 
 TEST(Config, choices_are_read_into_enums) {
