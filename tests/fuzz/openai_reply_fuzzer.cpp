@@ -8,25 +8,8 @@
 #include "pipeline/model/provider_backend.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fuzz/fuzz_harness.h"
+#include "tests/fuzz/replaying_client.h"
 #include "tests/pipeline/test_inputs.h"
-
-namespace {
-
-class ReplayingClient final : public pipeline::LlmClient {
- public:
-  explicit ReplayingClient(std::string body) : m_body(std::move(body)) {}
-  void send(pipeline::HttpRequest, pipeline::HttpCallback done) override {
-    pipeline::HttpResponse response;
-    response.status = 200;
-    response.body = m_body;
-    done(std::move(response));
-  }
-
- private:
-  std::string m_body;
-};
-
-}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   spdlog::set_level(spdlog::level::off);
@@ -34,7 +17,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  ReplayingClient client{std::string(fuzz::as_text(data, size))};
+  fuzz::ReplayingClient client{std::string(fuzz::as_text(data, size))};
   fakes::FakeClock clock;
   pipeline::ProviderSettings settings;
   settings.base_url = "http://127.0.0.1:9/v1";
