@@ -2,7 +2,7 @@
 // standalone fake server (siftd-fake-model), which it starts itself.
 //   client_bench [--seconds N] [--in-flight N] [--latency-ms MS] [--mode client|backend]
 // client:  CurlLlmClient alone, `in-flight` requests kept outstanding on its one I/O thread.
-// backend: `in-flight` worker threads each calling OpenAiBackend::decide (request building,
+// backend: `in-flight` worker threads each calling ProviderBackend::decide (request building,
 //          limits, reply parsing and validation included), as the daemon's workers do.
 
 #include <atomic>
@@ -22,7 +22,7 @@
 
 #include "pipeline/model/curl_global.h"
 #include "pipeline/model/curl_llm_client.h"
-#include "pipeline/model/openai_backend.h"
+#include "pipeline/model/provider_backend.h"
 #include "pipeline/model/request_builder.h"
 
 extern char** environ;
@@ -138,12 +138,12 @@ std::uint64_t run_backend(const std::string& base_url, const Options& options,
   auto client = pipeline::CurlLlmClient::create(client_options);
   if (!client) return 0;
   pipeline::SystemClock clock;
-  pipeline::OpenAiSettings settings;
+  pipeline::ProviderSettings settings;
   settings.base_url = base_url;
   settings.api_key = "bench";
   settings.request.model = "gemini-2.5-flash-lite";
-  pipeline::OpenAiBackend backend(settings, pipeline::default_taxonomy(),
-                                  pipeline::OpenAiPorts{**client, clock, nullptr, {}});
+  pipeline::ProviderBackend backend(settings, pipeline::default_taxonomy(),
+                                    pipeline::ProviderPorts{**client, clock, nullptr, {}});
   const media::Normalized input = sample_input();
   std::atomic<std::uint64_t> done{0};
   std::atomic<std::uint64_t> failed{0};

@@ -1,5 +1,7 @@
 #include "daemon/assembly.h"
 
+#include <algorithm>
+
 #include "daemon/backend_factory.h"
 #include "daemon/config_checks.h"
 #include "pipeline/route/dir_queue_publisher.h"
@@ -51,13 +53,24 @@ pipeline::Sinks make_sinks(const Config& config) {
   return sinks;
 }
 
+media::Limits normalizer_limits(const Config& config) {
+  media::Limits limits = config.limits;
+  if (config.model.backend == ModelBackend::gemini) {
+    constexpr int k_gemini_max_side = 768;
+    limits.image_max_side = std::min(limits.image_max_side, k_gemini_max_side);
+    limits.audio_mp3 = true;
+  }
+  return limits;
+}
+
 Result<std::unique_ptr<pipeline::Normalizer>> make_normalizer(const Config& config) {
+  const media::Limits limits = normalizer_limits(config);
   if (config.isolation == Isolation::none) {
-    return std::make_unique<pipeline::InProcessNormalizer>(config.limits);
+    return std::make_unique<pipeline::InProcessNormalizer>(limits);
   }
   // Decoding runs in sandboxed `siftd worker` processes, so a hostile file costs one file, not
   // the daemon. Without them siftd refuses to run rather than quietly lose that promise.
-  auto isolated = pipeline::IsolatedNormalizer::create(config.limits, config.workers);
+  auto isolated = pipeline::IsolatedNormalizer::create(limits, config.workers);
   if (!isolated) {
     return fail(ErrorCode::workers,
                 "the decoder workers failed to start: " + isolated.error().detail +

@@ -53,6 +53,10 @@ Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
                                                     const EngineFactory& engines = make_engines);
 
 pipeline::Sinks make_sinks(const Config& config);
+// The media limits as the configured backend is best served: Gemini's native API bills an image
+// at MEDIA_RESOLUTION_LOW the same whatever its size past 768 px, and takes mp3, so larger
+// images and wav audio would only cost upload bytes.
+media::Limits normalizer_limits(const Config& config);
 // Worker processes, or (limits.isolation = "none") the decoders in this process; an error
 // when the workers cannot start.
 Result<std::unique_ptr<pipeline::Normalizer>> make_normalizer(const Config& config);

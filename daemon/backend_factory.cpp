@@ -8,10 +8,12 @@
 namespace daemon_core {
 namespace {
 
-pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::string& base_url,
-                                       const std::string& name, const std::string& api_key) {
-  pipeline::OpenAiSettings tier;
-  tier.base_url = base_url;
+pipeline::ProviderSettings tier_settings(const ModelConfig& model, pipeline::WireKind wire,
+                                         const std::string& base_url, const std::string& name,
+                                         const std::string& api_key) {
+  pipeline::ProviderSettings tier;
+  tier.wire = pipeline::WireSettings{wire, model.media_resolution};
+  tier.base_url = base_url.empty() ? pipeline::default_base_url(wire) : base_url;
   tier.api_key = api_key;
   tier.request =
       pipeline::RequestOptions{name, model.temperature, model.max_output_tokens,
@@ -34,18 +36,22 @@ pipeline::OpenAiSettings tier_settings(const ModelConfig& model, const std::stri
   return tier;
 }
 
-Result<std::unique_ptr<pipeline::Backend>> make_openai_backend(const Config& config,
-                                                               pipeline::Metrics* metrics) {
+// The `openai` and `gemini` backends: the same model stack over their own wire formats.
+Result<std::unique_ptr<pipeline::Backend>> make_model_stack(const Config& config,
+                                                            pipeline::WireKind wire,
+                                                            pipeline::Metrics* metrics) {
   const ModelConfig& model = config.model;
   auto api_key = pipeline::load_api_key();
-  if (!api_key)
-    return fail(ErrorCode::config, "model.backend = \"openai\": " + api_key.error().detail);
+  if (!api_key) {
+    return fail(ErrorCode::config, "model.backend = \"" + std::string(name_of(model.backend)) +
+                                       "\": " + api_key.error().detail);
+  }
 
   pipeline::ModelStackSettings settings;
-  settings.first = tier_settings(model, model.base_url, model.name, *api_key);
+  settings.first = tier_settings(model, wire, model.base_url, model.name, *api_key);
   if (!model.escalation_model.empty()) {
     settings.second = tier_settings(
-        model, model.escalation_base_url.empty() ? model.base_url : model.escalation_base_url,
+        model, wire, model.escalation_base_url.empty() ? model.base_url : model.escalation_base_url,
         model.escalation_model, *api_key);
   }
   settings.escalation_below = model.escalation_below;
@@ -79,7 +85,8 @@ Result<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
     case ModelBackend::local:
       return std::unique_ptr<pipeline::Backend>(
           std::make_unique<pipeline::LocalBackend>(config.taxonomy));
-    case ModelBackend::openai: return make_openai_backend(config, metrics);
+    case ModelBackend::openai: return make_model_stack(config, pipeline::WireKind::openai, metrics);
+    case ModelBackend::gemini: return make_model_stack(config, pipeline::WireKind::gemini, metrics);
   }
   return fail(ErrorCode::config, "model.backend: not available");
 }

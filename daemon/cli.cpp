@@ -27,8 +27,9 @@ CLI::Option* add_choice(CLI::App& command, const std::string& flag, std::optiona
 // Flags every config-reading command shares; each overrides the file's value when given.
 void add_config_flags(CLI::App& command, CommandOptions& options) {
   command.add_option("--config", options.config_file, "TOML configuration file");
-  add_choice(command, "--backend", options.backend, "decision backend: local or openai");
-  command.add_option("--base-url", options.base_url, "OpenAI-compatible endpoint base URL");
+  add_choice(command, "--backend", options.backend, "decision backend: local, gemini or openai");
+  command.add_option("--base-url", options.base_url,
+                     "model endpoint base URL (default: the backend's own)");
   command.add_option("--model", options.model, "model name");
   command
       .add_option("--log-format", options.log_format,

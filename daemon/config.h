@@ -16,16 +16,26 @@
 #include "pipeline/decide/taxonomy.h"
 #include "pipeline/journal/journal.h"
 #include "pipeline/model/fallback_backend.h"
+#include "pipeline/model/wire_format.h"
 #include "pipeline/same_content.h"
 
 namespace daemon_core {
 
 // The keys with fixed words hold enums; each lists its words once, here.
-enum class ModelBackend { local, openai };
+enum class ModelBackend { local, openai, gemini };
 template <>
 struct Choices<ModelBackend> {
   static constexpr Choice<ModelBackend> all[] = {{ModelBackend::local, "local"},
-                                                 {ModelBackend::openai, "openai"}};
+                                                 {ModelBackend::openai, "openai"},
+                                                 {ModelBackend::gemini, "gemini"}};
+};
+
+template <>
+struct Choices<pipeline::MediaResolution> {
+  static constexpr Choice<pipeline::MediaResolution> all[] = {
+      {pipeline::MediaResolution::low, "low"},
+      {pipeline::MediaResolution::medium, "medium"},
+      {pipeline::MediaResolution::high, "high"}};
 };
 
 enum class ReasoningEffort { unset, none, minimal, low, medium, high };
@@ -105,7 +115,8 @@ struct RouteTemplates {
 
 struct ModelConfig {
   ModelBackend backend = ModelBackend::local;
-  std::string base_url = "https://generativelanguage.googleapis.com/v1beta/openai";
+  std::string base_url;  // empty: the backend's own public endpoint
+  pipeline::MediaResolution media_resolution = pipeline::MediaResolution::low;
   std::string name = "gemini-2.5-flash-lite";
   double temperature = 0;
   int max_output_tokens = 256;

@@ -118,9 +118,11 @@ const std::vector<Option>& config_table() {
 
     // [model]
     {"model.backend", choice(+[](Config& c) -> ModelBackend& { return c.model.backend; }), 0, 0,
-     "local: offline rules; openai: any OpenAI-compatible endpoint"},
+     "local: offline rules; gemini: Gemini's native API (recommended); openai: any OpenAI-compatible endpoint"},
     {"model.base_url", +[](Config& c) -> std::string& { return c.model.base_url; }, 0, 0,
-     "chat-completions endpoint base (…/chat/completions is appended)"},
+     "endpoint base (empty: the backend's own; openai appends /chat/completions)"},
+    {"model.media_resolution", choice(+[](Config& c) -> pipeline::MediaResolution& { return c.model.media_resolution; }), 0, 0,
+     "gemini: tokens an image or video frame costs (low 64, medium and high 256)"},
     {"model.name", +[](Config& c) -> std::string& { return c.model.name; }, 0, 0,
      "model name sent with each request"},
     {"model.temperature", +[](Config& c) -> double& { return c.model.temperature; }, 0, 2,

@@ -8,6 +8,7 @@ std::string_view to_string(ErrorCode code) {
   switch (code) {
     case ErrorCode::media: return "media";
     case ErrorCode::invalid_reply: return "invalid_reply";
+    case ErrorCode::blocked: return "blocked";
     case ErrorCode::timeout: return "timeout";
     case ErrorCode::rate_limited: return "rate_limited";
     case ErrorCode::quota: return "quota";

@@ -12,6 +12,7 @@ namespace pipeline {
 enum class ErrorCode {
   media,          // normalization failed; detail carries media's code and text
   invalid_reply,  // the model's reply broke the schema or left the taxonomy
+  blocked,        // the provider refused the file (a safety block): a person must look at it
   timeout,        // the request ran past its deadline
   rate_limited,   // 429 after the retries
   quota,          // a per-day quota is exhausted; work is parked

@@ -51,6 +51,11 @@ Result<Answer> FallbackBackend::fall_back(const media::Normalized& input,
     case ErrorCode::over_budget:
       if (m_policy.on_over_budget == OnOverBudget::park) return answer;
       return with_local(input, context, why);
+    case ErrorCode::blocked:
+      // The provider refused to look: the local rules must not accept what it would not judge,
+      // and the file is not corrupt. A person decides, with the provider's reason.
+      spdlog::warn("backend {}: {}; sending to review", m_primary.name(), why.detail);
+      return human_review(why);
     default: break;
   }
   spdlog::warn("backend {} failed ({}: {}); falling back", m_primary.name(), to_string(why.code),

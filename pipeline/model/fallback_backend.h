@@ -2,7 +2,8 @@
 // What a failed model answer turns into. Transient failures that outlived their retries, a
 // reply that stayed invalid after its repair, or an open circuit go to the configured fallback:
 // the `local` backend, or a human_review decision. A per-day quota and shutdown always park
-// (the error passes through); a spend cap parks or goes to `local`, as configured.
+// (the error passes through); a spend cap parks or goes to `local`, as configured; a file the
+// provider blocked always goes to human review, with the provider's reason.
 
 #include "pipeline/decide/backend.h"
 #include "pipeline/decide/taxonomy.h"

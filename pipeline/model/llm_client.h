@@ -1,7 +1,7 @@
 #pragma once
 // The port that carries one chat-completions HTTP exchange: a POST with a JSON body and the
 // status, headers and body that came back. Retries, limits and parsing live above it
-// (OpenAiBackend); the curl mechanism lives below it (CurlLlmClient); tests may fake it.
+// (ProviderBackend); the curl mechanism lives below it (CurlLlmClient); tests may fake it.
 
 #include <chrono>
 #include <functional>

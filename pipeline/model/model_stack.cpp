@@ -29,13 +29,13 @@ Result<std::unique_ptr<ModelStack>> ModelStack::create(ModelStackSettings settin
   }
   stack->m_spend =
       std::make_shared<SpendTracker>(settings.caps, *stack->m_clock, stack->m_ledger.get());
-  const OpenAiPorts tier_ports{*stack->m_client, *stack->m_clock, stack->m_spend, ports.random,
-                               ports.metrics};
+  const ProviderPorts tier_ports{*stack->m_client, *stack->m_clock, stack->m_spend, ports.random,
+                                 ports.metrics};
 
-  stack->m_first = std::make_unique<OpenAiBackend>(settings.first, taxonomy, tier_ports);
+  stack->m_first = std::make_unique<ProviderBackend>(settings.first, taxonomy, tier_ports);
   Backend* decider = stack->m_first.get();
   if (settings.second) {
-    stack->m_second = std::make_unique<OpenAiBackend>(*settings.second, taxonomy, tier_ports);
+    stack->m_second = std::make_unique<ProviderBackend>(*settings.second, taxonomy, tier_ports);
     stack->m_cascade = std::make_unique<CascadeBackend>(*stack->m_first, *stack->m_second,
                                                         settings.escalation_below);
     decider = stack->m_cascade.get();
@@ -72,7 +72,7 @@ void ModelStack::cancel() {
 }
 
 std::string ModelStack::held_back() {
-  for (OpenAiBackend* tier : {m_first.get(), m_second.get()}) {
+  for (ProviderBackend* tier : {m_first.get(), m_second.get()}) {
     if (!tier) continue;
     if (auto park = tier->limiter().parked()) return "model " + tier->model() + ": " + park->why;
   }

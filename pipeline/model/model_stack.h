@@ -1,9 +1,10 @@
 #pragma once
-// The `openai` backend as the daemon runs it, assembled and owned in one place:
+// The `openai` and `gemini` backends as the daemon runs them, assembled and owned in one place:
 //   cache      content already decided under this prompt and model costs nothing
 //   fallback   a failed answer becomes the local backend's, or human review, or a park
 //   cascade    an unsure answer is asked again of a stronger model, when one is configured
-//   openai     each tier: limits, breaker, retries, validation and repair, cost
+//   provider   each tier (in its wire format): limits, breaker, retries, validation and
+//              repair, cost
 // over one LlmClient (libcurl by default) and one spend tracker shared by the tiers.
 
 #include <memory>
@@ -16,7 +17,7 @@
 #include "pipeline/metrics.h"
 #include "pipeline/model/fallback_backend.h"
 #include "pipeline/model/llm_client.h"
-#include "pipeline/model/openai_backend.h"
+#include "pipeline/model/provider_backend.h"
 #include "pipeline/model/spend_tracker.h"
 
 namespace pipeline {
@@ -24,8 +25,8 @@ namespace pipeline {
 class ResultCache;
 
 struct ModelStackSettings {
-  OpenAiSettings first;
-  std::optional<OpenAiSettings> second;  // the escalation model
+  ProviderSettings first;
+  std::optional<ProviderSettings> second;  // the escalation model
   double escalation_below = 0.6;
   FallbackPolicy fallback;
   SpendCaps caps;
@@ -49,12 +50,12 @@ class ModelStack final : public Backend {
                                                     ModelStackPorts ports = {});
   ~ModelStack() override;
 
-  std::string_view name() const override { return "openai"; }
+  std::string_view name() const override { return m_first->name(); }
   Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
   void cancel() override;
   std::string held_back() override;
 
-  OpenAiBackend& first_tier() { return *m_first; }
+  ProviderBackend& first_tier() { return *m_first; }
   SpendTracker& spend() { return *m_spend; }
 
  private:
@@ -64,8 +65,8 @@ class ModelStack final : public Backend {
   std::unique_ptr<LlmClient> m_client;
   std::unique_ptr<SpendLedger> m_ledger;
   std::shared_ptr<SpendTracker> m_spend;
-  std::unique_ptr<OpenAiBackend> m_first;
-  std::unique_ptr<OpenAiBackend> m_second;
+  std::unique_ptr<ProviderBackend> m_first;
+  std::unique_ptr<ProviderBackend> m_second;
   std::unique_ptr<Backend> m_cascade;
   std::unique_ptr<Backend> m_local;
   std::unique_ptr<Backend> m_fallback;

@@ -1,5 +1,7 @@
 #include "daemon/config.h"
 
+#include "daemon/assembly.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -77,7 +79,7 @@ TEST(Config, enumerated_string_must_be_a_choice) {
   ASSERT_FALSE(config);
   EXPECT_EQ(config.error().code, ErrorCode::config);
   EXPECT_EQ(config.error().detail,
-            "bad.toml:2:11: model.backend: must be one of \"local\", \"openai\"");
+            "bad.toml:2:11: model.backend: must be one of \"local\", \"openai\", \"gemini\"");
 }
 
 TEST(Config, choices_are_read_into_enums) {
@@ -257,4 +259,30 @@ TEST(Config, missing_file_is_a_clear_error) {
   EXPECT_NE(config.error().detail.find("cannot read"), std::string::npos);
 }
 
+}  // namespace daemon_core
+
+namespace daemon_core {
+namespace {
+
+TEST(NormalizerLimits, the_gemini_backend_gets_images_of_at_most_768_px_and_mp3_audio) {
+  auto config = parse_config_text(
+      "[model]\nbackend = \"gemini\"\n[limits]\nimage_max_side = 2048\naudio_mp3 = false\n",
+      "gemini.toml");
+  ASSERT_TRUE(config) << config.error().detail;
+  const media::Limits gemini = normalizer_limits(*config);
+  EXPECT_EQ(gemini.image_max_side, 768) << "MEDIA_RESOLUTION_LOW bills no more for more pixels";
+  EXPECT_TRUE(gemini.audio_mp3) << "the smallest format siftd writes that Gemini takes";
+
+  auto small = parse_config_text("[model]\nbackend = \"gemini\"\n", "small.toml");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(normalizer_limits(*small).image_max_side, 384) << "a smaller setting stands";
+
+  auto openai = parse_config_text(
+      "[model]\nbackend = \"openai\"\n[limits]\nimage_max_side = 2048\n", "openai.toml");
+  ASSERT_TRUE(openai);
+  EXPECT_EQ(normalizer_limits(*openai).image_max_side, 2048);
+  EXPECT_FALSE(normalizer_limits(*openai).audio_mp3);
+}
+
+}  // namespace
 }  // namespace daemon_core

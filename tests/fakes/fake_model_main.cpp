@@ -1,6 +1,9 @@
-// siftd-fake-model: the fake OpenAI-compatible server, standalone, for benchmarks and demos.
-//   siftd-fake-model [--port N] [--script FILE] [--latency-ms MS] [--threads N]
-// Prints its base URL on the first line of stdout, then serves until SIGINT or SIGTERM.
+// siftd-fake-model: the fake model server (OpenAI-compatible and Gemini's native API),
+// standalone, for integration tests, benchmarks and demos.
+//   siftd-fake-model [--port N] [--script FILE] [--latency-ms MS] [--threads N] [--strict]
+//                    [--batch-polls N]
+// Prints its OpenAI base URL on the first line of stdout (the Gemini base is the same without
+// "/v1"), then serves until SIGINT or SIGTERM.
 
 #include <csignal>
 #include <cstdio>
@@ -36,9 +39,13 @@ int main(int argc, char** argv) {
       options.latency = std::chrono::milliseconds(std::stoi(argv[++i]));
     } else if (flag == "--threads" && has_value) {
       options.threads = std::stoi(argv[++i]);
+    } else if (flag == "--strict") {
+      options.strict = true;
+    } else if (flag == "--batch-polls" && has_value) {
+      options.batch_polls = std::stoi(argv[++i]);
     } else {
-      std::cerr
-          << "usage: siftd-fake-model [--port N] [--script FILE] [--latency-ms MS] [--threads N]\n";
+      std::cerr << "usage: siftd-fake-model [--port N] [--script FILE] [--latency-ms MS] "
+                   "[--threads N] [--strict] [--batch-polls N]\n";
       return 2;
     }
   }

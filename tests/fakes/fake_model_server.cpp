@@ -12,6 +12,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/fakes/fake_gemini_batches.h"
+#include "tests/fakes/fake_gemini_replies.h"
+#include "tests/fakes/gemini_request_check.h"
+
 namespace fakes {
 namespace {
 
@@ -34,19 +38,16 @@ constexpr std::pair<Fault, std::string_view> k_fault_names[] = {
     {Fault::unknown_category, "unknown_category"},
     {Fault::path_category, "path_category"},
     {Fault::echo_credentials, "echo_credentials"},
+    {Fault::internal, "internal"},
+    {Fault::invalid_argument, "invalid_argument"},
+    {Fault::safety, "safety"},
+    {Fault::max_tokens, "max_tokens"},
+    {Fault::blocked, "blocked"},
+    {Fault::batch_expired, "batch_expired"},
 };
 
 const char* k_default_content =
     R"({"category":"photo","confidence":0.92,"route":"accept","summary":"a photograph","fields":{}})";
-
-std::string decision_with_category(const std::string& category) {
-  return json{{"category", category},
-              {"confidence", 0.95},
-              {"route", "accept"},
-              {"summary", "looks fine"},
-              {"fields", json::object()}}
-      .dump();
-}
 
 std::string google_error(const json& details) {
   return json::array({json{{"error",
@@ -58,6 +59,15 @@ std::string google_error(const json& details) {
 }
 
 }  // namespace
+
+std::string decision_with_category(const std::string& category) {
+  return json{{"category", category},
+              {"confidence", 0.95},
+              {"route", "accept"},
+              {"summary", "looks fine"},
+              {"fields", json::object()}}
+      .dump();
+}
 
 std::optional<Fault> parse_fault(std::string_view name) {
   for (const auto& [fault, text] : k_fault_names) {
@@ -88,6 +98,66 @@ struct FakeModelServer::Impl {
   mutable std::mutex mutex;
   std::deque<ScriptedReply> script;
   std::vector<RecordedRequest> requests;
+  FakeGeminiBatches batches{options};
+
+  // Strict mode, as the real API: a key is required, and a field it does not define is a 400.
+  bool refuse_gemini(const httplib::Request& request, const std::string& message,
+                     httplib::Response& response) const {
+    if (!options.strict) return false;
+    if (request.get_header_value("x-goog-api-key").empty() && !request.has_param("key")) {
+      response.status = 403;
+      response.set_content(gemini_error(403, "PERMISSION_DENIED",
+                                        "Method doesn't allow unregistered callers (callers "
+                                        "without established identity). Please use API Key."),
+                           "application/json");
+      return true;
+    }
+    if (message.empty()) return false;
+    const std::string error = GeminiFieldLists::reference().check(request.body, message);
+    if (error.empty()) return false;
+    response.status = 400;
+    response.set_content(gemini_error(400, "INVALID_ARGUMENT", error), "application/json");
+    return true;
+  }
+
+  void send(const GeminiAnswer& answer, httplib::Response& response) {
+    response.status = answer.status;
+    response.set_content(answer.body, "application/json");
+  }
+
+  void generate(const httplib::Request& request, httplib::Response& response) {
+    record(request);
+    if (refuse_gemini(request, "GenerateContentRequest", response)) return;
+    const ScriptedReply reply = next_reply();
+    pause(options.latency);
+    if (reply.fault == Fault::slow) pause(options.slow);
+    if (reply.fault == Fault::drop_connection) {
+      response.set_content_provider(
+          1000, "application/json",
+          [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+      return;
+    }
+    send(gemini_answer(reply, content_of(reply), request.body, options,
+                       request.get_header_value("x-goog-api-key"),
+                       "fake-" + std::to_string(served.fetch_add(1))),
+         response);
+  }
+
+  void batch_generate(const httplib::Request& request, httplib::Response& response) {
+    record(request);
+    if (refuse_gemini(request, "BatchGenerateContentRequest", response)) return;
+    send(batches.create(
+             request.matches[1].str(), request.body, request.get_header_value("x-goog-api-key"),
+             [this] { return next_reply(); },
+             [this](const ScriptedReply& reply) { return content_of(reply); }),
+         response);
+  }
+
+  void get_batch(const httplib::Request& request, httplib::Response& response) {
+    record(request);
+    if (refuse_gemini(request, "", response)) return;
+    send(batches.get(request.matches[1].str()), response);
+  }
 
   // Waits out the latency, or less when stop() comes first, so stop never waits on a slow reply.
   void pause(std::chrono::milliseconds duration) {
@@ -96,7 +166,8 @@ struct FakeModelServer::Impl {
     stop_signal.wait_for(lock, duration, [this] { return stopping.load(); });
   }
 
-  std::string completion(const std::string& model, const std::string& content) {
+  std::string completion(const std::string& model, const std::string& content,
+                         const std::string& finish = "stop") {
     const auto id = served.fetch_add(1);
     return json{
         {"id", "chatcmpl-fake-" + std::to_string(id)},
@@ -105,7 +176,7 @@ struct FakeModelServer::Impl {
         {"model", model},
         {"choices", json::array({json{{"index", 0},
                                       {"message", {{"role", "assistant"}, {"content", content}}},
-                                      {"finish_reason", "stop"}}})},
+                                      {"finish_reason", finish}}})},
         {"usage",
          {{"prompt_tokens", options.prompt_tokens},
           {"completion_tokens", options.completion_tokens},
@@ -114,38 +185,61 @@ struct FakeModelServer::Impl {
         .dump();
   }
 
-  void handle(const httplib::Request& request, httplib::Response& response) {
+  template <typename Respond>
+  void count_in_flight(Respond respond_now) {
     const int now_serving = ++in_flight;
     for (int seen = max_in_flight;
          now_serving > seen && !max_in_flight.compare_exchange_weak(seen, now_serving);) {
     }
-    respond(request, response);
+    respond_now();
     --in_flight;
   }
 
+  void handle(const httplib::Request& request, httplib::Response& response) {
+    count_in_flight([&] { respond(request, response); });
+  }
+
+  void record(const httplib::Request& request) {
+    std::lock_guard lock(mutex);
+    requests.push_back(RecordedRequest{request.path, request.body,
+                                       request.get_header_value("Authorization"), request.target,
+                                       request.get_header_value("x-goog-api-key"), request.method});
+  }
+
+  ScriptedReply next_reply() {
+    std::lock_guard lock(mutex);
+    if (script.empty()) return {};
+    ScriptedReply reply = std::move(script.front());
+    script.pop_front();
+    return reply;
+  }
+
+  std::string content_of(const ScriptedReply& reply) const {
+    if (!reply.content.empty()) return reply.content;
+    return options.default_content.empty() ? k_default_content : options.default_content;
+  }
+
   void respond(const httplib::Request& request, httplib::Response& response) {
-    ScriptedReply reply;
-    {
-      std::lock_guard lock(mutex);
-      requests.push_back(
-          RecordedRequest{request.path, request.body, request.get_header_value("Authorization")});
-      if (!script.empty()) {
-        reply = std::move(script.front());
-        script.pop_front();
-      }
-    }
+    record(request);
+    ScriptedReply reply = next_reply();
     pause(options.latency);
     const json body = json::parse(request.body, nullptr, false);
     const std::string model = body.is_object() ? body.value("model", "fake") : "fake";
-    const std::string content =
-        !reply.content.empty()
-            ? reply.content
-            : (options.default_content.empty() ? k_default_content : options.default_content);
+    const std::string content = content_of(reply);
     const std::string plain_error =
         R"({"error":{"message":"scripted failure","type":"server_error"}})";
     switch (reply.fault) {
       case Fault::none:
+      case Fault::batch_expired:
         response.set_content(completion(model, content), "application/json");
+        return;
+      case Fault::safety:
+      case Fault::blocked:
+        response.set_content(completion(model, "", "content_filter"), "application/json");
+        return;
+      case Fault::max_tokens:
+        response.set_content(completion(model, content.substr(0, content.size() / 2), "length"),
+                             "application/json");
         return;
       case Fault::rate_limited:
         response.status = 429;
@@ -176,6 +270,7 @@ struct FakeModelServer::Impl {
             "application/json");
         return;
       case Fault::server_error:
+      case Fault::internal:
         response.status = 500;
         response.set_content(plain_error, "application/json");
         return;
@@ -184,6 +279,7 @@ struct FakeModelServer::Impl {
         response.set_content(plain_error, "application/json");
         return;
       case Fault::bad_request:
+      case Fault::invalid_argument:
         response.status = 400;
         response.set_content(
             R"({"error":{"message":"invalid request","type":"invalid_request_error"}})",
@@ -262,6 +358,19 @@ FakeModelServer::FakeModelServer(FakeServerOptions options) : m_impl(std::make_u
   };
   impl->server.Post("/v1/chat/completions", handler);
   impl->server.Post("/chat/completions", handler);
+  // The model name is a path segment followed by the method: ".../models/NAME:generateContent".
+  impl->server.Post(R"(/v1beta/models/([^/:]+):generateContent)",
+                    [impl](const httplib::Request& request, httplib::Response& response) {
+                      impl->count_in_flight([&] { impl->generate(request, response); });
+                    });
+  impl->server.Post(R"(/v1beta/models/([^/:]+):batchGenerateContent)",
+                    [impl](const httplib::Request& request, httplib::Response& response) {
+                      impl->batch_generate(request, response);
+                    });
+  impl->server.Get(R"(/v1beta/batches/([^/]+))",
+                   [impl](const httplib::Request& request, httplib::Response& response) {
+                     impl->get_batch(request, response);
+                   });
 }
 
 FakeModelServer::~FakeModelServer() {
@@ -295,7 +404,11 @@ int FakeModelServer::port() const {
 }
 
 std::string FakeModelServer::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(m_impl->port) + "/v1";
+  return root_url() + "/v1";
+}
+
+std::string FakeModelServer::root_url() const {
+  return "http://127.0.0.1:" + std::to_string(m_impl->port);
 }
 
 void FakeModelServer::script(std::vector<ScriptedReply> replies) {

@@ -1,11 +1,14 @@
 #pragma once
-// An OpenAI-compatible chat-completions server for tests and benchmarks (cpp-httplib), bound to
-// 127.0.0.1 on a chosen or free port. It answers from a script, then with a default valid
-// decision, after a configurable latency, and plays the faults a real endpoint shows: 429 with
-// Retry-After, Gemini's RESOURCE_EXHAUSTED with RetryInfo in an array-wrapped body, a per-day
-// quota, 500, 503, a reply slower than any timeout, a dropped connection, broken JSON, replies
-// that break the schema or leave the taxonomy, an error body echoing the credentials. It records
-// every request.
+// A model server for tests and benchmarks (cpp-httplib), bound to 127.0.0.1 on a chosen or free
+// port, speaking both OpenAI-compatible chat completions (/v1/chat/completions) and Gemini's
+// native API (/v1beta/models/{model}:generateContent, :batchGenerateContent, /v1beta/batches/{id}).
+// It answers from one script, then with a default valid decision, after a configurable latency,
+// and plays the faults a real endpoint shows, each in the API's own shape: 429 with Retry-After
+// or RESOURCE_EXHAUSTED with RetryInfo, a per-day quota, 500, 503, a reply slower than any
+// timeout, a dropped connection, broken JSON, replies that break the schema or leave the
+// taxonomy, an error body echoing the credentials, a safety stop, a cut-off reply, a blocked
+// prompt. In strict mode the Gemini routes refuse any field the API reference does not define,
+// as the real API does. It records every request.
 
 #include <chrono>
 #include <memory>
@@ -33,9 +36,17 @@ enum class Fault {
   unknown_category,    // a category outside the taxonomy
   path_category,       // a category that looks like a path: "../../etc"
   echo_credentials,    // 400 whose body quotes the Authorization and x-goog-api-key headers
+  internal,            // 500 INTERNAL
+  invalid_argument,    // 400 INVALID_ARGUMENT
+  safety,              // 200, the candidate stopped with finishReason SAFETY and no text
+  max_tokens,          // 200, half the reply, finishReason MAX_TOKENS (chat: "length")
+  blocked,             // 200, promptFeedback.blockReason and no candidates (chat: content_filter)
+  batch_expired,       // a batch whose first request draws this ends BATCH_STATE_EXPIRED
 };
 
 std::optional<Fault> parse_fault(std::string_view name);
+// A valid decision naming `category`, as a reply's content.
+std::string decision_with_category(const std::string& category);
 std::string_view to_string(Fault fault);
 
 struct ScriptedReply {
@@ -54,12 +65,17 @@ struct FakeServerOptions {
   int cached_tokens = 400;
   int completion_tokens = 40;
   std::string default_content;  // empty: a valid "photo" decision
+  bool strict = false;  // Gemini routes: 400 on fields the API does not define, 403 without a key
+  int batch_polls = 1;  // GETs of a batch that still find it running before it is done
 };
 
 struct RecordedRequest {
   std::string path;
   std::string body;
   std::string authorization;
+  std::string target;   // the path with its query string, as the client sent it
+  std::string api_key;  // the x-goog-api-key header
+  std::string method;
 };
 
 class FakeModelServer {
@@ -75,6 +91,7 @@ class FakeModelServer {
 
   int port() const;
   std::string base_url() const;  // "http://127.0.0.1:N/v1"
+  std::string root_url() const;  // "http://127.0.0.1:N", the Gemini API's base
 
   // Replies used in order, one per request; afterwards every request gets the default.
   void script(std::vector<ScriptedReply> replies);

@@ -1,32 +1,15 @@
 // The openai backend's handling of a 2xx body (the completion's envelope, its usage and the
-// message content, then validation with one repair round) through OpenAiBackend::decide,
+// message content, then validation with one repair round) through ProviderBackend::decide,
 // with a client that answers every request with the input. Whatever the body, the backend
 // returns a decision from the taxonomy or invalid_reply, after at most one repair round.
 
 #include <spdlog/spdlog.h>
 
-#include "pipeline/model/openai_backend.h"
+#include "pipeline/model/provider_backend.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fuzz/fuzz_harness.h"
+#include "tests/fuzz/replaying_client.h"
 #include "tests/pipeline/test_inputs.h"
-
-namespace {
-
-class ReplayingClient final : public pipeline::LlmClient {
- public:
-  explicit ReplayingClient(std::string body) : m_body(std::move(body)) {}
-  void send(pipeline::HttpRequest, pipeline::HttpCallback done) override {
-    pipeline::HttpResponse response;
-    response.status = 200;
-    response.body = m_body;
-    done(std::move(response));
-  }
-
- private:
-  std::string m_body;
-};
-
-}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   spdlog::set_level(spdlog::level::off);
@@ -34,14 +17,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  ReplayingClient client{std::string(fuzz::as_text(data, size))};
+  fuzz::ReplayingClient client{std::string(fuzz::as_text(data, size))};
   fakes::FakeClock clock;
-  pipeline::OpenAiSettings settings;
+  pipeline::ProviderSettings settings;
   settings.base_url = "http://127.0.0.1:9/v1";
   settings.request.model = "fuzz-model";
-  pipeline::OpenAiBackend backend(
+  pipeline::ProviderBackend backend(
       settings, pipeline::default_taxonomy(),
-      pipeline::OpenAiPorts{client, clock, nullptr, [] { return 0.5; }});
+      pipeline::ProviderPorts{client, clock, nullptr, [] { return 0.5; }});
   const auto answer = backend.decide(pipeline_test::image_input(), pipeline::DecideContext{});
   if (!answer) {
     fuzz::check(answer.error().code == pipeline::ErrorCode::invalid_reply,

@@ -44,4 +44,30 @@ inline media::Normalized pdf_input() {
   return input;
 }
 
+// A video as the normalizer sends it: one contact sheet and an audio excerpt.
+inline media::Normalized video_input() {
+  media::Normalized input;
+  input.kind = media::Kind::video;
+  input.facts.format = "mp4";
+  input.facts.duration_s = 42.0;
+  input.facts.frames_sampled = 6;
+  input.parts.push_back(media::Part{media::PartType::image, "image/jpeg",
+                                    std::string("\xff\xd8\xff\xe0 sheet", 10),
+                                    "contact sheet of 6 frames, 0-40s"});
+  input.parts.push_back(
+      media::Part{media::PartType::audio, "audio/mpeg", "ID3 mp3 bytes", "excerpt 0-15s"});
+  input.token_estimate = 258 + 480;
+  return input;
+}
+
+// A scanned PDF: little text, and its first page as an image.
+inline media::Normalized scanned_pdf_input() {
+  media::Normalized input = pdf_input();
+  input.parts.front().data = "";
+  input.parts.push_back(media::Part{media::PartType::image, "image/png",
+                                    std::string("\x89PNG\r\n\x1a\n page", 13), "page 1, 384x512"});
+  input.token_estimate = 258;
+  return input;
+}
+
 }  // namespace pipeline_test

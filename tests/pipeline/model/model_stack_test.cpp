@@ -211,3 +211,48 @@ TEST_F(ModelStackTest, cancel_at_shutdown_ends_a_request_in_flight) {
 
 }  // namespace
 }  // namespace pipeline
+
+namespace pipeline {
+namespace {
+
+// The same stack over Gemini's native API: the cache keys by its model, and a file the provider
+// blocked goes to review with the reason, even when failures fall back to the local rules.
+class GeminiModelStackTest : public ModelStackTest {
+ protected:
+  // Gemini bodies are held against the API's field lists elsewhere, not the OpenAI spec.
+  void TearDown() override {}
+  ModelStackSettings gemini_settings() {
+    ModelStackSettings s = settings();
+    s.first.wire = WireSettings{WireKind::gemini, MediaResolution::low};
+    s.first.base_url = m_server.root_url();
+    s.first.api_key = "gemini-stack-key-0123";
+    return s;
+  }
+};
+
+TEST_F(GeminiModelStackTest, caches_a_gemini_answer_and_sends_a_blocked_file_to_review) {
+  auto s = stack(gemini_settings());
+  EXPECT_EQ(s->name(), "gemini");
+  auto first = s->decide(pipeline_test::image_input(), DecideContext{"dddd"});
+  ASSERT_TRUE(first) << first.error().detail;
+  EXPECT_EQ(first->backend, "gemini");
+  auto again = s->decide(pipeline_test::image_input(), DecideContext{"dddd"});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->backend, "cache");
+  EXPECT_EQ(m_server.request_count(), 1u);
+
+  m_server.script({reply(Fault::blocked)});
+  auto blocked = s->decide(pipeline_test::image_input(), DecideContext{"eeee"});
+  ASSERT_TRUE(blocked) << blocked.error().detail;
+  EXPECT_EQ(blocked->decision.route, Route::human_review) << "not the local rules' guess";
+  EXPECT_EQ(decide_outcome(blocked->decision, Thresholds{}), Outcome::review);
+  EXPECT_NE(blocked->fallback_reason.find("blocked"), std::string::npos);
+  EXPECT_NE(blocked->fallback_reason.find("PROHIBITED_CONTENT"), std::string::npos);
+  EXPECT_EQ(m_server.request_count(), 2u) << "never retried";
+  auto next = s->decide(pipeline_test::image_input(), DecideContext{"eeee"});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->backend, "gemini") << "the review answer was not cached";
+}
+
+}  // namespace
+}  // namespace pipeline

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/model/openai_backend.h"
+#include "pipeline/model/provider_backend.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_llm_client.h"
 #include "tests/pipeline/test_inputs.h"
@@ -26,26 +26,26 @@ std::string completion(const std::string& content) {
 const std::string k_photo =
     R"({"category":"photo","confidence":0.9,"route":"accept","summary":"a photo","fields":{}})";
 
-class OpenAiBackendClient : public ::testing::Test {
+class ProviderBackendClient : public ::testing::Test {
  protected:
   Result<Answer> decide(FakeLlmClient& client) {
-    OpenAiSettings settings;
+    ProviderSettings settings;
     settings.base_url = "http://127.0.0.1:9/v1";
     settings.api_key = "test-key";
     settings.request.model = "gemini-2.5-flash-lite";
     settings.retry = RetrySettings{3, std::chrono::milliseconds(500),
                                    std::chrono::milliseconds(30'000), std::chrono::minutes(5)};
-    OpenAiBackend backend(
+    ProviderBackend backend(
         settings, default_taxonomy(),
-        OpenAiPorts{client, m_clock, std::make_shared<SpendTracker>(SpendCaps{}, m_clock),
-                    [] { return 0.5; }});
+        ProviderPorts{client, m_clock, std::make_shared<SpendTracker>(SpendCaps{}, m_clock),
+                      [] { return 0.5; }});
     return backend.decide(pipeline_test::image_input(), DecideContext{});
   }
 
   fakes::FakeClock m_clock;
 };
 
-TEST_F(OpenAiBackendClient, a_500_is_retried_and_every_request_counted) {
+TEST_F(ProviderBackendClient, a_500_is_retried_and_every_request_counted) {
   FakeLlmClient client({http_response(500, "{}"), http_response(200, completion(k_photo))});
   auto answer = decide(client);
   ASSERT_TRUE(answer) << answer.error().detail;
@@ -54,7 +54,7 @@ TEST_F(OpenAiBackendClient, a_500_is_retried_and_every_request_counted) {
   EXPECT_EQ(client.requests[0].body, client.requests[1].body) << "a retry sends the same bytes";
 }
 
-TEST_F(OpenAiBackendClient, a_reply_that_breaks_the_schema_is_repaired_once_with_the_error) {
+TEST_F(ProviderBackendClient, a_reply_that_breaks_the_schema_is_repaired_once_with_the_error) {
   FakeLlmClient client(
       {http_response(200, completion("not json at all")), http_response(200, completion(k_photo))});
   auto answer = decide(client);
@@ -65,7 +65,7 @@ TEST_F(OpenAiBackendClient, a_reply_that_breaks_the_schema_is_repaired_once_with
   EXPECT_NE(last.find("not JSON"), std::string::npos) << last;
 }
 
-TEST_F(OpenAiBackendClient, sends_the_key_only_in_the_authorization_header) {
+TEST_F(ProviderBackendClient, sends_the_key_only_in_the_authorization_header) {
   FakeLlmClient client({http_response(200, completion(k_photo))});
   ASSERT_TRUE(decide(client));
   ASSERT_EQ(client.requests.size(), 1u);

@@ -1,7 +1,7 @@
 // The openai backend driven through the real curl client against the fake server over loopback,
 // one fault mode at a time. Waits are read from the fake clock, never from wall time.
 
-#include "pipeline/model/openai_backend.h"
+#include "pipeline/model/provider_backend.h"
 
 #include <sstream>
 
@@ -12,6 +12,7 @@
 #include "pipeline/model/curl_llm_client.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_model_server.h"
+#include "tests/pipeline/model/provider_backend_fixture.h"
 #include "tests/pipeline/request_bodies.h"
 #include "tests/pipeline/test_inputs.h"
 
@@ -22,51 +23,19 @@ using fakes::Fault;
 using fakes::ScriptedReply;
 using std::chrono::milliseconds;
 
-class OpenAiBackendTest : public ::testing::Test {
+class ProviderBackendTest : public pipeline_test::ProviderBackendFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(m_server.start());
-    auto client = CurlLlmClient::create(CurlClientOptions{});
-    ASSERT_TRUE(client);
-    m_client = std::move(*client);
-    m_spend = std::make_shared<SpendTracker>(SpendCaps{}, m_clock);
-  }
   void TearDown() override { pipeline_test::save_request_bodies(m_server); }
 
-  OpenAiSettings settings() {
-    OpenAiSettings s;
+  ProviderSettings settings() override {
+    ProviderSettings s = common_settings();
     s.base_url = m_server.base_url();
     s.api_key = "test-key";
-    s.request.model = "gemini-2.5-flash-lite";
-    s.timeout = milliseconds(400);
-    s.retry = RetrySettings{3, milliseconds(500), milliseconds(30'000), milliseconds(60'000)};
     return s;
   }
-
-  std::unique_ptr<OpenAiBackend> backend(OpenAiSettings s) {
-    return std::make_unique<OpenAiBackend>(
-        std::move(s), default_taxonomy(),
-        OpenAiPorts{*m_client, m_clock, m_spend, [] { return 0.5; }});
-  }
-  std::unique_ptr<OpenAiBackend> backend() { return backend(settings()); }
-
-  Result<Answer> decide(OpenAiBackend& b) {
-    return b.decide(pipeline_test::image_input(), DecideContext{});
-  }
-
-  static ScriptedReply reply(Fault fault) {
-    ScriptedReply r;
-    r.fault = fault;
-    return r;
-  }
-
-  fakes::FakeModelServer m_server;
-  std::unique_ptr<CurlLlmClient> m_client;
-  fakes::FakeClock m_clock;
-  std::shared_ptr<SpendTracker> m_spend;
 };
 
-TEST_F(OpenAiBackendTest, answers_with_usage_cost_request_id_and_prompt_version) {
+TEST_F(ProviderBackendTest, answers_with_usage_cost_request_id_and_prompt_version) {
   auto b = backend();
   auto answer = decide(*b);
   ASSERT_TRUE(answer) << answer.error().detail;
@@ -87,7 +56,7 @@ TEST_F(OpenAiBackendTest, answers_with_usage_cost_request_id_and_prompt_version)
   EXPECT_EQ(requests[0].authorization, "Bearer test-key");
 }
 
-TEST_F(OpenAiBackendTest, waits_as_long_as_retry_after_says_on_429) {
+TEST_F(ProviderBackendTest, waits_as_long_as_retry_after_says_on_429) {
   ScriptedReply limited = reply(Fault::rate_limited);
   limited.retry_after_s = 7;
   m_server.script({limited});
@@ -99,7 +68,7 @@ TEST_F(OpenAiBackendTest, waits_as_long_as_retry_after_says_on_429) {
   EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(7000)});
 }
 
-TEST_F(OpenAiBackendTest, a_retry_after_beyond_the_cap_pauses_the_endpoint_for_the_cap_only) {
+TEST_F(ProviderBackendTest, a_retry_after_beyond_the_cap_pauses_the_endpoint_for_the_cap_only) {
   ScriptedReply endless = reply(Fault::rate_limited);
   endless.retry_after_s = 999'999'999;
   m_server.script({endless});
@@ -122,7 +91,7 @@ TEST_F(OpenAiBackendTest, a_retry_after_beyond_the_cap_pauses_the_endpoint_for_t
   EXPECT_EQ(m_server.request_count(), 2u);
 }
 
-TEST_F(OpenAiBackendTest, honours_retry_info_in_an_array_wrapped_error_body) {
+TEST_F(ProviderBackendTest, honours_retry_info_in_an_array_wrapped_error_body) {
   ScriptedReply exhausted = reply(Fault::resource_exhausted);
   exhausted.retry_delay = "3.5s";
   m_server.script({exhausted});
@@ -133,7 +102,7 @@ TEST_F(OpenAiBackendTest, honours_retry_info_in_an_array_wrapped_error_body) {
   EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(3500)});
 }
 
-TEST_F(OpenAiBackendTest, parks_on_a_per_day_quota_until_the_reset_without_retrying) {
+TEST_F(ProviderBackendTest, parks_on_a_per_day_quota_until_the_reset_without_retrying) {
   m_server.script({reply(Fault::quota_per_day)});
   auto b = backend();
   auto first = decide(*b);
@@ -153,7 +122,7 @@ TEST_F(OpenAiBackendTest, parks_on_a_per_day_quota_until_the_reset_without_retry
   EXPECT_EQ(m_server.request_count(), 2u);
 }
 
-TEST_F(OpenAiBackendTest, retries_500_and_503_with_exponential_full_jitter) {
+TEST_F(ProviderBackendTest, retries_500_and_503_with_exponential_full_jitter) {
   m_server.script({reply(Fault::server_error), reply(Fault::unavailable)});
   auto b = backend();
   auto answer = decide(*b);
@@ -163,7 +132,7 @@ TEST_F(OpenAiBackendTest, retries_500_and_503_with_exponential_full_jitter) {
   EXPECT_EQ(m_clock.sleeps(), (std::vector<milliseconds>{milliseconds(250), milliseconds(500)}));
 }
 
-TEST_F(OpenAiBackendTest, gives_up_after_max_retries) {
+TEST_F(ProviderBackendTest, gives_up_after_max_retries) {
   m_server.script({reply(Fault::server_error), reply(Fault::server_error),
                    reply(Fault::server_error), reply(Fault::server_error)});
   auto b = backend();
@@ -174,7 +143,7 @@ TEST_F(OpenAiBackendTest, gives_up_after_max_retries) {
   EXPECT_EQ(m_clock.sleeps().size(), 3u);
 }
 
-TEST_F(OpenAiBackendTest, never_retries_400_or_401) {
+TEST_F(ProviderBackendTest, never_retries_400_or_401) {
   for (const Fault fault : {Fault::bad_request, Fault::unauthorized}) {
     m_server.script({reply(fault)});
     const auto before = m_server.request_count();
@@ -187,7 +156,7 @@ TEST_F(OpenAiBackendTest, never_retries_400_or_401) {
   EXPECT_TRUE(m_clock.sleeps().empty());
 }
 
-TEST_F(OpenAiBackendTest, retries_a_reply_slower_than_the_timeout) {
+TEST_F(ProviderBackendTest, retries_a_reply_slower_than_the_timeout) {
   m_server.script({reply(Fault::slow)});
   auto b = backend();
   auto answer = decide(*b);
@@ -196,7 +165,7 @@ TEST_F(OpenAiBackendTest, retries_a_reply_slower_than_the_timeout) {
   EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(250)});
 }
 
-TEST_F(OpenAiBackendTest, retries_a_dropped_connection) {
+TEST_F(ProviderBackendTest, retries_a_dropped_connection) {
   m_server.script({reply(Fault::drop_connection)});
   auto b = backend();
   auto answer = decide(*b);
@@ -206,7 +175,8 @@ TEST_F(OpenAiBackendTest, retries_a_dropped_connection) {
 
 // An input that crashed fuzz_openai_reply (tests/fuzz/regressions/openai_reply/): the usage of
 // the two requests of a repair round, summed as claimed, overflowed int.
-TEST_F(OpenAiBackendTest, claimed_token_counts_are_clamped_so_sums_never_overflow_or_go_negative) {
+TEST_F(ProviderBackendTest,
+       claimed_token_counts_are_clamped_so_sums_never_overflow_or_go_negative) {
   fakes::FakeServerOptions options;
   options.prompt_tokens = 2'147'483'647;
   options.completion_tokens = -5;
@@ -216,10 +186,10 @@ TEST_F(OpenAiBackendTest, claimed_token_counts_are_clamped_so_sums_never_overflo
   // Its own client, closed before the server stops (an idle keep-alive would hold the server).
   auto client = CurlLlmClient::create(CurlClientOptions{});
   ASSERT_TRUE(client);
-  OpenAiSettings s = settings();
+  ProviderSettings s = settings();
   s.base_url = server.base_url();
-  OpenAiBackend backend(s, default_taxonomy(),
-                        OpenAiPorts{**client, m_clock, m_spend, [] { return 0.5; }});
+  ProviderBackend backend(s, default_taxonomy(),
+                          ProviderPorts{**client, m_clock, m_spend, [] { return 0.5; }});
   auto answer = backend.decide(pipeline_test::image_input(), DecideContext{});
   ASSERT_TRUE(answer) << answer.error().detail;
   EXPECT_EQ(answer->attempts, 2);
@@ -228,7 +198,7 @@ TEST_F(OpenAiBackendTest, claimed_token_counts_are_clamped_so_sums_never_overflo
   EXPECT_GT(answer->usage.cost_usd, 0);
 }
 
-TEST_F(OpenAiBackendTest, repairs_malformed_json_once_with_the_error_appended) {
+TEST_F(ProviderBackendTest, repairs_malformed_json_once_with_the_error_appended) {
   m_server.script({reply(Fault::malformed_json)});
   auto b = backend();
   auto answer = decide(*b);
@@ -242,7 +212,7 @@ TEST_F(OpenAiBackendTest, repairs_malformed_json_once_with_the_error_appended) {
             std::string::npos);
 }
 
-TEST_F(OpenAiBackendTest, repairs_a_truncated_body) {
+TEST_F(ProviderBackendTest, repairs_a_truncated_body) {
   m_server.script({reply(Fault::truncated_body)});
   auto b = backend();
   auto answer = decide(*b);
@@ -250,7 +220,7 @@ TEST_F(OpenAiBackendTest, repairs_a_truncated_body) {
   EXPECT_EQ(answer->attempts, 2);
 }
 
-TEST_F(OpenAiBackendTest, fails_when_the_repair_breaks_the_schema_too) {
+TEST_F(ProviderBackendTest, fails_when_the_repair_breaks_the_schema_too) {
   m_server.script({reply(Fault::schema_breaking), reply(Fault::schema_breaking)});
   auto b = backend();
   auto answer = decide(*b);
@@ -259,7 +229,7 @@ TEST_F(OpenAiBackendTest, fails_when_the_repair_breaks_the_schema_too) {
   EXPECT_EQ(m_server.request_count(), 2u);
 }
 
-TEST_F(OpenAiBackendTest, never_answers_a_category_outside_the_taxonomy) {
+TEST_F(ProviderBackendTest, never_answers_a_category_outside_the_taxonomy) {
   for (const Fault fault : {Fault::unknown_category, Fault::path_category}) {
     m_server.script({reply(fault), reply(fault)});
     auto b = backend();
@@ -270,8 +240,8 @@ TEST_F(OpenAiBackendTest, never_answers_a_category_outside_the_taxonomy) {
   }
 }
 
-TEST_F(OpenAiBackendTest, opens_the_circuit_after_repeated_failures_and_probes_once) {
-  OpenAiSettings s = settings();
+TEST_F(ProviderBackendTest, opens_the_circuit_after_repeated_failures_and_probes_once) {
+  ProviderSettings s = settings();
   s.retry.max_retries = 0;
   s.breaker_failures = 2;
   s.breaker_cooldown = milliseconds(10'000);
@@ -294,7 +264,7 @@ TEST_F(OpenAiBackendTest, opens_the_circuit_after_repeated_failures_and_probes_o
   EXPECT_EQ(m_server.request_count(), 4u);
 }
 
-TEST_F(OpenAiBackendTest, stops_at_the_daily_spend_cap) {
+TEST_F(ProviderBackendTest, stops_at_the_daily_spend_cap) {
   m_spend = std::make_shared<SpendTracker>(SpendCaps{0.00001, 0}, m_clock);
   auto b = backend();
   ASSERT_TRUE(decide(*b));
@@ -306,18 +276,18 @@ TEST_F(OpenAiBackendTest, stops_at_the_daily_spend_cap) {
   EXPECT_TRUE(decide(*b)) << "a new UTC day has a new budget";
 }
 
-TEST_F(OpenAiBackendTest, keeps_to_the_requests_per_minute_bucket) {
-  OpenAiSettings s = settings();
+TEST_F(ProviderBackendTest, keeps_to_the_requests_per_minute_bucket) {
+  ProviderSettings s = settings();
   s.limits.requests_per_minute = 60;
   auto b = backend(s);
   for (int i = 0; i < 61; ++i) ASSERT_TRUE(decide(*b));
   EXPECT_EQ(m_clock.sleeps(), std::vector<milliseconds>{milliseconds(1000)});
 }
 
-TEST_F(OpenAiBackendTest, sends_reasoning_effort_only_when_configured) {
+TEST_F(ProviderBackendTest, sends_reasoning_effort_only_when_configured) {
   auto plain = backend();
   ASSERT_TRUE(decide(*plain));
-  OpenAiSettings s = settings();
+  ProviderSettings s = settings();
   s.request.reasoning_effort = "low";
   auto thinking = backend(s);
   ASSERT_TRUE(decide(*thinking));
@@ -326,7 +296,7 @@ TEST_F(OpenAiBackendTest, sends_reasoning_effort_only_when_configured) {
   EXPECT_NE(requests[1].body.find(R"("reasoning_effort":"low")"), std::string::npos);
 }
 
-TEST_F(OpenAiBackendTest, never_logs_the_api_key) {
+TEST_F(ProviderBackendTest, never_logs_the_api_key) {
   std::ostringstream log;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
   auto previous = spdlog::default_logger();

@@ -1,5 +1,7 @@
 #include "pipeline/model/request_builder.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -147,6 +149,22 @@ TEST(DecisionSchema, leaves_fields_out_when_no_category_has_any) {
   EXPECT_FALSE(schema["properties"].contains("fields"));
   EXPECT_TRUE(parse_decision(
       R"({"category":"photo","confidence":1,"route":"accept","summary":"x"})", bare));
+}
+
+TEST(DecisionSchema, requires_no_extraction_field_so_a_reply_carries_no_nulls) {
+  const json schema = json::parse(decision_schema_json(default_taxonomy()));
+  const json& fields = schema["properties"]["fields"];
+  ASSERT_TRUE(fields["properties"].contains("vendor"));
+  EXPECT_FALSE(fields.contains("required")) << "no field is asked of every file";
+  EXPECT_NE(std::find(schema["required"].begin(), schema["required"].end(), "fields"),
+            schema["required"].end());
+  // A photo's reply with no fields at all, and an invoice's with only some, are valid.
+  EXPECT_TRUE(parse_decision(
+      R"({"category":"photo","confidence":1,"route":"accept","summary":"x","fields":{}})",
+      default_taxonomy()));
+  EXPECT_TRUE(parse_decision(R"({"category":"invoice","confidence":1,"route":"accept",)"
+                             R"("summary":"x","fields":{"vendor":"ACME"}})",
+                             default_taxonomy()));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "pipeline/model/openai_backend.h"
+#include "pipeline/model/provider_backend.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -7,23 +7,16 @@
 #include <random>
 
 #include <spdlog/spdlog.h>
-#include <nlohmann/json.hpp>
 
 #include "pipeline/display_text.h"
 
 namespace pipeline {
 namespace {
 
-using nlohmann::json;
 using std::chrono::milliseconds;
 
-std::string endpoint(std::string base) {
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/chat/completions";
-}
-
 // The key and the values of credential headers (x-goog-api-key, ...): never echoed back.
-std::vector<std::string> secrets_of(const OpenAiSettings& settings) {
+std::vector<std::string> secrets_of(const ProviderSettings& settings) {
   std::vector<std::string> secrets{settings.api_key};
   for (const auto& header : settings.extra_headers) {
     const auto colon = header.find(':');
@@ -34,68 +27,16 @@ std::vector<std::string> secrets_of(const OpenAiSettings& settings) {
   return secrets;
 }
 
-// A token count as the reply claims it, kept within what one request can bill: a broken or
-// hostile reply must not make the sums over retries and tiers negative or overflow them.
-constexpr std::int64_t k_max_reply_tokens = 100'000'000;
-
-int token_count(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number_integer()) return 0;
-  if (it->is_number_unsigned()) {
-    return static_cast<int>(std::min<std::uint64_t>(it->get<std::uint64_t>(), k_max_reply_tokens));
-  }
-  return static_cast<int>(std::clamp<std::int64_t>(it->get<std::int64_t>(), 0, k_max_reply_tokens));
-}
-
-// What a 2xx body says: the message content (or why there is none), the usage and the id.
-struct Completion {
-  std::string content;  // choices[0].message.content, or the raw body when it has none
-  std::string error;    // why the body is not a usable completion; empty when it is
-  std::optional<Usage> usage;
-  std::string id;
-};
-
-Completion read_completion(const std::string& body) {
-  const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_object()) return Completion{body, "the response is not JSON", std::nullopt, {}};
-  Completion completion;
-  if (const auto usage = parsed.find("usage"); usage != parsed.end() && usage->is_object()) {
-    Usage spent;
-    spent.prompt_tokens = token_count(*usage, "prompt_tokens");
-    spent.completion_tokens = token_count(*usage, "completion_tokens");
-    if (const auto details = usage->find("prompt_tokens_details");
-        details != usage->end() && details->is_object()) {
-      spent.cached_tokens = token_count(*details, "cached_tokens");
-    }
-    completion.usage = spent;
-  }
-  if (const auto id = parsed.find("id"); id != parsed.end() && id->is_string())
-    completion.id = id->get<std::string>();
-  const auto choices = parsed.find("choices");
-  if (choices != parsed.end() && choices->is_array() && !choices->empty() &&
-      choices->front().is_object()) {
-    const auto message = choices->front().find("message");
-    if (message != choices->front().end() && message->is_object()) {
-      const auto text = message->find("content");
-      if (text != message->end() && text->is_string()) {
-        completion.content = text->get<std::string>();
-        return completion;
-      }
-    }
-  }
-  completion.content = body;
-  completion.error = "the response has no choices[0].message.content";
-  return completion;
-}
-
 }  // namespace
 
-struct OpenAiBackend::Reply {
+struct ProviderBackend::Reply {
   std::string content;
   std::string error;
+  ErrorCode code = ErrorCode::invalid_reply;
+  bool repairable = true;
 };
 
-void OpenAiBackend::charge(Usage spent, const PromptMix& mix, Answer& answer) {
+void ProviderBackend::charge(Usage spent, PromptMix mix, Answer& answer) {
   spent.cost_usd = cost_usd(spent, mix, m_settings.prices);
   m_ports.spend->add(spent.cost_usd);
   answer.usage.prompt_tokens += spent.prompt_tokens;
@@ -104,19 +45,19 @@ void OpenAiBackend::charge(Usage spent, const PromptMix& mix, Answer& answer) {
   answer.usage.cost_usd += spent.cost_usd;
 }
 
-OpenAiBackend::OpenAiBackend(OpenAiSettings settings, Taxonomy taxonomy, OpenAiPorts ports)
+ProviderBackend::ProviderBackend(ProviderSettings settings, Taxonomy taxonomy, ProviderPorts ports)
     : m_settings(std::move(settings)),
-      m_builder(std::move(taxonomy)),
+      m_wire(make_wire_format(m_settings.wire, std::move(taxonomy))),
       m_ports(std::move(ports)),
       m_limiter(m_settings.limits, m_ports.clock),
       m_breaker(m_settings.breaker_failures, m_settings.breaker_cooldown, m_ports.clock),
       m_redactor(secrets_of(m_settings)),
-      m_prefix_tokens(
-          static_cast<int>((m_builder.system_text().size() + m_builder.schema_json().size()) / 4)) {
+      m_prefix_tokens(static_cast<int>(
+          (m_wire->prompt().system_text().size() + m_wire->prompt().schema_json().size()) / 4)) {
   if (!m_ports.spend) m_ports.spend = std::make_shared<SpendTracker>(SpendCaps{}, m_ports.clock);
 }
 
-double OpenAiBackend::next_random() {
+double ProviderBackend::next_random() {
   if (m_ports.random) return m_ports.random();
   static std::mutex mutex;
   static std::mt19937_64 engine{std::random_device{}()};
@@ -124,7 +65,7 @@ double OpenAiBackend::next_random() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
-std::chrono::system_clock::time_point OpenAiBackend::next_quota_reset() {
+std::chrono::system_clock::time_point ProviderBackend::next_quota_reset() {
   using namespace std::chrono;
   const auto now = m_ports.clock.wall_now();
   const auto today = floor<days>(now);
@@ -133,7 +74,7 @@ std::chrono::system_clock::time_point OpenAiBackend::next_quota_reset() {
   return time_point_cast<system_clock::duration>(reset);
 }
 
-HttpResult OpenAiBackend::post_counted(const HttpRequest& request) {
+HttpResult ProviderBackend::post_counted(const HttpRequest& request) {
   if (!m_ports.metrics) return m_ports.client.post(request);
   const Labels model{{"model", m_settings.request.model}};
   m_ports.metrics->adjust("siftd_model_in_flight", model, 1);
@@ -148,7 +89,7 @@ HttpResult OpenAiBackend::post_counted(const HttpRequest& request) {
   return result;
 }
 
-HttpResult OpenAiBackend::post_redacted(const HttpRequest& request) {
+HttpResult ProviderBackend::post_redacted(const HttpRequest& request) {
   HttpResult result = post_counted(request);
   if (!result) return fail(result.error().code, m_redactor.redact(result.error().detail));
   result->body = m_redactor.redact(result->body);
@@ -156,7 +97,7 @@ HttpResult OpenAiBackend::post_redacted(const HttpRequest& request) {
   return result;
 }
 
-tl::unexpected<Error> OpenAiBackend::pause_endpoint(milliseconds asked) {
+tl::unexpected<Error> ProviderBackend::pause_endpoint(milliseconds asked) {
   using std::chrono::seconds;
   const auto cap = m_settings.retry.max_server_wait;
   const auto until = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
@@ -174,7 +115,7 @@ tl::unexpected<Error> OpenAiBackend::pause_endpoint(milliseconds asked) {
   return error;
 }
 
-Result<void> OpenAiBackend::wait_for_slot(int tokens) {
+Result<void> ProviderBackend::wait_for_slot(int tokens) {
   for (;;) {
     const milliseconds wait = m_limiter.try_acquire(tokens);
     if (wait == milliseconds(0)) return {};
@@ -182,14 +123,13 @@ Result<void> OpenAiBackend::wait_for_slot(int tokens) {
   }
 }
 
-Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, int tokens,
-                                                     const PromptMix& mix, Answer& answer) {
+Result<ProviderBackend::Reply> ProviderBackend::exchange(const std::string& body, int tokens,
+                                                         const PromptMix& mix, Answer& answer) {
   HttpRequest request;
-  request.url = endpoint(m_settings.base_url);
+  request.url = m_wire->url(m_settings.base_url, m_settings.request.model);
   request.timeout = m_settings.timeout;
   request.body = body;
-  if (!m_settings.api_key.empty())
-    request.headers.push_back("Authorization: Bearer " + m_settings.api_key);
+  request.headers = m_wire->key_headers(m_settings.api_key);
   for (const auto& header : m_settings.extra_headers) request.headers.push_back(header);
 
   for (int retry = 0;; ++retry) {
@@ -217,12 +157,19 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
 
     switch (verdict.verdict) {
       case Verdict::success: {
-        Completion completion = read_completion(result->body);
-        answer.request_id = completion.id.empty() ? result->request_id : completion.id;
-        if (completion.usage) charge(*completion.usage, mix, answer);
+        WireReply reply = m_wire->read(result->body);
+        answer.request_id = reply.id.empty() ? result->request_id : reply.id;
+        if (reply.usage) {
+          // The provider's own split by modality, when it gave one, beats the estimate.
+          PromptMix billed = mix;
+          if (reply.audio_share) billed.audio_share = *reply.audio_share;
+          if (reply.image_share) billed.image_share = *reply.image_share;
+          charge(*reply.usage, billed, answer);
+        }
         spdlog::debug("model {}: request {} answered in {:.0f} ms", m_settings.request.model,
                       answer.request_id, result->elapsed_ms);
-        return Reply{std::move(completion.content), std::move(completion.error)};
+        return Reply{std::move(reply.content), std::move(reply.error), reply.code,
+                     reply.repairable};
       }
       case Verdict::park: {
         const auto until = next_quota_reset();
@@ -258,28 +205,33 @@ Result<OpenAiBackend::Reply> OpenAiBackend::exchange(const std::string& body, in
   }
 }
 
-Result<Answer> OpenAiBackend::decide(const media::Normalized& input, const DecideContext&) {
+Result<Answer> ProviderBackend::decide(const media::Normalized& input, const DecideContext&) {
   const auto start = std::chrono::steady_clock::now();
   if (m_ports.spend->is_over())
     return fail(ErrorCode::over_budget, "the daily or monthly spend cap is reached");
 
   Answer answer;
-  answer.backend = "openai";
+  answer.backend = std::string(m_wire->name());
   answer.model = m_settings.request.model;
-  answer.prompt_version = m_builder.prompt_version();
+  answer.prompt_version = m_wire->prompt().version();
   const int tokens = m_prefix_tokens + input.token_estimate + m_settings.request.max_output_tokens;
   const PromptMix mix = estimate_mix(input, m_prefix_tokens);
 
   std::optional<Repair> repair;
   for (int round = 0; round < 2; ++round) {
-    auto body = m_builder.build(input, m_settings.request, repair);
+    auto body = m_wire->build(input, m_settings.request, repair);
     if (!body) return tl::unexpected(body.error());
     auto reply = exchange(*body, tokens, mix, answer);
     if (!reply) return tl::unexpected(reply.error());
     answer.raw_reply = capped_utf8(reply->content, k_max_raw_reply_bytes);
+    // A refusal or a cut-off answer: asking the same again cannot help.
+    if (!reply->error.empty() && !reply->repairable) {
+      spdlog::info("model {}: {}", m_settings.request.model, reply->error);
+      return fail(reply->code, reply->error);
+    }
     auto decision = reply->error.empty()
-                        ? parse_decision(reply->content, m_builder.taxonomy())
-                        : Result<Decision>(fail(ErrorCode::invalid_reply, reply->error));
+                        ? parse_decision(reply->content, m_wire->prompt().taxonomy())
+                        : Result<Decision>(fail(reply->code, reply->error));
     if (decision) {
       if (const int cut = cap_fields(*decision, m_settings.max_field_bytes); cut > 0) {
         spdlog::info("model {}: {} field value(s) longer than model.max_field_bytes = {} were cut",

@@ -1,11 +1,12 @@
 #pragma once
-// The `openai` backend: one chat-completions exchange per file against any OpenAI-compatible
-// endpoint, made safe to act on. Before a request: the spend cap, a parked quota, the circuit
-// breaker and the rate buckets. After: retries with backoff on transient failures (the
+// One model tier over HTTP (the `openai` and `gemini` backends): one exchange per file in the
+// tier's WireFormat, made safe to act on. Before a request: the spend cap, a parked quota, the
+// circuit breaker and the rate buckets. After: retries with backoff on transient failures (the
 // server's own wait honoured, everyone paused on a 429), the reply validated against the
 // taxonomy with one repair attempt, and its usage priced and counted. Whatever comes back is
-// cleared of the key (and of any bearer token) before it is parsed, logged or stored. It never
-// falls back by itself: FallbackBackend decides what a failure turns into.
+// cleared of the key (and of any bearer token) before it is parsed, logged or stored. A file
+// the provider blocked is a `blocked` error at once, never repaired or retried. It never falls
+// back by itself: FallbackBackend decides what a failure turns into.
 
 #include <chrono>
 #include <functional>
@@ -23,12 +24,14 @@
 #include "pipeline/model/request_builder.h"
 #include "pipeline/model/retry_policy.h"
 #include "pipeline/model/spend_tracker.h"
+#include "pipeline/model/wire_format.h"
 
 namespace pipeline {
 
-struct OpenAiSettings {
-  std::string base_url;  // ".../v1": "/chat/completions" is appended
-  std::string api_key;   // sent as a bearer token; empty: no Authorization header
+struct ProviderSettings {
+  WireSettings wire;     // which API, and its own options
+  std::string base_url;  // openai: ".../v1" ("/chat/completions" is appended); gemini: the host
+  std::string api_key;   // in the format's key header; empty: none sent
   RequestOptions request;
   std::vector<std::string> extra_headers;  // "Name: value"
   std::chrono::milliseconds timeout{30'000};
@@ -41,9 +44,9 @@ struct OpenAiSettings {
   std::size_t max_field_bytes = k_default_max_field_bytes;  // a longer text field is cut
 };
 
-// The parts an OpenAiBackend shares with the process: the transport, time, randomness for the
+// The parts an ProviderBackend shares with the process: the transport, time, randomness for the
 // jitter, and the spend counted across every model tier.
-struct OpenAiPorts {
+struct ProviderPorts {
   LlmClient& client;
   Clock& clock;
   std::shared_ptr<SpendTracker> spend;
@@ -51,14 +54,14 @@ struct OpenAiPorts {
   Metrics* metrics = nullptr;      // HTTP outcomes, requests in flight, circuit state; optional
 };
 
-class OpenAiBackend final : public Backend {
+class ProviderBackend final : public Backend {
  public:
-  OpenAiBackend(OpenAiSettings settings, Taxonomy taxonomy, OpenAiPorts ports);
+  ProviderBackend(ProviderSettings settings, Taxonomy taxonomy, ProviderPorts ports);
 
-  std::string_view name() const override { return "openai"; }
+  std::string_view name() const override { return m_wire->name(); }
   Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
 
-  const std::string& prompt_version() const { return m_builder.prompt_version(); }
+  const std::string& prompt_version() const { return m_wire->prompt().version(); }
   const std::string& model() const { return m_settings.request.model; }
   CircuitBreaker& breaker() { return m_breaker; }
   RateLimiter& limiter() { return m_limiter; }
@@ -73,13 +76,13 @@ class OpenAiBackend final : public Backend {
   // Parks every request for model.max_server_wait_s after the server asked for `asked` (longer).
   tl::unexpected<Error> pause_endpoint(std::chrono::milliseconds asked);
   // Prices one reply's usage, counts it against the caps and adds it to the answer.
-  void charge(Usage spent, const PromptMix& mix, Answer& answer);
+  void charge(Usage spent, PromptMix mix, Answer& answer);
   std::chrono::system_clock::time_point next_quota_reset();
   double next_random();
 
-  OpenAiSettings m_settings;
-  RequestBuilder m_builder;
-  OpenAiPorts m_ports;
+  ProviderSettings m_settings;
+  std::unique_ptr<WireFormat> m_wire;
+  ProviderPorts m_ports;
   RateLimiter m_limiter;
   CircuitBreaker m_breaker;
   Redactor m_redactor;
