@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 shared=${SIFTD_SHARED_DIR:-$root/../shared}
-targets=(probe image audio video pdf image_header worker_protocol config decision openai_reply
+targets=(probe image audio video pdf image_header worker_protocol config decision openai_reply gemini_reply
   retry labels)
 
 if [[ "${1:-}" == --list ]]; then
