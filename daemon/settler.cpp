@@ -82,14 +82,17 @@ std::chrono::milliseconds Settler::next_check() const {
   const auto now = m_clock.now();
   auto soonest = std::chrono::milliseconds::max();
   for (const auto& [path, entry] : m_files) {
+    // A file held open is never ready; its close is an event, and a re-check every settle
+    // period catches a writer that vanished without one.
+    if (entry.writers > 0) {
+      soonest = std::min(soonest, m_settle);
+      continue;
+    }
     if (entry.renamed_in) return std::chrono::milliseconds(0);
-    const auto due = entry.quiet_since + m_settle;
-    const auto wait = due <= now ? std::chrono::milliseconds(0)
-                                 : std::chrono::duration_cast<std::chrono::milliseconds>(due - now);
-    soonest = std::min(soonest, wait);
+    // A due file is taken or restarted by the next take_ready(), so a zero wait cannot spin.
+    soonest = std::min(soonest, pipeline::wait_until(entry.quiet_since + m_settle, now));
   }
-  // Re-check at least every settle period even when a writer holds a file open.
-  return std::max(soonest, std::chrono::milliseconds(10));
+  return soonest;
 }
 
 }  // namespace daemon_core

@@ -229,9 +229,7 @@ std::chrono::milliseconds WatchedFolders::next_check() const {
     if (folder.polled) {
       const auto due =
           folder.last_scan + std::chrono::milliseconds(folder.settings.poll_interval_ms);
-      soonest = std::min(
-          soonest, due <= now ? std::chrono::milliseconds(0)
-                              : std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
+      soonest = std::min(soonest, pipeline::wait_until(due, now));
     }
   }
   return soonest;

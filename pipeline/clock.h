@@ -20,6 +20,13 @@ class Clock {
   virtual void interrupt() = 0;
 };
 
+// The wait from `now` until `due` in whole milliseconds, rounded up: a poll() timeout rounded
+// down wakes just before the deadline and costs a second round trip. Zero once due.
+inline std::chrono::milliseconds wait_until(Clock::time_point due, Clock::time_point now) {
+  if (due <= now) return std::chrono::milliseconds(0);
+  return std::chrono::ceil<std::chrono::milliseconds>(due - now);
+}
+
 class SystemClock final : public Clock {
  public:
   time_point now() const override { return std::chrono::steady_clock::now(); }

@@ -93,8 +93,7 @@ int thinking_budget(const std::string& reasoning_effort) {
 }
 
 GeminiRequestBuilder::GeminiRequestBuilder(const Prompt& prompt, MediaResolution resolution)
-    : m_prompt(prompt),
-      m_resolution(resolution),
+    : m_resolution(resolution),
       m_system_instruction(
           ordered_json{{"parts", ordered_json::array({{{"text", prompt.system_text()}}})}}.dump(
               -1, ' ', false, ordered_json::error_handler_t::replace)),

@@ -27,7 +27,6 @@ class GeminiRequestBuilder {
   const std::string& response_schema() const { return m_response_schema; }
 
  private:
-  const Prompt& m_prompt;
   MediaResolution m_resolution;
   std::string m_system_instruction;  // the systemInstruction object, serialized once
   std::string m_response_schema;

@@ -86,4 +86,27 @@ TEST_F(SettlerTest, next_check_is_the_earliest_deadline) {
   EXPECT_EQ(m_settler.next_check(), milliseconds(700));
 }
 
+// A wait rounded down woke the daemon just before the deadline, and a 10 ms floor then added
+// a second full round: ~10 ms on most settled files.
+TEST_F(SettlerTest, next_check_rounds_up_to_the_deadline_and_adds_no_floor) {
+  const auto path = m_dir / "a";
+  siftd_test::write_file(path, "x");
+  m_settler.changed(path);
+  m_clock.advance(std::chrono::microseconds(996'500));
+  EXPECT_EQ(m_settler.next_check(), milliseconds(4)) << "3.5 ms rounded up, not down";
+  m_clock.advance(milliseconds(3));
+  EXPECT_EQ(m_settler.next_check(), milliseconds(1)) << "no 10 ms floor";
+  m_clock.advance(milliseconds(1));
+  EXPECT_EQ(m_settler.next_check(), milliseconds(0));
+  EXPECT_EQ(m_settler.take_ready(), std::vector<std::string>{path});
+}
+
+TEST_F(SettlerTest, a_file_held_open_is_rechecked_every_settle_period_not_in_a_spin) {
+  const auto path = m_dir / "open.bin";
+  siftd_test::write_file(path, "x");
+  m_settler.opened_for_writing(path);
+  m_clock.advance(milliseconds(5000));
+  EXPECT_EQ(m_settler.next_check(), milliseconds(1000));
+}
+
 }  // namespace daemon_core

@@ -41,7 +41,7 @@ class FakeClock final : public pipeline::Clock {
     m_interrupted = true;
   }
 
-  void advance(std::chrono::milliseconds by) {
+  void advance(std::chrono::steady_clock::duration by) {
     std::lock_guard lock(m_mutex);
     m_steady += by;
     m_wall += by;
