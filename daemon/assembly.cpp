@@ -138,7 +138,7 @@ Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
   settings.thresholds = config.thresholds;
   settings.max_attempts = config.max_attempts;
   settings.duplicates = config.duplicates;
-  auto decisions = pipeline::DecisionLog::open(journal.path());
+  auto decisions = pipeline::DecisionLog::open(journal.path(), config.journal_sync);
   if (!decisions) return fail(decisions.error());
   runtime->decisions = std::move(*decisions);
   runtime->runner = std::make_unique<pipeline::JobRunner>(

@@ -26,7 +26,7 @@ test=(
   dpkg-dev fakeroot clang-format git libheif-examples
   clang-16 libclang-rt-16-dev clang-tidy-16
 )
-bench=(libvips-tools libjpeg-turbo-progs)
+bench=(libvips-tools libjpeg-turbo-progs strace)
 
 case "$profile" in
   build) wanted=("${build[@]}") ;;

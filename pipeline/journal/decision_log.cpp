@@ -127,12 +127,13 @@ struct DecisionLog::Impl {
 DecisionLog::DecisionLog(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 DecisionLog::~DecisionLog() = default;
 
-Result<std::unique_ptr<DecisionLog>> DecisionLog::open(const std::string& path) {
+Result<std::unique_ptr<DecisionLog>> DecisionLog::open(const std::string& path, SyncMode sync) {
   auto db = open_database(path, "decision log");
   if (!db) return tl::unexpected(db.error());
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(*db);
   sqlite3* raw = impl->db.get();
+  if (auto ok = exec(raw, sync_pragma(sync)); !ok) return tl::unexpected(ok.error());
   if (auto ok = exec(raw, k_schema); !ok) return tl::unexpected(ok.error());
   sqlite3_stmt* statement = nullptr;
   const std::string sql = std::string("INSERT INTO decisions (") + k_columns +
@@ -143,6 +144,16 @@ Result<std::unique_ptr<DecisionLog>> DecisionLog::open(const std::string& path) 
   }
   impl->insert.reset(statement);
   return std::unique_ptr<DecisionLog>(new DecisionLog(std::move(impl)));
+}
+
+Result<SyncMode> DecisionLog::sync_mode() {
+  std::lock_guard lock(m_mutex);
+  auto statement = prepare_statement(m_impl->db.get(), "PRAGMA synchronous");
+  if (!statement) return tl::unexpected(statement.error());
+  if (sqlite3_step(statement->get()) != SQLITE_ROW)
+    return tl::unexpected(sqlite_error(m_impl->db.get(), "PRAGMA synchronous"));
+  // 2 is FULL, 3 EXTRA (at least as durable); 1 NORMAL, 0 OFF.
+  return sqlite3_column_int(statement->get(), 0) >= 2 ? SyncMode::full : SyncMode::normal;
 }
 
 Result<void> DecisionLog::append(DecisionRow& row) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pipeline/error.h"
+#include "pipeline/journal/sync_mode.h"
 
 namespace pipeline {
 
@@ -48,8 +49,12 @@ struct DecisionRow {
 class DecisionLog {
  public:
   // Opens (and creates, when missing) the table in the SQLite database at `path`, which is
-  // the journal's: its own connection, so the journal's transactions are not touched.
-  static Result<std::unique_ptr<DecisionLog>> open(const std::string& path);
+  // the journal's: its own connection, so the journal's transactions are not touched. `sync`
+  // is the journal's setting (daemon.journal_sync), so `normal` means normal here too.
+  static Result<std::unique_ptr<DecisionLog>> open(const std::string& path,
+                                                   SyncMode sync = SyncMode::full);
+  // The connection's durability, as SQLite reports it.
+  Result<SyncMode> sync_mode();
   ~DecisionLog();
   DecisionLog(const DecisionLog&) = delete;
   DecisionLog& operator=(const DecisionLog&) = delete;

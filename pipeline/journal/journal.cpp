@@ -1,5 +1,6 @@
 #include "pipeline/journal/journal.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -151,11 +152,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, SyncMode
   impl->db = std::move(*db);
   sqlite3* raw = impl->db.get();
   if (auto ok = exec(raw, "PRAGMA foreign_keys=ON"); !ok) return tl::unexpected(ok.error());
-  if (auto ok = exec(
-          raw, sync == SyncMode::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-      !ok) {
-    return tl::unexpected(ok.error());
-  }
+  if (auto ok = exec(raw, sync_pragma(sync)); !ok) return tl::unexpected(ok.error());
   if (auto ok = exec(raw, k_schema); !ok) return tl::unexpected(ok.error());
 
   // The id is bound only to go on after ids a lost history gave out; NULL picks the next.
@@ -206,38 +203,97 @@ Result<void> Journal::continue_ids_after(std::int64_t id) {
   return {};
 }
 
-Result<void> Journal::insert(FileRecord& record) {
+struct Journal::QueuedWrite {
+  const std::function<Result<void>()>& write;
+  Result<void> result;
+  bool done = false;
+};
+
+Result<void> Journal::commit_grouped(const std::function<Result<void>()>& write) {
+  QueuedWrite mine{write, {}};
+  std::unique_lock queue_lock(m_queue_mutex);
+  m_queued.push_back(&mine);
+  // Another thread's commit is on its way to disk: wait, then either it was ours too (a leader
+  // that started after we queued took us along) or we lead the next one.
+  m_committed.wait(queue_lock, [&] { return mine.done || !m_committing; });
+  if (mine.done) return mine.result;
+  m_committing = true;
+  std::vector<QueuedWrite*> batch;
+  batch.swap(m_queued);
+  queue_lock.unlock();
+  try {
+    commit_batch(batch);
+  } catch (const std::exception& e) {  // bad_alloc binding a row: no waiter may hang on it
+    for (QueuedWrite* queued : batch)
+      queued->result = fail(ErrorCode::journal, std::string("journal write failed: ") + e.what());
+  }
+  queue_lock.lock();
+  for (QueuedWrite* write_done : batch) write_done->done = true;
+  m_committing = false;
+  queue_lock.unlock();
+  m_committed.notify_all();
+  return mine.result;
+}
+
+void Journal::commit_batch(const std::vector<QueuedWrite*>& batch) {
   std::lock_guard lock(m_mutex);
+  sqlite3* db = m_impl->db.get();
+  const std::int64_t next_above = m_next_above;
+  // Nothing of the batch is durable: every write in it fails with `error`. Ids it handed out
+  // may have been seen (the mark beside the file holds them): new ones go on after them.
+  const auto abandon = [&](const Error& error) {
+    for (QueuedWrite* queued : batch) queued->result = tl::unexpected(error);
+    m_next_above = std::max(next_above, m_high_water.value());
+  };
+  Transaction transaction(db);
+  if (!transaction.began()) return abandon(sqlite_error(db, "begin"));
+  // Each write in its own savepoint: one that fails is undone alone, the others still commit.
+  bool any = false;
+  for (QueuedWrite* queued : batch) {
+    if (auto ok = exec(db, "SAVEPOINT write"); !ok) return abandon(ok.error());
+    queued->result = queued->write();
+    if (!queued->result && sqlite3_get_autocommit(db)) {
+      // SQLite rolled the whole transaction back (disk full, I/O error): the writes before
+      // this one are gone too.
+      return abandon(queued->result.error());
+    }
+    if (!queued->result) (void)exec(db, "ROLLBACK TO write");
+    (void)exec(db, "RELEASE write");
+    any = any || queued->result.has_value();
+  }
+  if (!any) return;  // the transaction rolls back: nothing in it
+  if (auto committed = transaction.commit(); !committed) return abandon(committed.error());
+  ++m_commits;
+}
+
+Result<void> Journal::insert(FileRecord& record) {
   if (record.discovered_ms == 0) record.discovered_ms = now_ms();
   record.updated_ms = now_ms();
-  Transaction transaction(m_impl->db.get());
-  if (!transaction.began()) return tl::unexpected(sqlite_error(m_impl->db.get(), "begin"));
-  sqlite3_stmt* s = m_impl->insert_file.get();
-  if (m_next_above > 0) sqlite3_bind_int64(s, 1, m_next_above + 1);
-  bind_record(s, record, 2);
-  if (auto ok = m_impl->step_done(s, "insert file"); !ok) return ok;
-  record.id = sqlite3_last_insert_rowid(m_impl->db.get());
-  if (auto ok = m_impl->add_event(record); !ok) return ok;
-  if (auto ok = transaction.commit(); !ok) return ok;
-  m_next_above = 0;
-  m_high_water.raise(record.id);
-  return {};
+  return commit_grouped([&]() -> Result<void> {
+    sqlite3_stmt* s = m_impl->insert_file.get();
+    if (m_next_above > 0) sqlite3_bind_int64(s, 1, m_next_above + 1);
+    bind_record(s, record, 2);
+    if (auto ok = m_impl->step_done(s, "insert file"); !ok) return ok;
+    record.id = sqlite3_last_insert_rowid(m_impl->db.get());
+    if (auto ok = m_impl->add_event(record); !ok) return ok;
+    m_next_above = 0;
+    m_high_water.raise(record.id);
+    return {};
+  });
 }
 
 Result<void> Journal::update(FileRecord& record) {
-  std::lock_guard lock(m_mutex);
   record.updated_ms = now_ms();
-  Transaction transaction(m_impl->db.get());
-  if (!transaction.began()) return tl::unexpected(sqlite_error(m_impl->db.get(), "begin"));
-  sqlite3_stmt* s = m_impl->update_file.get();
-  bind_record(s, record, 1);
-  sqlite3_bind_int64(s, 20, record.id);
-  if (auto ok = m_impl->step_done(s, "update file"); !ok) return ok;
-  if (sqlite3_changes(m_impl->db.get()) != 1) {
-    return fail(ErrorCode::journal, "no journal row " + std::to_string(record.id));
-  }
-  if (auto ok = m_impl->add_event(record); !ok) return ok;
-  return transaction.commit();
+  return commit_grouped([&]() -> Result<void> {
+    sqlite3_stmt* s = m_impl->update_file.get();
+    bind_record(s, record, 1);
+    sqlite3_bind_int64(s, 20, record.id);
+    if (auto ok = m_impl->step_done(s, "update file"); !ok) return ok;
+    if (sqlite3_changes(m_impl->db.get()) != 1) {
+      return fail(ErrorCode::journal, "no journal row " + std::to_string(record.id));
+    }
+    return m_impl->add_event(record);
+  });
 }
 
 Result<std::vector<FileRecord>> Journal::select(const std::string& where, std::int64_t argument) {

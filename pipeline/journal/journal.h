@@ -2,10 +2,15 @@
 // The SQLite journal (WAL mode): one row per input file with its current state, plus an
 // append-only event per transition. Every transition is committed before the side effect
 // that follows it, so a restart resumes each file from its last durable stage.
-// Writes are serialized by an internal mutex; one Journal serves all threads. The highest id
-// given out is also kept beside the file, so a journal that lost rows says so.
+// One Journal serves all threads. Their writes are group-committed: while one commit waits for
+// its fsync, the writes of other threads queue, and the next commit carries all of them, so
+// workers finishing together share one fsync; each write still returns only once durable.
+// The highest id given out is also kept beside the file, so a journal that lost rows says so.
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,10 +22,9 @@
 #include "pipeline/error.h"
 #include "pipeline/job.h"
 #include "pipeline/journal/id_high_water.h"
+#include "pipeline/journal/sync_mode.h"
 
 namespace pipeline {
-
-enum class SyncMode { full, normal };
 
 class Journal {
  public:
@@ -50,6 +54,9 @@ class Journal {
   Result<bool> is_tracked(const std::string& source_path);
 
   const std::string& path() const { return m_path; }
+  // Transactions committed by insert() and update() so far: with group commit, fewer than the
+  // writes when threads write together (each commit is one fsync under SyncMode::full).
+  std::uint64_t commits() const { return m_commits.load(); }
 
   // Why the journal is missing rows it once had (more ids were given out than it holds: its
   // WAL deleted after a crash, the file emptied or replaced), or "" when it is whole. New ids
@@ -64,6 +71,11 @@ class Journal {
   Result<std::vector<FileRecord>> select(const std::string& where, std::int64_t argument);
   Result<std::int64_t> highest_id();
   Result<void> check_history();
+  // Applies `write` in the next group commit and returns once that commit is durable (or
+  // failed). `write` runs on whichever thread leads the commit, holding m_mutex.
+  Result<void> commit_grouped(const std::function<Result<void>()>& write);
+  struct QueuedWrite;
+  void commit_batch(const std::vector<QueuedWrite*>& batch);
 
   std::string m_path;
   std::unique_ptr<Impl> m_impl;
@@ -71,6 +83,12 @@ class Journal {
   IdHighWater m_high_water;       // beside the journal file: outlives a lost WAL
   std::int64_t m_next_above = 0;  // when set, the next insert takes this id + 1
   std::string m_lost_history;
+
+  std::mutex m_queue_mutex;  // never held while waiting for m_mutex's holder to commit
+  std::condition_variable m_committed;
+  std::vector<QueuedWrite*> m_queued;
+  bool m_committing = false;
+  std::atomic<std::uint64_t> m_commits{0};
 };
 
 }  // namespace pipeline

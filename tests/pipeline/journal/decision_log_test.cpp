@@ -137,3 +137,18 @@ TEST(DecisionLog, parses_since_as_an_age_or_a_utc_time) {
   EXPECT_FALSE(pipeline::parse_since("2025-11-28 nonsense", now));
   EXPECT_FALSE(pipeline::parse_since("yesterday", now));
 }
+
+// journal_sync = normal is for the whole database: the decision log's connection once still
+// synced every insert fully.
+TEST(DecisionLog, takes_the_journals_sync_setting) {
+  siftd_test::TempDir dir;
+  auto journal = pipeline::Journal::open(dir / "journal.db", pipeline::SyncMode::normal);
+  ASSERT_TRUE(journal);
+  for (auto sync : {pipeline::SyncMode::normal, pipeline::SyncMode::full}) {
+    auto log = pipeline::DecisionLog::open((*journal)->path(), sync);
+    ASSERT_TRUE(log) << log.error().detail;
+    auto mode = (*log)->sync_mode();
+    ASSERT_TRUE(mode) << mode.error().detail;
+    EXPECT_EQ(*mode, sync);
+  }
+}

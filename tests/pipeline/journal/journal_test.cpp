@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "tests/temp_dir.h"
 
 namespace pipeline {
@@ -9,8 +12,8 @@ namespace {
 
 class JournalTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Journal> open() {
-    auto journal = Journal::open(m_dir + "/journal.db", SyncMode::normal);
+  std::unique_ptr<Journal> open(SyncMode sync = SyncMode::normal) {
+    auto journal = Journal::open(m_dir + "/journal.db", sync);
     EXPECT_TRUE(journal) << journal.error().detail;
     return std::move(*journal);
   }
@@ -129,6 +132,60 @@ TEST_F(JournalTest, prune_removes_old_finished_rows_in_batches_and_keeps_the_new
   }
   // Pruned rows are not lost history.
   EXPECT_EQ(open()->lost_history(), "");
+}
+
+// Group commit: threads writing together share commits (one fsync each under SyncMode::full),
+// and each write is in the journal when its call returns.
+TEST_F(JournalTest, writes_from_many_threads_share_commits_and_each_is_kept) {
+  auto journal = open(SyncMode::full);
+  constexpr int k_threads = 8;
+  constexpr int k_updates = 40;
+  std::vector<FileRecord> records(k_threads);
+  for (int t = 0; t < k_threads; ++t) {
+    records[t].name = "f" + std::to_string(t);
+    ASSERT_TRUE(journal->insert(records[t]));
+  }
+  const std::uint64_t before = journal->commits();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < k_threads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 1; i <= k_updates; ++i) {
+        records[t].attempts = i;
+        auto ok = journal->update(records[t]);
+        ASSERT_TRUE(ok) << ok.error().detail;
+        auto row = journal->get(records[t].id);
+        ASSERT_TRUE(row && *row);
+        ASSERT_EQ((*row)->attempts, i) << "a write returned before it was committed";
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const std::uint64_t commits = journal->commits() - before;
+  EXPECT_LT(commits, std::uint64_t{k_threads * k_updates}) << "no two writes shared a commit";
+  EXPECT_GT(commits, 0u);
+}
+
+TEST_F(JournalTest, a_failing_write_in_a_shared_commit_fails_alone) {
+  auto journal = open();
+  FileRecord good;
+  good.name = "good";
+  ASSERT_TRUE(journal->insert(good));
+  FileRecord missing = good;
+  missing.id = good.id + 1000;  // no such row
+  std::thread other([&] {
+    for (int i = 0; i < 50; ++i) EXPECT_FALSE(journal->update(missing));
+  });
+  for (int i = 1; i <= 50; ++i) {
+    good.attempts = i;
+    ASSERT_TRUE(journal->update(good));
+  }
+  other.join();
+  auto row = journal->get(good.id);
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ((*row)->attempts, 50);
+  auto events = journal->count_by_state();
+  ASSERT_TRUE(events);
+  EXPECT_EQ((*events)["discovered"], 1);
 }
 
 }  // namespace pipeline
