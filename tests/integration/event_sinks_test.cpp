@@ -253,3 +253,32 @@ TEST(EventSinks, mqtt_last_will_says_offline_when_siftd_dies) {
     EXPECT_TRUE(wait_for([&] { return subscriber.last(status) == "offline"; })) << broker.log();
   }
 }
+
+TEST(EventSinks, mqtt_status_stays_online_across_a_reload) {
+  siftd_test::TempDir dir;
+  fs::create_directories(dir / "broker");
+  siftd_test::MosquittoBroker broker(dir / "broker", siftd_test::free_port());
+  ASSERT_TRUE(broker.accepts()) << broker.log();
+  const std::string topic = "siftd/test/files";
+  const std::string status = "siftd/testnode/status";
+  siftd_test::MqttSubscriber subscriber(broker.port(), {topic, status});
+  ASSERT_TRUE(wait_for([&] { return subscriber.subscribed(); })) << broker.log();
+  write_file(dir / "siftd.toml",
+             config_for(dir, "route_queue = \"mqtt://127.0.0.1:" + std::to_string(broker.port()) +
+                                 "/" + topic + "\"\nmqtt_node = \"testnode\"\n"));
+  siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
+                                   dir / "log");
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching")) << read_file(dir / "log");
+  ASSERT_TRUE(wait_for([&] { return subscriber.last(status) == "online"; }));
+
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "configuration reloaded"))
+      << read_file(dir / "log");
+  // A file announced after the reload: what the broker got before it has arrived too.
+  drop_files(dir, "r", 0, 1);
+  ASSERT_TRUE(wait_for([&] { return subscriber.messages(topic).size() == 1; }))
+      << read_file(dir / "log");
+  for (const auto& message : subscriber.messages(status))
+    EXPECT_EQ(message.payload, "online") << "the replaced runtime's connection said goodbye";
+  EXPECT_EQ(daemon.stop(), 0);
+}
