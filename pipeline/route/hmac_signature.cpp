@@ -17,7 +17,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view body) {
   if (made == nullptr || length != 32) std::abort();
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(2 * length);
+  hex.reserve(std::size_t{2} * length);
   for (unsigned int i = 0; i < length; ++i) {
     hex.push_back(k_hex[digest[i] >> 4]);
     hex.push_back(k_hex[digest[i] & 0x0f]);
