@@ -12,6 +12,14 @@ std::optional<int> parse_port(std::string_view text) {
   return port;
 }
 
+std::string loggable_queue(const std::string& queue) {
+  if (queue.rfind("webhook:", 0) != 0) return queue;
+  const auto host = queue.find("://");
+  if (host == std::string::npos) return "webhook:...";
+  const auto path = queue.find_first_of("/?#", host + 3);
+  return path == std::string::npos ? queue : queue.substr(0, path) + "/...";
+}
+
 Result<QueueUrl> split_queue_url(const std::string& url, const QueueUrlKind& kind) {
   const std::string title(kind.title);
   if (url.rfind(kind.scheme, 0) != 0) {

@@ -26,6 +26,11 @@ struct QueueUrlKind {
 
 Result<QueueUrl> split_queue_url(const std::string& url, const QueueUrlKind& kind);
 
+// A queue URL as a log line may show it: a webhook's path and query are left out, since many
+// services put an access token there ("webhook:https://hooks.example.com/..."); the rest is
+// shown whole.
+std::string loggable_queue(const std::string& queue);
+
 // A TCP port 1-65535 written in decimal, and nothing else.
 std::optional<int> parse_port(std::string_view text);
 
