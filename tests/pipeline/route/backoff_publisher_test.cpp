@@ -54,5 +54,41 @@ TEST(BackoffPublisher, one_success_ends_the_backoff) {
   EXPECT_EQ(inner->attempts, 3);
 }
 
+// Fails every attempt; the first one, while it runs, lets a second attempt start and fail,
+// as two workers publishing at the same moment would.
+class OverlappingFailures final : public QueuePublisher {
+ public:
+  explicit OverlappingFailures(fakes::FakeClock& clock) : m_clock(clock) {}
+  std::string_view kind() const override { return "overlapping"; }
+  Result<void> publish(const std::string& message_id, const std::string& payload) override {
+    ++attempts;
+    m_clock.advance(milliseconds(1));
+    if (attempts == 1 && outer) (void)outer->publish(message_id, payload);
+    m_clock.advance(milliseconds(3));
+    return fail(ErrorCode::queue, "down");
+  }
+  BackoffPublisher* outer = nullptr;
+  int attempts = 0;
+
+ private:
+  fakes::FakeClock& m_clock;
+};
+
+TEST(BackoffPublisher, failures_of_attempts_made_at_once_count_as_one) {
+  auto clock = std::make_shared<fakes::FakeClock>();
+  auto inner = std::make_shared<OverlappingFailures>(*clock);
+  BackoffPublisher publisher(inner, clock, {milliseconds(1000), milliseconds(30'000)});
+  inner->outer = &publisher;
+  EXPECT_FALSE(publisher.publish("m", "{}"));
+  ASSERT_EQ(inner->attempts, 2);
+  // One failure's wait (1 s from the last failure), not two failures' (2 s).
+  clock->advance(milliseconds(999));
+  EXPECT_FALSE(publisher.publish("m", "{}"));
+  EXPECT_EQ(inner->attempts, 2);
+  clock->advance(milliseconds(1));
+  EXPECT_FALSE(publisher.publish("m", "{}"));
+  EXPECT_EQ(inner->attempts, 3);
+}
+
 }  // namespace
 }  // namespace pipeline
