@@ -46,11 +46,13 @@ Result<Engines> make_engines(const Config& config, pipeline::Metrics* metrics);
 // Opens the journal, creating the work area it lives in.
 Result<std::unique_ptr<pipeline::Journal>> open_journal(const Config& config);
 // `outbox` may be null for commands that never route (then queues are not announced).
+// `previous`, on a reload, is the runtime being replaced: its MQTT connections are kept.
 Result<std::shared_ptr<const Runtime>> make_runtime(const Config& config,
                                                     pipeline::Journal& journal,
                                                     pipeline::Outbox* outbox,
                                                     pipeline::Metrics* metrics = nullptr,
-                                                    const EngineFactory& engines = make_engines);
+                                                    const EngineFactory& engines = make_engines,
+                                                    const Runtime* previous = nullptr);
 
 pipeline::Sinks make_sinks(const Config& config);
 // The media limits as the configured backend is best served: Gemini's native API bills an image

@@ -104,13 +104,17 @@ struct RouteTemplates {
   std::string escalate = "{out}/_escalate/{category}";
   std::string review = "{out}/_review/{category}";
   std::string failed = "{out}/_quarantine";
-  // Optional queue announcing each placed file: "" (none), "dir:/path" (Maildir-style) or
-  // "redis://HOST:PORT/STREAM".
+  // Optional queue announcing each placed file: "" (none), "dir:/path" (Maildir-style),
+  // "redis://HOST:PORT/STREAM", "webhook:https://HOST/PATH" or "mqtt://HOST:PORT/TOPIC".
   std::string route_queue;
   std::string escalate_queue;
   std::string review_queue;
   std::string failed_queue;
   int redis_maxlen = 1'000'000;
+  // The HMAC key of webhook queues; empty: SIFTD_WEBHOOK_SECRET, SIFTD_WEBHOOK_SECRET_FILE or
+  // the systemd credential webhook-secret.
+  std::string webhook_secret;
+  std::string mqtt_node;  // <node> in siftd/<node>/status; empty: the host name
 };
 
 struct ModelConfig {

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "daemon/listen_address.h"
+#include "pipeline/route/mqtt_publisher.h"
 #include "pipeline/route/redis_stream_publisher.h"
+#include "pipeline/route/webhook_publisher.h"
 
 namespace daemon_core {
 namespace {
@@ -67,8 +69,27 @@ std::optional<std::string> check_queue_url(const std::string& value) {
       return "a dir: queue needs an absolute path (\"dir:/var/spool/siftd\")";
     return std::nullopt;
   }
-  if (value.rfind("redis://", 0) == 0 && pipeline::parse_redis_url(value)) return std::nullopt;
-  return "must be \"dir:/path\" or \"redis://HOST:PORT/STREAM\"";
+  // A URL of a known kind says exactly what is wrong with it.
+  if (value.rfind("redis://", 0) == 0) {
+    if (auto parsed = pipeline::parse_redis_url(value); !parsed) return parsed.error().detail;
+    return std::nullopt;
+  }
+  if (value.rfind("webhook:", 0) == 0) {
+    if (auto parsed = pipeline::parse_webhook_url(value); !parsed) return parsed.error().detail;
+    return std::nullopt;
+  }
+  if (value.rfind("mqtt://", 0) == 0) {
+    if (auto parsed = pipeline::parse_mqtt_url(value); !parsed) return parsed.error().detail;
+    return std::nullopt;
+  }
+  return "must be \"dir:/path\", \"redis://HOST:PORT/STREAM\", \"webhook:https://HOST/PATH\" or "
+         "\"mqtt://HOST:PORT/TOPIC\"";
+}
+
+std::optional<std::string> check_mqtt_node(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  if (auto problem = pipeline::check_mqtt_node(value); !problem.empty()) return problem;
+  return std::nullopt;
 }
 
 std::optional<mode_t> parse_mode(const std::string& value) {

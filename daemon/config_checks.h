@@ -17,8 +17,11 @@ using ValueCheck = std::optional<std::string> (*)(const std::string& value);
 std::optional<std::string> check_listen_address(const std::string& value);
 // A folder template: only {out} (first), {category}, {kind}, {outcome} and {date}; no "..".
 std::optional<std::string> check_route_template(const std::string& value);
-// "" (none), "dir:/absolute/path" or "redis://HOST:PORT/STREAM".
+// "" (none), "dir:/absolute/path", "redis://HOST:PORT/STREAM", "webhook:http(s)://HOST/PATH"
+// or "mqtt://HOST:PORT/TOPIC".
 std::optional<std::string> check_queue_url(const std::string& value);
+// "" (the host name) or one MQTT topic level: no /, + or #.
+std::optional<std::string> check_mqtt_node(const std::string& value);
 
 // "" (as placed) or an octal mode for placed files and sidecars that leaves siftd read and
 // write ("0640"); no set-id or sticky bits.

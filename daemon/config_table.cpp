@@ -105,7 +105,7 @@ const std::vector<Option>& config_table() {
      "quarantine folder; each file gets <name>.error.json beside it", check_route_template},
 
     {"routes.route_queue", +[](Config& c) -> std::string& { return c.routes.route_queue; }, 0, 0,
-     "also announce accepted files on a queue: \"dir:/path\" or \"redis://HOST:PORT/STREAM\" (empty: none)",
+     "also announce accepted files on a queue: \"dir:/path\", \"redis://HOST:PORT/STREAM\", \"webhook:https://HOST/PATH\" or \"mqtt://HOST:PORT/TOPIC\" (empty: none)",
      check_queue_url},
     {"routes.escalate_queue", +[](Config& c) -> std::string& { return c.routes.escalate_queue; }, 0, 0,
      "queue for files that need deeper analysis (the deep-analysis queue)", check_queue_url},
@@ -115,6 +115,11 @@ const std::vector<Option>& config_table() {
      "queue for quarantined files", check_queue_url},
     {"routes.redis_maxlen", +[](Config& c) -> int& { return c.routes.redis_maxlen; }, 0, 1'000'000'000,
      "approximate cap on a Redis stream's length (XADD MAXLEN ~; 0: none)"},
+    {"routes.webhook_secret", +[](Config& c) -> std::string& { return c.routes.webhook_secret; }, 0, 0,
+     "HMAC-SHA256 key signing webhook queue requests (X-Siftd-Signature: sha256=<hex>); better left empty and given as SIFTD_WEBHOOK_SECRET, SIFTD_WEBHOOK_SECRET_FILE or the systemd credential webhook-secret"},
+    {"routes.mqtt_node", +[](Config& c) -> std::string& { return c.routes.mqtt_node; }, 0, 0,
+     "this siftd's name in the retained MQTT status topic siftd/<node>/status (empty: the host name)",
+     check_mqtt_node},
 
     // [model]
     {"model.backend", choice(+[](Config& c) -> ModelBackend& { return c.model.backend; }), 0, 0,

@@ -289,7 +289,8 @@ bool Service::reload() {
   config->workers = m_config.workers;
   config->journal = m_config.journal;
   config->work_dir = m_config.work_dir;
-  auto fresh = make_runtime(*config, *m_journal, m_outbox.get(), m_metrics.get(), m_engines);
+  auto fresh = make_runtime(*config, *m_journal, m_outbox.get(), m_metrics.get(), m_engines,
+                            runtime().get());
   if (!fresh) return refuse(fresh.error().detail);
   // New folders are this daemon's only once it holds their lock (another may run on them).
   if (m_lock) {

@@ -3,7 +3,7 @@
 # there. Idempotent: when every package is present it changes nothing and runs no apt-get.
 #
 #   scripts/install-deps.sh build   compiler, libraries (enough to build and run siftd)
-#   scripts/install-deps.sh test    build + what the tests use (redis-server, rclone, ffmpeg,
+#   scripts/install-deps.sh test    build + what the tests use (redis-server, mosquitto, rclone, ffmpeg,
 #                                   clang-16 and its libFuzzer for the fuzz smoke,
 #                                   clang-tidy-16, ...)
 #   scripts/install-deps.sh bench   test + the peer tools the benchmarks compare against
@@ -16,12 +16,12 @@ build=(
   libopencv-dev libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev
   libpoppler-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libtomlplusplus-dev libcli11-dev libexpected-dev libcpp-httplib-dev
-  libmagic-dev libhiredis-dev libsystemd-dev libssl-dev libseccomp-dev zlib1g-dev
+  libmagic-dev libhiredis-dev libmosquitto-dev libsystemd-dev libssl-dev libseccomp-dev zlib1g-dev
   libheif-dev libwebp-dev libraw-dev libtesseract-dev tesseract-ocr-eng
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test=(
-  python3 python3-jsonschema python3-yaml redis-server rclone sqlite3 systemd
+  python3 python3-jsonschema python3-yaml redis-server mosquitto rclone sqlite3 systemd
   ffmpeg sox imagemagick ghostscript espeak-ng poppler-utils fonts-dejavu-core
   dpkg-dev fakeroot clang-format git libheif-examples
   clang-16 libclang-rt-16-dev clang-tidy-16

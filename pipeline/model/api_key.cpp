@@ -14,14 +14,14 @@ std::string trimmed(const std::string& text) {
   return text.substr(first, last - first + 1);
 }
 
-Result<std::string> read_key_file(const std::string& path) {
+Result<std::string> read_secret_file(const std::string& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::io, "cannot read the API key file " + path);
+  if (!in) return fail(ErrorCode::io, "cannot read the " + what + " file " + path);
   std::ostringstream text;
   text << in.rdbuf();
-  std::string key = trimmed(text.str());
-  if (key.empty()) return fail(ErrorCode::io, "the API key file " + path + " is empty");
-  return key;
+  std::string secret = trimmed(text.str());
+  if (secret.empty()) return fail(ErrorCode::io, "the " + what + " file " + path + " is empty");
+  return secret;
 }
 
 }  // namespace
@@ -32,16 +32,21 @@ std::optional<std::string> process_environment(const std::string& name) {
   return std::string(value);
 }
 
-Result<std::string> load_api_key(const EnvironmentLookup& environment) {
-  if (auto key = environment("SIFTD_API_KEY"); key && !trimmed(*key).empty()) return trimmed(*key);
-  if (auto file = environment("SIFTD_API_KEY_FILE"); file && !file->empty())
-    return read_key_file(*file);
+Result<std::string> load_secret(const SecretSource& source, const EnvironmentLookup& environment) {
+  if (auto secret = environment(source.variable); secret && !trimmed(*secret).empty())
+    return trimmed(*secret);
+  if (auto file = environment(source.file_variable); file && !file->empty())
+    return read_secret_file(*file, source.what);
   if (auto directory = environment("CREDENTIALS_DIRECTORY"); directory && !directory->empty()) {
-    return read_key_file(*directory + "/api-key");
+    return read_secret_file(*directory + "/" + source.credential, source.what);
   }
-  return fail(
-      ErrorCode::client,
-      "no API key: set SIFTD_API_KEY, SIFTD_API_KEY_FILE, or a systemd credential named api-key");
+  return fail(ErrorCode::client, "no " + source.what + ": set " + source.variable + ", " +
+                                     source.file_variable + ", or a systemd credential named " +
+                                     source.credential);
+}
+
+Result<std::string> load_api_key(const EnvironmentLookup& environment) {
+  return load_secret({"SIFTD_API_KEY", "SIFTD_API_KEY_FILE", "api-key", "API key"}, environment);
 }
 
 }  // namespace pipeline

@@ -1,7 +1,7 @@
 #pragma once
-// Where the model API key comes from: the environment variable SIFTD_API_KEY, or the file named
-// by SIFTD_API_KEY_FILE, or $CREDENTIALS_DIRECTORY/api-key under systemd. Never the
-// configuration file, never a log line.
+// Where secrets come from: an environment variable, or the file another variable names, or a
+// systemd credential ($CREDENTIALS_DIRECTORY/<name>). The model API key is SIFTD_API_KEY,
+// SIFTD_API_KEY_FILE or the credential api-key. Never the configuration file, never a log line.
 
 #include <functional>
 #include <optional>
@@ -15,7 +15,18 @@ using EnvironmentLookup = std::function<std::optional<std::string>(const std::st
 
 std::optional<std::string> process_environment(const std::string& name);
 
-// The key, or an error naming where it looked (not what it found).
+// The three places one secret is looked for, in this order, and what to call it in errors.
+struct SecretSource {
+  std::string variable;       // holds the secret itself
+  std::string file_variable;  // names a file holding it
+  std::string credential;     // a systemd credential's name
+  std::string what;           // "API key", "webhook secret"
+};
+
+// The secret, or an error naming where it looked (not what it found).
+Result<std::string> load_secret(const SecretSource& source,
+                                const EnvironmentLookup& environment = process_environment);
+// The model API key.
 Result<std::string> load_api_key(const EnvironmentLookup& environment = process_environment);
 
 }  // namespace pipeline

@@ -4,6 +4,7 @@
 
 #include "pipeline/journal/journal.h"
 #include "pipeline/journal/sqlite_handles.h"
+#include "pipeline/route/queue_url.h"
 
 namespace pipeline {
 namespace {
@@ -127,8 +128,8 @@ std::size_t Outbox::flush(
       continue;
     }
     if (auto ok = publisher->second->publish(message.message_id, message.payload); !ok) {
-      spdlog::warn("outbox: file={} not yet published to {}: {}", message.file_id, message.queue,
-                   ok.error().detail);
+      spdlog::warn("outbox: file={} not yet published to {}: {}", message.file_id,
+                   loggable_queue(message.queue), ok.error().detail);
       failing[message.queue] = true;
       ++left;
       continue;

@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "pipeline/route/queue_url.h"
+
 namespace pipeline {
 namespace {
 
@@ -19,28 +21,9 @@ struct RedisStreamPublisher::Connection {
 };
 
 Result<RedisAddress> parse_redis_url(const std::string& url) {
-  const std::string scheme = "redis://";
-  if (url.rfind(scheme, 0) != 0)
-    return fail(ErrorCode::queue, "a Redis queue is redis://HOST:PORT/STREAM, not " + url);
-  const std::string rest = url.substr(scheme.size());
-  const auto slash = rest.find('/');
-  if (slash == std::string::npos || slash + 1 >= rest.size()) {
-    return fail(ErrorCode::queue, "the Redis URL names no stream: " + url);
-  }
-  RedisAddress address;
-  address.stream = rest.substr(slash + 1);
-  const std::string host_port = rest.substr(0, slash);
-  const auto colon = host_port.rfind(':');
-  address.host = host_port.substr(0, colon);
-  if (colon != std::string::npos) {
-    try {
-      address.port = std::stoi(host_port.substr(colon + 1));
-    } catch (const std::exception&) {
-      return fail(ErrorCode::queue, "the Redis URL has a bad port: " + url);
-    }
-  }
-  if (address.host.empty()) return fail(ErrorCode::queue, "the Redis URL names no host: " + url);
-  return address;
+  auto parsed = split_queue_url(url, {"Redis", "redis://", "STREAM", 6379});
+  if (!parsed) return tl::unexpected(parsed.error());
+  return RedisAddress{parsed->host, parsed->port, parsed->name};
 }
 
 RedisStreamPublisher::RedisStreamPublisher(RedisAddress address, long long max_length,

@@ -152,6 +152,13 @@ TEST(Config, values_are_checked_per_key_with_the_line) {
       {"[routes]\nfailed = \"{out}/_q}\"\n", "routes.failed"},
       {"[routes]\nreview_queue = \"dir:\"\n", "routes.review_queue"},
       {"[routes]\nreview_queue = \"amqp://x\"\n", "routes.review_queue"},
+      {"[routes]\nroute_queue = \"webhook:ftp://h/x\"\n", "routes.route_queue"},
+      {"[routes]\nroute_queue = \"webhook:https://user:pw@h/x\"\n", "routes.route_queue"},
+      {"[routes]\nroute_queue = \"webhook:http://h:99999/x\"\n", "routes.route_queue"},
+      {"[routes]\nfailed_queue = \"mqtt://h:1883\"\n", "routes.failed_queue"},
+      {"[routes]\nfailed_queue = \"mqtt://h:1883/a/#\"\n", "routes.failed_queue"},
+      {"[routes]\nfailed_queue = \"mqtt://:1883/t\"\n", "routes.failed_queue"},
+      {"[routes]\nmqtt_node = \"a/b\"\n", "routes.mqtt_node"},
   };
   for (const auto& [text, key] : bad) {
     auto config = parse_config_text(text, "c.toml");
@@ -159,6 +166,13 @@ TEST(Config, values_are_checked_per_key_with_the_line) {
     EXPECT_EQ(config.error().detail.rfind(std::string("c.toml:2:"), 0), 0u)
         << config.error().detail;
     EXPECT_NE(config.error().detail.find(key), std::string::npos) << config.error().detail;
+  }
+  for (const char* queue :
+       {"webhook:https://hooks.example.com/siftd", "webhook:http://127.0.0.1:8080",
+        "mqtt://broker:1883/home/siftd", "mqtt://127.0.0.1/t"}) {
+    EXPECT_TRUE(
+        parse_config_text(std::string("[routes]\nroute_queue = \"") + queue + "\"\n", "c.toml"))
+        << queue;
   }
   for (const char* listen : {"127.0.0.1:9464", "[::1]:0", "::1:80", "localhost:9464", ""}) {
     EXPECT_TRUE(parse_config_text(std::string("[http]\nlisten = \"") + listen + "\"\n", "c.toml"))
