@@ -144,13 +144,14 @@ TEST_F(ProviderBackendTest, gives_up_after_max_retries) {
 }
 
 TEST_F(ProviderBackendTest, never_retries_400_or_401) {
-  for (const Fault fault : {Fault::bad_request, Fault::unauthorized}) {
+  for (const auto& [fault, code] : {std::pair{Fault::bad_request, ErrorCode::client},
+                                    std::pair{Fault::unauthorized, ErrorCode::auth}}) {
     m_server.script({reply(fault)});
     const auto before = m_server.request_count();
     auto b = backend();
     auto answer = decide(*b);
     ASSERT_FALSE(answer);
-    EXPECT_EQ(answer.error().code, ErrorCode::client);
+    EXPECT_EQ(answer.error().code, code);
     EXPECT_EQ(m_server.request_count(), before + 1);
   }
   EXPECT_TRUE(m_clock.sleeps().empty());
