@@ -80,7 +80,10 @@ void Service::describe_metrics() {
   m_metrics->describe("siftd_model_tokens_total", MetricType::counter,
                       "Tokens the model reported, by model and type (prompt, cached, completion).");
   m_metrics->describe("siftd_cost_usd_total", MetricType::counter, "Model spend in USD, by model.");
-  m_metrics->describe("siftd_stage_duration_ms", MetricType::histogram, "Time per pipeline stage.");
+  m_metrics->describe("siftd_stage_duration_seconds", MetricType::histogram,
+                      "Time per pipeline stage (normalize, decide, route), in seconds.");
+  m_metrics->describe("siftd_model_request_duration_seconds", MetricType::histogram,
+                      "Time from sending a model request to its full response, by model.");
   m_metrics->describe("siftd_parked_total", MetricType::counter,
                       "Files put off (a decision, or a placement waiting for room), by reason.");
   m_metrics->describe("siftd_queue_depth", MetricType::gauge,
@@ -387,12 +390,16 @@ void Service::worker_loop() {
 void Service::record(const pipeline::JobReport& report) {
   const auto& r = report.record;
   const std::string kind = pipeline::kind_name(r);
-  m_metrics->observe("siftd_stage_duration_ms", {{"stage", "normalize"}},
-                     report.timings.normalize_ms);
-  if (report.timings.decide_ms > 0)
-    m_metrics->observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.timings.decide_ms);
+  // The journal and the decision log keep milliseconds; Prometheus wants seconds.
+  m_metrics->observe("siftd_stage_duration_seconds", {{"stage", "normalize"}},
+                     report.timings.normalize_ms / 1000);
+  if (report.timings.decide_ms > 0) {
+    m_metrics->observe("siftd_stage_duration_seconds", {{"stage", "decide"}},
+                       report.timings.decide_ms / 1000);
+  }
   if (report.route_ms > 0)
-    m_metrics->observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
+    m_metrics->observe("siftd_stage_duration_seconds", {{"stage", "route"}},
+                       report.route_ms / 1000);
   if (report.answer) record_answer(*report.answer);
   if (!report.parked.empty()) {
     m_metrics->add("siftd_parked_total", {{"reason", report.parked}});

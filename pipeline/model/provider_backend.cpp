@@ -84,6 +84,9 @@ HttpResult ProviderBackend::post_counted(const HttpRequest& request) {
   const std::string code =
       result ? std::to_string(result->status) : std::string(to_string(result.error().code));
   m_ports.metrics->add("siftd_model_requests_total", model);
+  if (result)
+    m_ports.metrics->observe("siftd_model_request_duration_seconds", model,
+                             result->elapsed_ms / 1000);
   m_ports.metrics->add("siftd_model_responses_total",
                        {{"model", m_settings.request.model}, {"code", code}});
   return result;

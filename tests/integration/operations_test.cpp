@@ -127,7 +127,7 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
   ASSERT_TRUE(wait_for([&] {
     auto response = client.Get("/metrics");
     metrics = response ? response->body : "";
-    return metrics.find("siftd_files_total{kind=\"unknown\",outcome=\"quarantined\"} 1") !=
+    return metrics.find("siftd_files_total{kind=\"image\",outcome=\"quarantined\"} 1") !=
                std::string::npos &&
            metrics.find("siftd_files_total{kind=\"image\",outcome=\"route\"} 3") !=
                std::string::npos;
@@ -136,7 +136,7 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
   EXPECT_NE(metrics.find("siftd_tokens_total{kind=\"image\",type=\"estimate\"} 774"),
             std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("siftd_stage_duration_ms_count{stage=\"normalize\"} 4"),
+  EXPECT_NE(metrics.find("siftd_stage_duration_seconds_count{stage=\"normalize\"} 4"),
             std::string::npos);
 
   // Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value.
