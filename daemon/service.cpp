@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
+#include "daemon/backend_factory.h"
 #include "daemon/signals.h"
 #include "daemon/temp_names.h"
 #include "pipeline/display_text.h"
@@ -45,7 +46,8 @@ Service::Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Jo
       m_disk_space(disk_space_folders(m_config),
                    static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock),
       m_work_areas(m_config, *m_journal),
-      m_retention(m_clock) {}
+      m_retention(m_clock),
+      m_model_state(m_config.work_area()) {}
 
 Service::~Service() {
   shutdown();
@@ -131,8 +133,25 @@ Result<void> Service::watch_folders() {
   return {};
 }
 
+// Before any file is asked: a refused key or an unknown model is the configuration's fault,
+// found now rather than answered by the fallback for every file; an endpoint that is down or
+// busy is not, so the daemon starts degraded and the fallback answers until the model does.
+Result<void> Service::probe_model() {
+  if (!m_config.model.probe_at_start) return {};
+  auto probed = probe_backend(*runtime()->backend);
+  if (probed) return {};
+  if (probed.error().code == ErrorCode::config)
+    return fail(ErrorCode::config, "model check: " + probed.error().detail);
+  spdlog::warn(
+      "model check at start failed; starting degraded, files go as model.fallback says until "
+      "the model answers: {}",
+      probed.error().detail);
+  return {};
+}
+
 Result<void> Service::start() {
   m_started_ms = pipeline::now_ms();
+  if (auto probed = probe_model(); !probed) return probed;
   for (int i = 0; i < m_config.workers; ++i) m_workers.emplace_back([this] { worker_loop(); });
 
   // Resume first: these files were claimed before a stop or a crash.
@@ -248,6 +267,8 @@ std::string Service::failure() const {
 }
 
 void Service::update_status() {
+  const auto& backend = runtime()->backend;
+  m_model_state.publish(backend->held_back(), backend->degraded());
   m_metrics->set("siftd_queue_depth", {}, static_cast<double>(m_queue.size() + m_backlog.size()));
   m_metrics->set("siftd_in_flight", {}, static_cast<double>(m_busy.load()));
   m_metrics->set("siftd_settling", {}, static_cast<double>(m_folders->settling()));
@@ -469,6 +490,7 @@ std::string Service::status_json() const {
   }
   const auto current = runtime();
   const std::string held = current->backend->held_back();
+  const std::string degraded = current->backend->degraded();
   return json{{"version", SIFTD_VERSION},
               {"watching", m_folders ? m_folders->describe() : ""},
               {"backend", current->backend->name()},
@@ -479,6 +501,7 @@ std::string Service::status_json() const {
               {"in_flight", m_busy.load()},
               {"queue_depth", m_queue.size()},
               {"model_paused", held.empty() ? json(nullptr) : json(held)},
+              {"model_degraded", degraded.empty() ? json(nullptr) : json(degraded)},
               {"journal_history_lost",
                m_started.load() && !m_history_lost.empty() ? json(m_history_lost) : json(nullptr)},
               {"journal", states}}
@@ -505,6 +528,10 @@ bool Service::is_ready(std::string& why) const {
   }
   if (auto held = runtime()->backend->held_back(); !held.empty()) {
     why = "model requests paused: " + held;
+    return false;
+  }
+  if (auto degraded = runtime()->backend->degraded(); !degraded.empty()) {
+    why = "model degraded: " + degraded;
     return false;
   }
   why = "ready";
