@@ -91,4 +91,19 @@ Result<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
   return fail(ErrorCode::config, "model.backend: not available");
 }
 
+Result<void> probe_backend(pipeline::Backend& backend) {
+  auto probed = backend.probe();
+  if (probed) return {};
+  switch (probed.error().code) {
+    case pipeline::ErrorCode::auth:
+      return fail(ErrorCode::config,
+                  probed.error().detail +
+                      "; check SIFTD_API_KEY (or SIFTD_API_KEY_FILE, or the api-key credential)");
+    case pipeline::ErrorCode::not_found:
+      return fail(ErrorCode::config,
+                  probed.error().detail + "; check model.name and model.base_url");
+    default: return fail(probed.error());
+  }
+}
+
 }  // namespace daemon_core

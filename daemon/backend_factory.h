@@ -14,4 +14,9 @@ namespace daemon_core {
 Result<std::unique_ptr<pipeline::Backend>> make_backend(const Config& config,
                                                         pipeline::Metrics* metrics = nullptr);
 
+// One small request to each model the backend asks (Backend::probe), as `run` sends at start
+// and `check-config --probe` on demand. A refused key or an unknown model is a config error
+// that says what to check; an endpoint that is down or busy is not (io).
+Result<void> probe_backend(pipeline::Backend& backend);
+
 }  // namespace daemon_core

@@ -98,6 +98,8 @@ int run_cli(int argc, char** argv) {
       app.add_subcommand("once", "triage files without moving them; one JSON decision per line");
   add_config_flags(*once, options);
   once->add_option("files", options.files, "files to triage")->required();
+  once->add_flag("--allow-fallback", options.allow_fallback,
+                 "exit 0 even when the fallback decided a file because the model could not");
 
   auto* normalize = app.add_subcommand("normalize", "show what would be sent for each file");
   add_config_flags(*normalize, options);
@@ -106,6 +108,9 @@ int run_cli(int argc, char** argv) {
 
   auto* check = app.add_subcommand("check-config", "validate a configuration file");
   check->add_option("file", options.config_file, "TOML configuration file")->required();
+  check->add_flag("--probe", options.probe,
+                  "also send one small request to each configured model: exit 2 on a refused key "
+                  "or an unknown model, 1 when the endpoint does not answer");
 
   auto* status =
       app.add_subcommand("status", "summarize the journal; works while the daemon is down");

@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "daemon/backend_factory.h"
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 #include "daemon/listen_address.h"
@@ -27,6 +28,25 @@ Result<Config> load_config(const CommandOptions& options) {
   return loaded;
 }
 
+namespace {
+
+// `check-config --probe`: the request `run` sends at start, through the same backend. A refused
+// key or an unknown model exits 2 as `run` would; an endpoint that does not answer exits 1
+// (`run` would start degraded).
+int probe_model(const Config& config) {
+  auto backend = make_backend(config);
+  if (!backend) {
+    std::cerr << "siftd: " << backend.error().detail << "\n";
+    return exit_code(backend.error());
+  }
+  auto probed = probe_backend(**backend);
+  if (probed) return k_exit_ok;
+  std::cerr << "siftd: model check: " << probed.error().detail << "\n";
+  return exit_code(probed.error());
+}
+
+}  // namespace
+
 int command_check_config(const CommandOptions& options) {
   auto config = parse_config_file(options.config_file);
   if (!config) {
@@ -42,6 +62,9 @@ int command_check_config(const CommandOptions& options) {
                 << "\n";
       return k_exit_usage;
     }
+  }
+  if (options.probe) {
+    if (int status = probe_model(*config); status != k_exit_ok) return status;
   }
   std::cout << options.config_file << ": ok (" << config->taxonomy.categories.size()
             << " categories, backend " << name_of(config->model.backend) << ", inbox "

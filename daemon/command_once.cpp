@@ -72,6 +72,7 @@ int command_once(const CommandOptions& options) {
   }
   auto normalizer = std::move(*made);
   int status = k_exit_ok;
+  int fell_back = 0;
   for (const auto& path : options.files) {
     // The content hash lets a cached decision answer without a request.
     auto sha256 = pipeline::sha256_file(path);
@@ -105,7 +106,10 @@ int command_once(const CommandOptions& options) {
          {{"normalize", triaged.timings.normalize_ms}, {"decide", triaged.timings.decide_ms}}}};
     if (!answer.request_id.empty()) line["request_id"] = answer.request_id;
     if (!answer.prompt_version.empty()) line["prompt_version"] = answer.prompt_version;
-    if (!answer.fallback_reason.empty()) line["fallback_reason"] = answer.fallback_reason;
+    if (!answer.fallback_reason.empty()) {
+      line["fallback_reason"] = answer.fallback_reason;
+      ++fell_back;
+    }
     for (const auto& tier : answer.tiers) {
       line["tiers"].push_back({{"model", tier.model},
                                {"decision", json::parse(pipeline::to_json(tier.decision))},
@@ -113,6 +117,13 @@ int command_once(const CommandOptions& options) {
                                {"latency_ms", tier.latency_ms}});
     }
     std::cout << dump(line) << "\n";
+  }
+  if (fell_back > 0 && !options.allow_fallback) {
+    // The configured model did not decide: a script must not take the fallback's word silently.
+    std::cerr << "siftd: " << fell_back << " of " << options.files.size()
+              << " files were decided by the fallback, not the model (see fallback_reason); "
+                 "--allow-fallback accepts that\n";
+    status = k_exit_failure;
   }
   return status;
 }

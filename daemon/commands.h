@@ -30,6 +30,8 @@ struct CommandOptions {
   std::string format = "jsonl";      // log: jsonl or csv
   bool json = false;                 // status: JSON instead of text
   bool all = false;                  // requeue: every quarantined file
+  bool probe = false;                // check-config: send one request to each configured model
+  bool allow_fallback = false;       // once: a decision the fallback made still exits 0
 };
 
 // The configuration file (or the defaults) with the command line's overrides applied.

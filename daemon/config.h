@@ -148,6 +148,7 @@ struct ModelConfig {
   double price_input_audio = 0.30;
   double price_input_cached = 0.025;
   double price_output = 0.40;
+  bool probe_at_start = true;  // one request at `run` start finds a wrong key or model
   bool cache = true;
   std::string cache_path;        // result cache and spend ledger; empty: <work_dir>/result_cache.db
   std::string escalation_model;  // empty: no cascade

@@ -180,6 +180,8 @@ const std::vector<Option>& config_table() {
      "USD per million cached prompt tokens"},
     {"model.price_output", +[](Config& c) -> double& { return c.model.price_output; }, 0, 1e6,
      "USD per million completion tokens"},
+    {"model.probe_at_start", +[](Config& c) -> bool& { return c.model.probe_at_start; }, 0, 0,
+     "ask each configured model once when run starts: a refused key or an unknown model exits 2, an endpoint that is down only warns (false: offline starts)"},
     {"model.cache", +[](Config& c) -> bool& { return c.model.cache; }, 0, 0,
      "reuse the decision for content already asked with the same prompt and model"},
     {"model.cache_path", +[](Config& c) -> std::string& { return c.model.cache_path; }, 0, 0,

@@ -3,8 +3,11 @@
 namespace daemon_core {
 
 tl::unexpected<Error> fail(const pipeline::Error& error, const std::string& context) {
-  const ErrorCode code =
-      error.code == pipeline::ErrorCode::journal ? ErrorCode::journal : ErrorCode::io;
+  ErrorCode code = ErrorCode::io;
+  if (error.code == pipeline::ErrorCode::journal) code = ErrorCode::journal;
+  // A refused key or an unknown model fails every request alike: the configuration is wrong.
+  if (error.code == pipeline::ErrorCode::auth || error.code == pipeline::ErrorCode::not_found)
+    code = ErrorCode::config;
   return fail(code, context.empty() ? error.detail : context + ": " + error.detail);
 }
 

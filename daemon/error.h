@@ -33,8 +33,9 @@ inline tl::unexpected<Error> fail(ErrorCode code, std::string detail) {
   return tl::unexpected<Error>(Error{code, std::move(detail)});
 }
 
-// A pipeline error seen from the daemon: a store that failed stays a journal error, the rest
-// are input and output. `context` is put before the detail ("model: ...").
+// A pipeline error seen from the daemon: a store that failed stays a journal error, a refused
+// key or an unknown model is a configuration error, the rest are input and output. `context` is put
+// before the detail ("model: ...").
 tl::unexpected<Error> fail(const pipeline::Error& error, const std::string& context = "");
 
 std::string_view to_string(ErrorCode code);

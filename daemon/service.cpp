@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
+#include "daemon/backend_factory.h"
 #include "daemon/signals.h"
 #include "daemon/temp_names.h"
 #include "pipeline/display_text.h"
@@ -45,7 +46,8 @@ Service::Service(Config config, ServicePorts ports, std::unique_ptr<pipeline::Jo
       m_disk_space(disk_space_folders(m_config),
                    static_cast<std::uint64_t>(m_config.min_free_mb) << 20, m_clock),
       m_work_areas(m_config, *m_journal),
-      m_retention(m_clock) {}
+      m_retention(m_clock),
+      m_model_state(m_config.work_area()) {}
 
 Service::~Service() {
   shutdown();
@@ -80,7 +82,10 @@ void Service::describe_metrics() {
   m_metrics->describe("siftd_model_tokens_total", MetricType::counter,
                       "Tokens the model reported, by model and type (prompt, cached, completion).");
   m_metrics->describe("siftd_cost_usd_total", MetricType::counter, "Model spend in USD, by model.");
-  m_metrics->describe("siftd_stage_duration_ms", MetricType::histogram, "Time per pipeline stage.");
+  m_metrics->describe("siftd_stage_duration_seconds", MetricType::histogram,
+                      "Time per pipeline stage (normalize, decide, route), in seconds.");
+  m_metrics->describe("siftd_model_request_duration_seconds", MetricType::histogram,
+                      "Time from sending a model request to its full response, by model.");
   m_metrics->describe("siftd_parked_total", MetricType::counter,
                       "Files put off (a decision, or a placement waiting for room), by reason.");
   m_metrics->describe("siftd_queue_depth", MetricType::gauge,
@@ -128,8 +133,25 @@ Result<void> Service::watch_folders() {
   return {};
 }
 
+// Before any file is asked: a refused key or an unknown model is the configuration's fault,
+// found now rather than answered by the fallback for every file; an endpoint that is down or
+// busy is not, so the daemon starts degraded and the fallback answers until the model does.
+Result<void> Service::probe_model() {
+  if (!m_config.model.probe_at_start) return {};
+  auto probed = probe_backend(*runtime()->backend);
+  if (probed) return {};
+  if (probed.error().code == ErrorCode::config)
+    return fail(ErrorCode::config, "model check: " + probed.error().detail);
+  spdlog::warn(
+      "model check at start failed; starting degraded, files go as model.fallback says until "
+      "the model answers: {}",
+      probed.error().detail);
+  return {};
+}
+
 Result<void> Service::start() {
   m_started_ms = pipeline::now_ms();
+  if (auto probed = probe_model(); !probed) return probed;
   for (int i = 0; i < m_config.workers; ++i) m_workers.emplace_back([this] { worker_loop(); });
 
   // Resume first: these files were claimed before a stop or a crash.
@@ -245,6 +267,8 @@ std::string Service::failure() const {
 }
 
 void Service::update_status() {
+  const auto& backend = runtime()->backend;
+  m_model_state.publish(backend->held_back(), backend->degraded());
   m_metrics->set("siftd_queue_depth", {}, static_cast<double>(m_queue.size() + m_backlog.size()));
   m_metrics->set("siftd_in_flight", {}, static_cast<double>(m_busy.load()));
   m_metrics->set("siftd_settling", {}, static_cast<double>(m_folders->settling()));
@@ -388,12 +412,16 @@ void Service::worker_loop() {
 void Service::record(const pipeline::JobReport& report) {
   const auto& r = report.record;
   const std::string kind = pipeline::kind_name(r);
-  m_metrics->observe("siftd_stage_duration_ms", {{"stage", "normalize"}},
-                     report.timings.normalize_ms);
-  if (report.timings.decide_ms > 0)
-    m_metrics->observe("siftd_stage_duration_ms", {{"stage", "decide"}}, report.timings.decide_ms);
+  // The journal and the decision log keep milliseconds; Prometheus wants seconds.
+  m_metrics->observe("siftd_stage_duration_seconds", {{"stage", "normalize"}},
+                     report.timings.normalize_ms / 1000);
+  if (report.timings.decide_ms > 0) {
+    m_metrics->observe("siftd_stage_duration_seconds", {{"stage", "decide"}},
+                       report.timings.decide_ms / 1000);
+  }
   if (report.route_ms > 0)
-    m_metrics->observe("siftd_stage_duration_ms", {{"stage", "route"}}, report.route_ms);
+    m_metrics->observe("siftd_stage_duration_seconds", {{"stage", "route"}},
+                       report.route_ms / 1000);
   if (report.answer) record_answer(*report.answer);
   if (!report.parked.empty()) {
     m_metrics->add("siftd_parked_total", {{"reason", report.parked}});
@@ -463,6 +491,7 @@ std::string Service::status_json() const {
   }
   const auto current = runtime();
   const std::string held = current->backend->held_back();
+  const std::string degraded = current->backend->degraded();
   return json{{"version", SIFTD_VERSION},
               {"watching", m_folders ? m_folders->describe() : ""},
               {"backend", current->backend->name()},
@@ -473,6 +502,7 @@ std::string Service::status_json() const {
               {"in_flight", m_busy.load()},
               {"queue_depth", m_queue.size()},
               {"model_paused", held.empty() ? json(nullptr) : json(held)},
+              {"model_degraded", degraded.empty() ? json(nullptr) : json(degraded)},
               {"journal_history_lost",
                m_started.load() && !m_history_lost.empty() ? json(m_history_lost) : json(nullptr)},
               {"journal", states}}
@@ -499,6 +529,10 @@ bool Service::is_ready(std::string& why) const {
   }
   if (auto held = runtime()->backend->held_back(); !held.empty()) {
     why = "model requests paused: " + held;
+    return false;
+  }
+  if (auto degraded = runtime()->backend->degraded(); !degraded.empty()) {
+    why = "model degraded: " + degraded;
     return false;
   }
   why = "ready";

@@ -5,8 +5,10 @@
 // paths; N worker threads take jobs from a bounded queue and run the pipeline. Signals come
 // through a signalfd polled beside inotify, so there is no async signal handler. step() is
 // public so tests can drive the loop; the Clock is injected so they need not sleep.
-//   start     put claimed files the journal lost back into the inbox (said loudly), resume
-//             every unfinished journal row, watch the inbox, scan what is there, READY
+//   start     probe the model (a refused key or an unknown model stops the start; an endpoint
+//             that is down only degrades it), put claimed files the journal lost back into the
+//             inbox (said loudly), resume every unfinished journal row, watch the inbox, scan what
+//             is there, READY
 //   step      poll (inotify, signals) until the settler's next deadline; feed the settler;
 //             queue ready files; rescan on overflow or on the periodic timer; retry parked
 //             work when due; remove one batch of rows past daemon.retain_days when due;
@@ -35,6 +37,7 @@
 #include "daemon/disk_space_guard.h"
 #include "daemon/instance_lock.h"
 #include "daemon/job_queue.h"
+#include "daemon/model_state_file.h"
 #include "daemon/retention.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/watched_folders.h"
@@ -89,6 +92,7 @@ class Service {
           std::shared_ptr<const Runtime> runtime, media::UniqueFd signals);
   std::shared_ptr<const Runtime> runtime() const;
   Result<void> watch_folders();
+  Result<void> probe_model();
   void worker_loop();
   void offer(const ReadyFile& file);
   void feed_queue();
@@ -135,7 +139,8 @@ class Service {
   std::int64_t m_started_ms = 0;
   WorkAreaGuard m_work_areas;
   Retention m_retention;
-  std::string m_history_lost;  // why the journal lost rows; written before m_started
+  ModelStateFile m_model_state;  // what `siftd status` shows of the model tier
+  std::string m_history_lost;    // why the journal lost rows; written before m_started
   mutable std::mutex m_failure_mutex;
   std::string m_failure;
 };

@@ -4,7 +4,11 @@
 #include <string>
 #include <string_view>
 
+#include <optional>
+
 #include <tl/expected.hpp>
+
+#include "media/normalized.h"
 
 namespace media {
 
@@ -24,6 +28,8 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code;
   std::string detail;
+  // What probing found, when the failure came after it (a corrupt image is still an image).
+  std::optional<Kind> kind = std::nullopt;
 };
 
 template <typename T>

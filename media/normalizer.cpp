@@ -36,15 +36,22 @@ Result<std::string> read_all(const std::string& path, std::uint64_t size) {
   return bytes;
 }
 
+// A file refused before probing (too large, cut off) still says what it is, where its head
+// tells: a cut-off photo is counted as an image. Probing reads the head only.
+tl::unexpected<Error> probed_failure(const std::string& path, Error error) {
+  if (auto probe = probe_file(path)) error.kind = probe->kind;
+  return tl::unexpected(std::move(error));
+}
+
 }  // namespace
 
 Result<Normalized> normalize_file(const std::string& path, const Limits& limits) {
   inject_test_fault(path);
   auto size = checked_size(path, limits.max_bytes);
-  if (!size) return tl::unexpected(size.error());
+  if (!size) return probed_failure(path, size.error());
   // A cut-off upload is reported as such before any decoder sees it: decoders fill a cut JPEG
   // with grey, and FFmpeg cannot even open an MP4 cut before its index.
-  if (auto whole = check_file_complete(path); !whole) return tl::unexpected(whole.error());
+  if (auto whole = check_file_complete(path); !whole) return probed_failure(path, whole.error());
   auto probe = probe_file(path);
   if (!probe) return tl::unexpected(probe.error());
   Result<Normalized> result = fail(ErrorCode::internal, "no normalizer ran");
@@ -60,6 +67,7 @@ Result<Normalized> normalize_file(const std::string& path, const Limits& limits)
     case Kind::pdf: result = normalize_pdf(path, limits); break;
   }
   if (result && result->facts.mime.empty()) result->facts.mime = probe->mime;
+  if (!result) result.error().kind = probe->kind;
   return result;
 }
 

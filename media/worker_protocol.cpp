@@ -202,6 +202,8 @@ std::string encode_response(const WorkerResponse& response) {
   if (!response.result) {
     writer.u8(static_cast<std::uint8_t>(response.result.error().code));
     writer.text(response.result.error().detail);
+    const auto& kind = response.result.error().kind;
+    writer.u8(kind ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(*kind) + 1) : 0);
     return writer.take();
   }
   const Normalized& value = *response.result;
@@ -226,6 +228,10 @@ std::optional<WorkerResponse> decode_response(const std::string& payload) {
     const auto code = reader.u8();
     if (code > static_cast<std::uint8_t>(ErrorCode::internal)) return std::nullopt;
     response.result = fail(static_cast<ErrorCode>(code), reader.text());
+    // 0: not probed; else the kind + 1.
+    const auto kind = reader.u8();
+    if (kind > static_cast<std::uint8_t>(Kind::pdf) + 1) return std::nullopt;
+    if (kind > 0) response.result.error().kind = static_cast<Kind>(kind - 1);
   } else {
     Normalized value;
     const auto kind = reader.u8();

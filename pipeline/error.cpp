@@ -15,6 +15,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::paused: return "paused";
     case ErrorCode::server: return "server";
     case ErrorCode::client: return "client";
+    case ErrorCode::auth: return "auth";
+    case ErrorCode::not_found: return "not_found";
     case ErrorCode::network: return "network";
     case ErrorCode::over_budget: return "over_budget";
     case ErrorCode::circuit_open: return "circuit_open";

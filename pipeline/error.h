@@ -18,7 +18,9 @@ enum class ErrorCode {
   quota,          // a per-day quota is exhausted; work is parked
   paused,         // the server asked for a wait beyond model.max_server_wait_s
   server,         // 5xx after the retries
-  client,         // 4xx that retrying cannot fix (400, 401, 403, 404)
+  client,         // another 4xx that retrying cannot fix (400, 422)
+  auth,           // 401 or 403: the key is missing, wrong, revoked, or not allowed this model
+  not_found,      // 404: the model (or the endpoint's path) does not exist
   network,        // connection refused, reset, DNS
   over_budget,    // the spend cap is reached
   circuit_open,   // the breaker refuses requests for now

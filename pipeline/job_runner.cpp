@@ -351,6 +351,7 @@ bool JobRunner::decide(JobReport& report) {
     return false;
   }
   if (triaged.error) {
+    if (!r.kind) r.kind = triaged.probed_kind;  // a corrupt image is still counted as an image
     report = quarantine(std::move(report), std::move(*triaged.error));
     return false;
   }

@@ -62,7 +62,7 @@ std::string render_labels(const Labels& labels) {
 }
 
 Metrics::Metrics()
-    : m_bounds{1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000} {}
+    : m_bounds{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60} {}
 
 Metrics::Family& Metrics::family(const std::string& name, MetricType type) {
   auto [it, inserted] = m_families.try_emplace(name);

@@ -25,7 +25,8 @@ class Metrics {
   void set(const std::string& name, const Labels& labels, double value);
   // Moves a gauge up or down (in-flight counts).
   void adjust(const std::string& name, const Labels& labels, double delta);
-  // Histogram buckets are in the unit of the metric; the defaults suit milliseconds.
+  // Histograms are durations in seconds (Prometheus' base unit, names ending in _seconds): the
+  // buckets run from 1 ms to 60 s.
   void observe(const std::string& name, const Labels& labels, double value);
 
   double value(const std::string& name, const Labels& labels = {}) const;

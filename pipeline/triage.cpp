@@ -28,6 +28,7 @@ Triaged triage(Normalizer& normalizer, Backend& backend, const Thresholds& thres
     result.error =
         StageError{Stage::normalize, std::string(media::to_string(normalized.error().code)),
                    normalized.error().detail};
+    result.probed_kind = normalized.error().kind;
     return result;
   }
   result.normalized = std::move(*normalized);

@@ -28,6 +28,7 @@ struct Triaged {
   std::optional<Answer> answer;                 // empty when no answer was had
   std::optional<Outcome> outcome;               // route, escalate or review, with an answer
   std::optional<StageError> error;              // the stage that failed, when one did
+  std::optional<media::Kind> probed_kind;       // what probing found when normalizing failed
   // The decision was put off, not failed: shutdown ("cancelled"), a per-day quota or a spend
   // cap. The file is not at fault; the daemon asks again later.
   std::string parked;

@@ -57,6 +57,13 @@ class Backend {
   // Why this backend sends nothing now (a spent quota or budget, a server-asked pause), for
   // /readyz and status; empty while it works.
   virtual std::string held_back() { return {}; }
+  // Why this backend's answers come from its fallback although it still sends (a refused key,
+  // an unknown model, an endpoint that keeps failing or failed the start probe), for /readyz
+  // and status; empty while it answers. Cleared by the next answer the endpoint gives.
+  virtual std::string degraded() { return {}; }
+  // One small request through the real path, so a wrong key or model is found before any file
+  // is asked: ok for a backend that sends nothing. Its failure also makes degraded() say so.
+  virtual Result<void> probe() { return {}; }
 };
 
 }  // namespace pipeline

@@ -80,4 +80,25 @@ std::string ModelStack::held_back() {
   return {};
 }
 
+std::string ModelStack::degraded() {
+  for (ProviderBackend* tier : {m_first.get(), m_second.get()}) {
+    if (!tier) continue;
+    if (auto why = tier->degraded(); !why.empty()) return why;
+  }
+  return {};
+}
+
+Result<void> ModelStack::probe() {
+  Result<void> first_failure;
+  for (ProviderBackend* tier : {m_first.get(), m_second.get()}) {
+    if (!tier) continue;
+    auto probed = tier->probe();
+    if (probed) continue;
+    const ErrorCode code = probed.error().code;
+    if (code == ErrorCode::auth || code == ErrorCode::not_found) return probed;
+    if (first_failure) first_failure = std::move(probed);
+  }
+  return first_failure;
+}
+
 }  // namespace pipeline

@@ -54,6 +54,9 @@ class ModelStack final : public Backend {
   Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
   void cancel() override;
   std::string held_back() override;
+  std::string degraded() override;
+  // Each tier once; a refused key or an unknown model is returned before a transient failure.
+  Result<void> probe() override;
 
   ProviderBackend& first_tier() { return *m_first; }
   SpendTracker& spend() { return *m_spend; }

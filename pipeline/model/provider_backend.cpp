@@ -27,6 +27,20 @@ std::vector<std::string> secrets_of(const ProviderSettings& settings) {
   return secrets;
 }
 
+// What a failure that makes the tier fall back means for the person reading /readyz; empty for
+// a failure that is the file's own (a 400, a refusal) or passes (shutdown, a park).
+std::string_view what_failed(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::auth: return "the API key was refused";
+    case ErrorCode::not_found: return "the endpoint has no such model";
+    case ErrorCode::server: return "the endpoint fails";
+    case ErrorCode::network: return "the endpoint cannot be reached";
+    case ErrorCode::timeout: return "the endpoint does not answer in time";
+    case ErrorCode::rate_limited: return "the endpoint keeps answering 429";
+    default: return {};
+  }
+}
+
 }  // namespace
 
 struct ProviderBackend::Reply {
@@ -84,6 +98,9 @@ HttpResult ProviderBackend::post_counted(const HttpRequest& request) {
   const std::string code =
       result ? std::to_string(result->status) : std::string(to_string(result.error().code));
   m_ports.metrics->add("siftd_model_requests_total", model);
+  if (result)
+    m_ports.metrics->observe("siftd_model_request_duration_seconds", model,
+                             result->elapsed_ms / 1000);
   m_ports.metrics->add("siftd_model_responses_total",
                        {{"model", m_settings.request.model}, {"code", code}});
   return result;
@@ -123,14 +140,71 @@ Result<void> ProviderBackend::wait_for_slot(int tokens) {
   }
 }
 
-Result<ProviderBackend::Reply> ProviderBackend::exchange(const std::string& body, int tokens,
-                                                         const PromptMix& mix, Answer& answer) {
+HttpRequest ProviderBackend::request_for(const std::string& body) const {
   HttpRequest request;
   request.url = m_wire->url(m_settings.base_url, m_settings.request.model);
   request.timeout = m_settings.timeout;
   request.body = body;
   request.headers = m_wire->key_headers(m_settings.api_key);
   for (const auto& header : m_settings.extra_headers) request.headers.push_back(header);
+  return request;
+}
+
+tl::unexpected<Error> ProviderBackend::named(const Error& error) const {
+  const std::string_view what = what_failed(error.code);
+  // The base URL as configured: what the person reading it checks and fixes.
+  return fail(error.code, "model \"" + m_settings.request.model + "\" at " + m_settings.base_url +
+                              ": " + (what.empty() ? "" : std::string(what) + " (") + error.detail +
+                              (what.empty() ? "" : ")"));
+}
+
+void ProviderBackend::note_health(const Classified& verdict) {
+  std::string degraded;
+  if (verdict.verdict != Verdict::success) {
+    if (what_failed(verdict.code).empty()) return;  // the file's own failure says nothing
+    degraded = named(Error{verdict.code, verdict.detail}).value().detail;
+  }
+  std::lock_guard lock(m_health_mutex);
+  if (degraded.empty() && !m_degraded.empty())
+    spdlog::info("model {}: answering again", m_settings.request.model);
+  m_degraded = std::move(degraded);
+}
+
+std::string ProviderBackend::degraded() {
+  std::lock_guard lock(m_health_mutex);
+  return m_degraded;
+}
+
+Result<void> ProviderBackend::probe() {
+  // Nothing would be sent now anyway: held_back() says why.
+  if (m_ports.spend->is_over() || m_limiter.parked()) return {};
+  media::Normalized input;
+  input.kind = media::Kind::pdf;  // a text part alone: the smallest request every format builds
+  input.parts.push_back(media::Part{media::PartType::text, "text/plain",
+                                    "siftd start-up check: a one-line text file.", "page 1 text"});
+  input.token_estimate = 16;
+  auto body = m_wire->build(input, m_settings.request, std::nullopt);
+  if (!body) return tl::unexpected(body.error());
+  const HttpResult result = post_redacted(request_for(*body));
+  const Classified verdict = classify(result, m_ports.clock.wall_now());
+  // Any failure here, even one a retry might pass, leaves the tier degraded until it answers.
+  if (verdict.verdict != Verdict::success) {
+    auto error = named(Error{verdict.code, verdict.detail});
+    std::lock_guard lock(m_health_mutex);
+    m_degraded = "start-up probe: " + error.value().detail;
+    return error;
+  }
+  note_health(verdict);
+  if (const WireReply reply = m_wire->read(result->body); reply.usage) {
+    Answer spent;
+    charge(*reply.usage, estimate_mix(input, m_prefix_tokens), spent);
+  }
+  return {};
+}
+
+Result<ProviderBackend::Reply> ProviderBackend::exchange(const std::string& body, int tokens,
+                                                         const PromptMix& mix, Answer& answer) {
+  const HttpRequest request = request_for(body);
 
   for (int retry = 0;; ++retry) {
     if (auto parked = m_limiter.parked()) return fail(parked->code, parked->why);
@@ -155,6 +229,8 @@ Result<ProviderBackend::Reply> ProviderBackend::exchange(const std::string& body
                            m_breaker.state() == CircuitState::closed ? 0 : 1);
     }
 
+    if (verdict.verdict != Verdict::retry || retry >= m_settings.retry.max_retries)
+      note_health(verdict);
     switch (verdict.verdict) {
       case Verdict::success: {
         WireReply reply = m_wire->read(result->body);

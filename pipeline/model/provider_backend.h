@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,10 @@ class ProviderBackend final : public Backend {
 
   std::string_view name() const override { return m_wire->name(); }
   Result<Answer> decide(const media::Normalized& input, const DecideContext& context) override;
+  std::string degraded() override;
+  // One request for a one-line text, sent once (no retry, no repair): any answer the endpoint
+  // gives is ok, whatever its content. The error names the model and the base URL.
+  Result<void> probe() override;
 
   const std::string& prompt_version() const { return m_wire->prompt().version(); }
   const std::string& model() const { return m_settings.request.model; }
@@ -69,6 +74,7 @@ class ProviderBackend final : public Backend {
  private:
   struct Reply;
   Result<Reply> exchange(const std::string& body, int tokens, const PromptMix& mix, Answer& answer);
+  HttpRequest request_for(const std::string& body) const;
   HttpResult post_counted(const HttpRequest& request);
   // The exchange with every credential taken out of what came back (body, id, error text).
   HttpResult post_redacted(const HttpRequest& request);
@@ -79,6 +85,9 @@ class ProviderBackend final : public Backend {
   void charge(Usage spent, PromptMix mix, Answer& answer);
   std::chrono::system_clock::time_point next_quota_reset();
   double next_random();
+  // Remembers the endpoint's last verdict: a failure that will fall back, or an answer.
+  void note_health(const Classified& verdict);
+  tl::unexpected<Error> named(const Error& error) const;
 
   ProviderSettings m_settings;
   std::unique_ptr<WireFormat> m_wire;
@@ -87,6 +96,8 @@ class ProviderBackend final : public Backend {
   CircuitBreaker m_breaker;
   Redactor m_redactor;
   int m_prefix_tokens;
+  std::mutex m_health_mutex;
+  std::string m_degraded;
 };
 
 }  // namespace pipeline

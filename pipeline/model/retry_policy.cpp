@@ -119,6 +119,14 @@ bool names_per_day_quota(std::string_view body) {
   return false;
 }
 
+bool names_refused_key(std::string_view body) {
+  for (const auto& detail : details_of(body)) {
+    if (!detail.is_object() || !type_is(detail, "google.rpc.ErrorInfo")) continue;
+    if (string_at(detail, "reason").rfind("API_KEY_", 0) == 0) return true;
+  }
+  return false;
+}
+
 milliseconds backoff_delay(int retry, const RetrySettings& settings, double uniform01) {
   const double ceiling = std::min(
       static_cast<double>(settings.max_delay.count()),
@@ -150,6 +158,11 @@ Classified classify(const HttpResult& result, std::chrono::system_clock::time_po
                       parse_retry_after(response.retry_after, now), detail};
   }
   if (status >= 500) return Classified{Verdict::give_up, ErrorCode::server, std::nullopt, detail};
+  // Configuration errors, not the file's: every request fails the same until someone acts.
+  if (status == 401 || status == 403 || (status == 400 && names_refused_key(response.body)))
+    return Classified{Verdict::give_up, ErrorCode::auth, std::nullopt, detail};
+  if (status == 404)
+    return Classified{Verdict::give_up, ErrorCode::not_found, std::nullopt, detail};
   return Classified{Verdict::give_up, ErrorCode::client, std::nullopt, detail};
 }
 

@@ -39,6 +39,9 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
 std::optional<std::chrono::milliseconds> parse_retry_info(std::string_view body);
 // Whether a 429 body's QuotaFailure names a per-day quota (retrying today is pointless).
 bool names_per_day_quota(std::string_view body);
+// Whether a 400 body's ErrorInfo says the key itself was refused (Google answers a wrong or
+// blocked key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID, not with 401).
+bool names_refused_key(std::string_view body);
 
 // Full jitter: a uniform wait in [0, min(max, base * 2^retry)]; `uniform01` is in [0, 1).
 std::chrono::milliseconds backoff_delay(int retry, const RetrySettings& settings, double uniform01);

@@ -207,6 +207,15 @@ GeminiAnswer gemini_answer(const ScriptedReply& reply, const std::string& conten
                      json::array({json{{"@type", "type.googleapis.com/google.rpc.ErrorInfo"},
                                        {"reason", "API_KEY_INVALID"},
                                        {"domain", "googleapis.com"}}}))};
+    case Fault::forbidden:
+      return GeminiAnswer{
+          403, gemini_error(403, "PERMISSION_DENIED",
+                            "Permission denied: Consumer has been suspended or the API key lacks "
+                            "access to this model.")};
+    case Fault::model_not_found:
+      return GeminiAnswer{404, gemini_error(404, "NOT_FOUND",
+                                            "The model is not found for API version v1beta, or is "
+                                            "not supported for generateContent.")};
     case Fault::truncated_body: return GeminiAnswer{200, ok(content).body.substr(0, 40)};
     case Fault::malformed_json: return ok(R"({"category": "photo", "confidence": 0.9, )");
     case Fault::schema_breaking:

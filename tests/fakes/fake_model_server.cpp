@@ -30,6 +30,8 @@ constexpr std::pair<Fault, std::string_view> k_fault_names[] = {
     {Fault::unavailable, "unavailable"},
     {Fault::bad_request, "bad_request"},
     {Fault::unauthorized, "unauthorized"},
+    {Fault::forbidden, "forbidden"},
+    {Fault::model_not_found, "model_not_found"},
     {Fault::slow, "slow"},
     {Fault::drop_connection, "drop_connection"},
     {Fault::truncated_body, "truncated_body"},
@@ -288,6 +290,21 @@ struct FakeModelServer::Impl {
       case Fault::unauthorized:
         response.status = 401;
         response.set_content(R"({"error":{"message":"bad key","type":"invalid_request_error"}})",
+                             "application/json");
+        return;
+      case Fault::forbidden:
+        response.status = 403;
+        response.set_content(
+            R"({"error":{"message":"this key may not use the model","type":"permission_error"}})",
+            "application/json");
+        return;
+      case Fault::model_not_found:
+        response.status = 404;
+        response.set_content(json{{"error",
+                                   {{"message", "The model `" + model + "` does not exist"},
+                                    {"type", "invalid_request_error"},
+                                    {"code", "model_not_found"}}}}
+                                 .dump(),
                              "application/json");
         return;
       case Fault::slow:

@@ -27,7 +27,9 @@ enum class Fault {
   server_error,        // 500
   unavailable,         // 503
   bad_request,         // 400: retrying cannot help
-  unauthorized,        // 401
+  unauthorized,        // a refused key: 401 (chat); Gemini's 400 INVALID_ARGUMENT API_KEY_INVALID
+  forbidden,           // 403: the key may not use this model (PERMISSION_DENIED)
+  model_not_found,     // 404: no such model (NOT_FOUND)
   slow,                // the reply comes after `slow_ms`, past any sane timeout
   drop_connection,     // headers, then the connection closes mid-body
   truncated_body,      // 200 whose body is cut-off JSON

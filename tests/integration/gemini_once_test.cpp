@@ -64,9 +64,10 @@ TEST(GeminiOnce, decides_every_kind_through_the_strict_native_api_and_never_leak
       "once --config '" + (dir / "siftd.toml") + "' --backend gemini --base-url " +
           model.root_url() + " --model gemini-2.5-flash-lite --log-level debug '" +
           media("cmyk.jpg") + "' '" + media("pattern.mp4") + "' '" + media("tone.mp3") + "' '" +
-          media("text.pdf") + "' '" + media("scan.pdf") + "' '" + media("palette.png") + "'",
+          media("text.pdf") + "' '" + media("scan.pdf") + "' '" + media("palette.png") +
+          "' --allow-fallback",
       /*with_stderr=*/true);
-  // The decisions are the JSON lines; the rest is the log.
+  // The decisions are the JSON lines; the rest is the log. The last file falls back (allowed).
   const std::string& log = result.out;
   EXPECT_EQ(result.status, 0) << result.out << log;
 

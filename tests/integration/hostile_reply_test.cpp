@@ -62,7 +62,8 @@ Outputs run_hostile(const std::string& log_format) {
   model.script({forged_category, huge_field});
   const std::string config = dir / "siftd.toml";
   write_file(config, "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
-                         "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nbase_url = \"" +
+                         "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nprobe_at_start = "
+                         "false\nbase_url = \"" +
                          model.base_url() + "\"\nbackoff_base_ms = 10\n");
   {
     siftd_test::DaemonProcess daemon({"run", "--config", config, "--log-format", log_format},
@@ -155,11 +156,11 @@ TEST(HostileReply, a_huge_field_value_is_stored_cut_to_the_cap_not_three_times_w
   fakes::ScriptedReply huge_value;
   huge_value.content = decision("photo", json{{"vendor", std::string(k_huge, 'V')}});
   model.script({huge_value});
-  write_file(dir / "siftd.toml", "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" +
-                                     (dir / "sorted") +
-                                     "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\n"
-                                     "base_url = \"" +
-                                     model.base_url() + "\"\nmax_field_bytes = 2000\n");
+  write_file(dir / "siftd.toml",
+             "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
+                 "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nprobe_at_start = false\n"
+                 "base_url = \"" +
+                 model.base_url() + "\"\nmax_field_bytes = 2000\n");
   siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml"}, dir / "log",
                                    {"SIFTD_API_KEY=k"});
   write_file(dir / "inbox/big.jpg", siftd_test::photo_jpeg(640, 480, 1));

@@ -54,10 +54,11 @@ void lose_journal_history(const Damage& damage) {
     fakes::ScriptedReply slow;
     slow.fault = fakes::Fault::slow;
     model.script({slow, slow, slow});
-    write_file(dir / "first.toml", "[daemon]\ninbox = \"" + inbox + "\"\nout = \"" + out +
-                                       "\"\nsettle_ms = 50\nworkers = 3\n[model]\nbackend = "
-                                       "\"openai\"\ntimeout_ms = 120000\nbase_url = \"" +
-                                       model.base_url() + "\"\n");
+    write_file(dir / "first.toml",
+               "[daemon]\ninbox = \"" + inbox + "\"\nout = \"" + out +
+                   "\"\nsettle_ms = 50\nworkers = 3\n[model]\nbackend = "
+                   "\"openai\"\ntimeout_ms = 120000\nprobe_at_start = false\nbase_url = \"" +
+                   model.base_url() + "\"\n");
     siftd_test::DaemonProcess daemon(
         {"run", "--config", dir / "first.toml", "--log-format", "text"}, dir / "log1",
         {"SIFTD_API_KEY=k"});

@@ -43,7 +43,8 @@ TEST(KeyRedaction, an_endpoint_echoing_the_key_leaves_it_in_no_log_sidecar_or_da
   const std::string config = dir / "siftd.toml";
   write_file(config, "[daemon]\ninbox = \"" + (dir / "run/inbox") + "\"\nout = \"" +
                          (dir / "run/sorted") +
-                         "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nbase_url = \"" +
+                         "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nprobe_at_start = "
+                         "false\nbase_url = \"" +
                          model.base_url() +
                          "\"\nfallback = \"none\"\n[model.extra_headers]\n\"x-goog-api-key\" = \"" +
                          k_goog_key + "\"\n");

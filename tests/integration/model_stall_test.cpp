@@ -29,7 +29,8 @@ using siftd_test::write_file;
 std::string config_text(const siftd_test::TempDir& dir, const fakes::FakeModelServer& model,
                         const std::string& model_extra) {
   return "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
-         "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nbackoff_base_ms = 10\n"
+         "\"\nsettle_ms = 50\n[model]\nbackend = \"openai\"\nprobe_at_start = "
+         "false\nbackoff_base_ms = 10\n"
          "base_url = \"" +
          model.base_url() + "\"\n" + model_extra + "[http]\nlisten = \"127.0.0.1:0\"\n";
 }

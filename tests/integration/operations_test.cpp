@@ -127,7 +127,7 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
   ASSERT_TRUE(wait_for([&] {
     auto response = client.Get("/metrics");
     metrics = response ? response->body : "";
-    return metrics.find("siftd_files_total{kind=\"unknown\",outcome=\"quarantined\"} 1") !=
+    return metrics.find("siftd_files_total{kind=\"image\",outcome=\"quarantined\"} 1") !=
                std::string::npos &&
            metrics.find("siftd_files_total{kind=\"image\",outcome=\"route\"} 3") !=
                std::string::npos;
@@ -136,7 +136,7 @@ TEST(Operations, metrics_count_what_was_processed_in_prometheus_text) {
   EXPECT_NE(metrics.find("siftd_tokens_total{kind=\"image\",type=\"estimate\"} 774"),
             std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("siftd_stage_duration_ms_count{stage=\"normalize\"} 4"),
+  EXPECT_NE(metrics.find("siftd_stage_duration_seconds_count{stage=\"normalize\"} 4"),
             std::string::npos);
 
   // Every line is a comment (# HELP / # TYPE) or a sample: name{labels} value.
@@ -252,8 +252,10 @@ TEST(Operations, model_metrics_count_requests_retries_and_cache_hits) {
   ASSERT_TRUE(model.start());
   model.script(
       {{fakes::Fault::rate_limited, "", 1, "1s"}});  // then the default: a valid photo decision
-  // Kept, so the second copy below is decided again (from the cache) instead of skipped.
-  write_file(dir / "keep.toml", "[daemon]\nduplicates = \"keep\"\n");
+  // Kept, so the second copy below is decided again (from the cache) instead of skipped; no
+  // start-up request, so the scripted 429 meets the first file.
+  write_file(dir / "keep.toml",
+             "[daemon]\nduplicates = \"keep\"\n[model]\nprobe_at_start = false\n");
   siftd_test::DaemonProcess daemon(
       {"run", "--config", dir / "keep.toml", "--inbox", dir / "inbox", "--out", dir / "sorted",
        "--settle-ms", "50", "--log-format", "text", "--http", "127.0.0.1:0", "--backend", "openai",
@@ -298,6 +300,7 @@ TEST(Operations, sigterm_cancels_a_slow_decision_which_resumes_at_the_next_start
   write_file(dir / "siftd.toml",
              "[daemon]\ninbox = \"" + (dir / "inbox") + "\"\nout = \"" + (dir / "sorted") +
                  "\"\nsettle_ms = 50\nshutdown_timeout_s = 2\n[model]\nbackend = \"openai\"\n"
+                 "probe_at_start = false\n"
                  "base_url = \"" +
                  model.base_url() + "\"\n");
   write_file(dir / "inbox/slow.jpg", siftd_test::photo_jpeg(640, 480, 1));

@@ -62,6 +62,16 @@ TEST(WorkerProtocol, round_trips_an_error) {
   ASSERT_FALSE(back->result);
   EXPECT_EQ(back->result.error().code, ErrorCode::encrypted);
   EXPECT_EQ(back->result.error().detail, "locked");
+  EXPECT_FALSE(back->result.error().kind) << "not probed";
+}
+
+TEST(WorkerProtocol, an_error_after_probing_keeps_the_probed_kind) {
+  WorkerResponse response;
+  response.result = tl::unexpected(Error{ErrorCode::corrupt, "bad huffman table", Kind::image});
+  auto back = decode_response(encode_response(response));
+  ASSERT_TRUE(back);
+  ASSERT_FALSE(back->result);
+  EXPECT_EQ(back->result.error().kind, Kind::image);
 }
 
 TEST(WorkerProtocol, rejects_truncated_payloads) {

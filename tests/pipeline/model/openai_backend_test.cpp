@@ -144,16 +144,43 @@ TEST_F(ProviderBackendTest, gives_up_after_max_retries) {
 }
 
 TEST_F(ProviderBackendTest, never_retries_400_or_401) {
-  for (const Fault fault : {Fault::bad_request, Fault::unauthorized}) {
+  for (const auto& [fault, code] : {std::pair{Fault::bad_request, ErrorCode::client},
+                                    std::pair{Fault::unauthorized, ErrorCode::auth}}) {
     m_server.script({reply(fault)});
     const auto before = m_server.request_count();
     auto b = backend();
     auto answer = decide(*b);
     ASSERT_FALSE(answer);
-    EXPECT_EQ(answer.error().code, ErrorCode::client);
+    EXPECT_EQ(answer.error().code, code);
     EXPECT_EQ(m_server.request_count(), before + 1);
   }
   EXPECT_TRUE(m_clock.sleeps().empty());
+}
+
+TEST_F(ProviderBackendTest, a_refused_key_degrades_the_tier_until_it_answers_again) {
+  m_server.script({reply(Fault::unauthorized)});
+  auto b = backend();
+  EXPECT_TRUE(b->degraded().empty());
+  ASSERT_FALSE(decide(*b));
+  const std::string why = b->degraded();
+  EXPECT_NE(why.find("the API key was refused"), std::string::npos) << why;
+  EXPECT_NE(why.find(m_server.base_url()), std::string::npos) << why;
+  ASSERT_TRUE(decide(*b));
+  EXPECT_TRUE(b->degraded().empty()) << b->degraded();
+}
+
+TEST_F(ProviderBackendTest, probe_sends_one_request_and_names_an_unknown_model) {
+  m_server.script({reply(Fault::model_not_found)});
+  auto b = backend();
+  auto probed = b->probe();
+  ASSERT_FALSE(probed);
+  EXPECT_EQ(probed.error().code, ErrorCode::not_found);
+  EXPECT_NE(probed.error().detail.find(m_server.base_url()), std::string::npos)
+      << probed.error().detail;
+  EXPECT_EQ(m_server.request_count(), 1u) << "never retried";
+  EXPECT_FALSE(b->degraded().empty());
+  EXPECT_TRUE(b->probe());
+  EXPECT_TRUE(b->degraded().empty());
 }
 
 TEST_F(ProviderBackendTest, retries_a_reply_slower_than_the_timeout) {

@@ -74,15 +74,27 @@ TEST(RetryPolicy, retries_only_what_may_pass_on_a_second_try) {
   for (const long status : {429L, 500L, 502L, 503L, 504L}) {
     EXPECT_EQ(classify(response(status), k_now).verdict, Verdict::retry) << status;
   }
-  for (const long status : {400L, 401L, 403L, 404L, 422L}) {
+  for (const auto& [status, code] :
+       {std::pair{400L, ErrorCode::client}, std::pair{401L, ErrorCode::auth},
+        std::pair{403L, ErrorCode::auth}, std::pair{404L, ErrorCode::not_found},
+        std::pair{422L, ErrorCode::client}}) {
     const auto verdict = classify(response(status), k_now);
     EXPECT_EQ(verdict.verdict, Verdict::give_up) << status;
-    EXPECT_EQ(verdict.code, ErrorCode::client) << status;
+    EXPECT_EQ(verdict.code, code) << status;
   }
   EXPECT_EQ(classify(fail(ErrorCode::timeout, "slow"), k_now).verdict, Verdict::retry);
   EXPECT_EQ(classify(fail(ErrorCode::network, "reset"), k_now).verdict, Verdict::retry);
   EXPECT_EQ(classify(fail(ErrorCode::cancelled, "bye"), k_now).verdict, Verdict::give_up);
   EXPECT_EQ(classify(response(200), k_now).verdict, Verdict::success);
+}
+
+TEST(RetryPolicy, a_key_google_refuses_with_a_400_is_an_auth_error) {
+  const std::string refused =
+      R"([{"error":{"code":400,"status":"INVALID_ARGUMENT","message":"API key not valid.","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}])";
+  EXPECT_EQ(classify(response(400, refused), k_now).code, ErrorCode::auth);
+  const std::string other =
+      R"({"error":{"code":400,"details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"FIELD_INVALID"}]}})";
+  EXPECT_EQ(classify(response(400, other), k_now).code, ErrorCode::client);
 }
 
 TEST(RetryPolicy, prefers_the_servers_wait) {
