@@ -10,9 +10,13 @@ deb=$(ls "$work"/out/siftd_*.deb)
 contents=$(dpkg-deb --contents "$deb")
 for path in ./usr/bin/siftd ./usr/lib/systemd/system/siftd.service ./usr/lib/sysusers.d/siftd.conf \
             ./usr/lib/tmpfiles.d/siftd.conf ./etc/siftd/siftd.toml ./usr/share/man/man1/siftd.1 \
-            ./usr/share/doc/siftd/siftd.toml.example ./usr/share/doc/siftd/README.md; do
+            ./usr/share/doc/siftd/siftd.toml.example ./usr/share/doc/siftd/README.md \
+            ./usr/share/doc/siftd/LICENSE; do
   grep -q " $path\$" <<<"$contents" || { echo "the package lacks $path"; echo "$contents"; exit 1; }
 done
+# The description is written for users, not CPack's template.
+dpkg-deb --field "$deb" Description | grep -q "built-in local backend" ||
+  { echo "the package's description is not siftd's:"; dpkg-deb --field "$deb" Description; exit 1; }
 dpkg-deb --field "$deb" Depends | grep -q libopencv || { echo "no shared-library dependencies"; exit 1; }
 dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q conffiles || { echo "no conffiles"; exit 1; }
 
