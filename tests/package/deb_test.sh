@@ -11,7 +11,7 @@ contents=$(dpkg-deb --contents "$deb")
 for path in ./usr/bin/siftd ./usr/lib/systemd/system/siftd.service ./usr/lib/sysusers.d/siftd.conf \
             ./usr/lib/tmpfiles.d/siftd.conf ./etc/siftd/siftd.toml ./usr/share/man/man1/siftd.1 \
             ./usr/share/doc/siftd/siftd.toml.example ./usr/share/doc/siftd/README.md \
-            ./usr/share/doc/siftd/LICENSE; do
+            ./usr/share/doc/siftd/LICENSE ./usr/share/doc/siftd/CHANGELOG.md; do
   grep -q " $path\$" <<<"$contents" || { echo "the package lacks $path"; echo "$contents"; exit 1; }
 done
 # The description is written for users, not CPack's template.
