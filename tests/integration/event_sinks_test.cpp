@@ -72,7 +72,7 @@ class WebhookReceiver {
         return;
       }
       const auto message = nlohmann::json::parse(request.body);
-      EXPECT_EQ(request.get_header_value("X-Siftd-Message-Id"), message["id"]);
+      EXPECT_EQ(request.get_header_value("X-Siftd-Message-Id"), message["id"].get<std::string>());
       EXPECT_TRUE(fs::exists(message["path"].get<std::string>())) << message.dump();
       m_received.file_ids.insert(message["file_id"].get<long long>());
       response.status = 204;
