@@ -16,6 +16,7 @@
 #include "daemon/commands.h"
 #include "daemon/eval_inputs.h"
 #include "daemon/logging.h"
+#include "daemon/replace_file.h"
 #include "pipeline/eval/evaluation.h"
 #include "pipeline/eval/evaluation_report.h"
 #include "pipeline/triage.h"
@@ -119,13 +120,7 @@ std::string run_name(const std::string& config_file, const Config& config) {
 }
 
 bool write_report(const std::string& path, const std::vector<pipeline::EvalRun>& runs) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << pipeline::render_html(runs);
-    if (!out.flush()) return false;
-  }
-  return std::rename(temporary.c_str(), path.c_str()) == 0;
+  return replace_file(path, pipeline::render_html(runs));
 }
 
 }  // namespace

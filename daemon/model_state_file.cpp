@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "daemon/replace_file.h"
 #include "pipeline/display_text.h"
 #include "pipeline/job.h"
 
@@ -50,17 +51,12 @@ void ModelStateFile::publish(const std::string& paused, const std::string& degra
     std::remove(m_path.c_str());
     return;
   }
-  const std::string temp = m_path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << json{{"pid", static_cast<long>(::getpid())},
-                {"paused", paused},
-                {"degraded", degraded},
-                {"since", pipeline::utc_time(pipeline::now_ms())}}
-               .dump(-1, ' ', false, json::error_handler_t::replace)
-        << "\n";
-    if (out && std::rename(temp.c_str(), m_path.c_str()) == 0) return;
-  }
+  const json state{{"pid", static_cast<long>(::getpid())},
+                   {"paused", paused},
+                   {"degraded", degraded},
+                   {"since", pipeline::utc_time(pipeline::now_ms())}};
+  if (replace_file(m_path, state.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"))
+    return;
   if (!m_warned)
     spdlog::warn("cannot write {}: `siftd status` will not show the model's state",
                  pipeline::printable(m_path));
