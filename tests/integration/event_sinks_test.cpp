@@ -107,6 +107,15 @@ std::size_t placed_files(const siftd_test::TempDir& dir) {
   return count;
 }
 
+// A configuration whose `queue` key announces on mqtt://127.0.0.1:PORT/TOPIC, as node
+// "testnode" (so its retained status is k_mqtt_status).
+const std::string k_mqtt_status = "siftd/testnode/status";
+std::string mqtt_config(const siftd_test::TempDir& dir, const std::string& queue, int port,
+                        const std::string& topic) {
+  return config_for(dir, queue + " = \"mqtt://127.0.0.1:" + std::to_string(port) + "/" + topic +
+                             "\"\nmqtt_node = \"testnode\"\n");
+}
+
 void drop_files(const siftd_test::TempDir& dir, const std::string& prefix, int first, int last) {
   for (int i = first; i < last; ++i)
     write_file(dir / ("inbox/" + prefix + std::to_string(i) + ".png"), siftd_test::numbered_png(i));
@@ -197,12 +206,10 @@ TEST(EventSinks, mqtt_gets_every_file_across_a_broker_restart_and_keeps_its_stat
   siftd_test::MosquittoBroker broker(dir / "broker", siftd_test::free_port());
   ASSERT_TRUE(broker.accepts()) << broker.log();
   const std::string topic = "siftd/test/files";
-  const std::string status = "siftd/testnode/status";
+  const std::string& status = k_mqtt_status;
   siftd_test::MqttSubscriber subscriber(broker.port(), {topic, status});
   ASSERT_TRUE(wait_for([&] { return subscriber.subscribed(); })) << broker.log();
-  write_file(dir / "siftd.toml",
-             config_for(dir, "route_queue = \"mqtt://127.0.0.1:" + std::to_string(broker.port()) +
-                                 "/" + topic + "\"\nmqtt_node = \"testnode\"\n"));
+  write_file(dir / "siftd.toml", mqtt_config(dir, "route_queue", broker.port(), topic));
   siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
                                    dir / "log");
   ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching")) << read_file(dir / "log");
@@ -244,10 +251,8 @@ TEST(EventSinks, mqtt_last_will_says_offline_when_siftd_dies) {
   fs::create_directories(dir / "broker");
   siftd_test::MosquittoBroker broker(dir / "broker", siftd_test::free_port());
   ASSERT_TRUE(broker.accepts()) << broker.log();
-  const std::string status = "siftd/testnode/status";
-  write_file(dir / "siftd.toml",
-             config_for(dir, "failed_queue = \"mqtt://127.0.0.1:" + std::to_string(broker.port()) +
-                                 "/siftd/failed\"\nmqtt_node = \"testnode\"\n"));
+  const std::string& status = k_mqtt_status;
+  write_file(dir / "siftd.toml", mqtt_config(dir, "failed_queue", broker.port(), "siftd/failed"));
   siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
                                    dir / "log");
   ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching")) << read_file(dir / "log");
@@ -267,12 +272,10 @@ TEST(EventSinks, mqtt_status_stays_online_across_a_reload) {
   siftd_test::MosquittoBroker broker(dir / "broker", siftd_test::free_port());
   ASSERT_TRUE(broker.accepts()) << broker.log();
   const std::string topic = "siftd/test/files";
-  const std::string status = "siftd/testnode/status";
+  const std::string& status = k_mqtt_status;
   siftd_test::MqttSubscriber subscriber(broker.port(), {topic, status});
   ASSERT_TRUE(wait_for([&] { return subscriber.subscribed(); })) << broker.log();
-  write_file(dir / "siftd.toml",
-             config_for(dir, "route_queue = \"mqtt://127.0.0.1:" + std::to_string(broker.port()) +
-                                 "/" + topic + "\"\nmqtt_node = \"testnode\"\n"));
+  write_file(dir / "siftd.toml", mqtt_config(dir, "route_queue", broker.port(), topic));
   siftd_test::DaemonProcess daemon({"run", "--config", dir / "siftd.toml", "--log-format", "text"},
                                    dir / "log");
   ASSERT_TRUE(siftd_test::wait_for_log(dir / "log", "watching")) << read_file(dir / "log");
